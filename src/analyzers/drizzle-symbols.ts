@@ -1,0 +1,188 @@
+import ts from "typescript";
+import { programCache } from "./cache.js";
+import { resolveAlias, skipOuter, typeOf } from "./ts-utils.js";
+import type { Tri } from "./types.js";
+
+/** A declaration file that belongs to the drizzle-orm package (installed, linked or in a monorepo). */
+const DRIZZLE_ORM_PATH = /[\\/]drizzle-orm[\\/]/;
+
+export function isDrizzleDeclaration(decl: ts.Declaration | undefined): boolean {
+  if (!decl) return false;
+  return DRIZZLE_ORM_PATH.test(decl.getSourceFile().fileName);
+}
+
+export function isDrizzleSymbol(symbol: ts.Symbol | undefined): boolean {
+  return !!symbol?.declarations?.some((d) => isDrizzleDeclaration(d));
+}
+
+/**
+ * The name under which `node` (an identifier or `ns.name`) is imported from
+ * drizzle-orm, following aliases, re-exports and local re-bindings through the
+ * checker. `import { pgTable as table } from "drizzle-orm/pg-core"` → "pgTable".
+ */
+export function drizzleImportName(checker: ts.TypeChecker, node: ts.Expression): string | undefined {
+  const expr = skipOuter(node);
+  let symbol: ts.Symbol | undefined;
+  try {
+    symbol = resolveAlias(checker, checker.getSymbolAtLocation(ts.isPropertyAccessExpression(expr) ? expr.name : expr));
+  } catch {
+    return undefined;
+  }
+  if (!symbol) return undefined;
+  if (isDrizzleSymbol(symbol)) return symbol.name;
+  // const t = pgTable;  → follow one local re-binding
+  const decl = symbol.valueDeclaration;
+  if (decl && ts.isVariableDeclaration(decl) && decl.initializer && !isDrizzleDeclaration(decl)) {
+    const init = skipOuter(decl.initializer);
+    if (init !== expr && (ts.isIdentifier(init) || ts.isPropertyAccessExpression(init))) {
+      const inner = resolveAlias(checker, checker.getSymbolAtLocation(ts.isPropertyAccessExpression(init) ? init.name : init));
+      if (inner && isDrizzleSymbol(inner)) return inner.name;
+    }
+  }
+  return undefined;
+}
+
+/** drizzle-orm class names in the hierarchy of a type (all constituents of unions/intersections). */
+export type DrizzleTypeInfo = { names: Set<string>; unknown: boolean; nonDrizzle: boolean };
+
+const typeInfoCache = programCache(() => new WeakMap<ts.Type, DrizzleTypeInfo>());
+
+function isUnknownType(type: ts.Type): boolean {
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+  // error types are intrinsic `any`s named "error"
+  return (type as { intrinsicName?: string }).intrinsicName === "error";
+}
+
+function collectClassNames(checker: ts.TypeChecker, type: ts.Type, names: Set<string>, seen: Set<ts.Type>): void {
+  if (seen.has(type)) return;
+  seen.add(type);
+  const symbol = type.aliasSymbol && isDrizzleSymbol(type.aliasSymbol) ? type.aliasSymbol : undefined;
+  if (symbol) names.add(symbol.name);
+  const own = type.getSymbol();
+  if (own && isDrizzleSymbol(own)) names.add(own.name);
+  const target = (type as ts.TypeReference).target ?? type;
+  if (target.isClassOrInterface()) {
+    let bases: ts.BaseType[] = [];
+    try {
+      bases = checker.getBaseTypes(target);
+    } catch {
+      bases = [];
+    }
+    for (const base of bases) collectClassNames(checker, base, names, seen);
+  }
+  if (type.isIntersection()) for (const t of type.types) collectClassNames(checker, t, names, seen);
+}
+
+export function drizzleTypeInfo(program: ts.Program, type: ts.Type | undefined): DrizzleTypeInfo {
+  if (!type) return { names: new Set(), unknown: true, nonDrizzle: false };
+  const cache = typeInfoCache(program);
+  const cached = cache.get(type);
+  if (cached) return cached;
+  const checker = program.getTypeChecker();
+  const info: DrizzleTypeInfo = { names: new Set(), unknown: false, nonDrizzle: false };
+  const members = type.isUnion() ? type.types : [type];
+  for (const member of members) {
+    if (member.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) continue;
+    if (isUnknownType(member)) {
+      info.unknown = true;
+      continue;
+    }
+    const names = new Set<string>();
+    collectClassNames(checker, member, names, new Set());
+    if (names.size === 0) info.nonDrizzle = true;
+    for (const n of names) info.names.add(n);
+  }
+  cache.set(type, info);
+  return info;
+}
+
+/** Evaluates a predicate over the class names of a type: yes only when every non-nullish constituent matches. */
+function classify(program: ts.Program, type: ts.Type | undefined, match: (names: Set<string>) => boolean): Tri {
+  const info = drizzleTypeInfo(program, type);
+  if (info.unknown) return "unknown";
+  if (info.nonDrizzle || info.names.size === 0) return "no";
+  return match(info.names) ? "yes" : "no";
+}
+
+export const DATABASE_CLASSES = ["PgDatabase", "PgAsyncDatabase"];
+export const TRANSACTION_CLASSES = ["PgTransaction", "PgAsyncTransaction"];
+
+/** A Drizzle Postgres database or transaction (both run queries). */
+export function isDrizzleDbLike(program: ts.Program, type: ts.Type | undefined): Tri {
+  return classify(program, type, (n) => DATABASE_CLASSES.some((c) => n.has(c)));
+}
+
+/** A Drizzle Postgres transaction (`PgTransaction` and its driver subclasses). */
+export function isDrizzleTransaction(program: ts.Program, type: ts.Type | undefined): Tri {
+  return classify(program, type, (n) => TRANSACTION_CLASSES.some((c) => n.has(c)));
+}
+
+/** A Drizzle Postgres database that is not a transaction. */
+export function isDrizzleDatabase(program: ts.Program, type: ts.Type | undefined): Tri {
+  return classify(
+    program,
+    type,
+    (n) => DATABASE_CLASSES.some((c) => n.has(c)) && !TRANSACTION_CLASSES.some((c) => n.has(c)),
+  );
+}
+
+export function isDrizzleTable(program: ts.Program, type: ts.Type | undefined): Tri {
+  return classify(program, type, (n) => n.has("PgTable") || n.has("Table"));
+}
+
+/** Kinds of runnable or buildable query objects, by drizzle-orm class. */
+export type BuilderKind =
+  | "select"
+  | "insert"
+  | "update"
+  | "delete"
+  | "relational"
+  | "count"
+  | "raw"
+  | "refresh"
+  | "prepared"
+  | "insertBuilder"
+  | "updateBuilder"
+  | "selectBuilder"
+  | "relationalBuilder";
+
+const BUILDER_CLASSES: Array<[string, BuilderKind]> = [
+  ["PgSelectQueryBuilderBase", "select"],
+  ["PgSelectBase", "select"],
+  ["PgInsertBase", "insert"],
+  ["PgUpdateBase", "update"],
+  ["PgDeleteBase", "delete"],
+  ["PgRelationalQuery", "relational"],
+  ["PgCountBuilder", "count"],
+  ["PgRaw", "raw"],
+  ["PgRefreshMaterializedView", "refresh"],
+  ["PgPreparedQuery", "prepared"],
+  ["PreparedQuery", "prepared"],
+  ["PgInsertBuilder", "insertBuilder"],
+  ["PgUpdateBuilder", "updateBuilder"],
+  ["PgSelectBuilder", "selectBuilder"],
+  ["RelationalQueryBuilder", "relationalBuilder"],
+];
+
+/** The builder kind of a type, "unknown" when the type is unknown, undefined when not a Drizzle builder. */
+export function builderKind(program: ts.Program, type: ts.Type | undefined): BuilderKind | "unknown" | undefined {
+  const info = drizzleTypeInfo(program, type);
+  if (info.unknown) return "unknown";
+  if (info.nonDrizzle) return undefined;
+  for (const [cls, kind] of BUILDER_CLASSES) if (info.names.has(cls)) return kind;
+  return undefined;
+}
+
+/** Convenience: classify the type of an expression as a Drizzle database/transaction. */
+export function exprIsDbLike(program: ts.Program, expr: ts.Expression): Tri {
+  return isDrizzleDbLike(program, typeOf(program.getTypeChecker(), expr));
+}
+
+export function exprIsTransaction(program: ts.Program, expr: ts.Expression): Tri {
+  return isDrizzleTransaction(program, typeOf(program.getTypeChecker(), expr));
+}
+
+/** The concrete driver database class names of a type (e.g. "NeonHttpDatabase"). */
+export function drizzleClassNames(program: ts.Program, expr: ts.Expression): Set<string> {
+  return drizzleTypeInfo(program, typeOf(program.getTypeChecker(), expr)).names;
+}

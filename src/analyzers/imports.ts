@@ -1,0 +1,52 @@
+import ts from "typescript";
+import type { TextEdit } from "./types.js";
+
+/**
+ * How to refer to a named export of a module in a file, adding the import if
+ * needed: reuses an existing (possibly aliased) named import, a namespace
+ * import, extends an existing named import list, or adds an import line.
+ * Returns undefined when the name would clash with another binding.
+ */
+export function ensureNamedImport(
+  checker: ts.TypeChecker,
+  sourceFile: ts.SourceFile,
+  moduleName: string,
+  exportName: string,
+): { reference: string; edits: TextEdit[] } | undefined {
+  let namedList: ts.NamedImports | undefined;
+  for (const statement of sourceFile.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    if (statement.moduleSpecifier.text !== moduleName) continue;
+    const clause = statement.importClause;
+    if (!clause || clause.isTypeOnly) continue;
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) return { reference: `${bindings.name.text}.${exportName}`, edits: [] };
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const el of bindings.elements) {
+        if (el.isTypeOnly) continue;
+        if ((el.propertyName ?? el.name).text === exportName) return { reference: el.name.text, edits: [] };
+      }
+      namedList ??= bindings;
+    }
+  }
+  // the plain name must be free in the file scope
+  let taken = false;
+  try {
+    taken = checker
+      .getSymbolsInScope(sourceFile, ts.SymbolFlags.Value | ts.SymbolFlags.Alias)
+      .some((s) => s.name === exportName && s.declarations?.some((d) => d.getSourceFile() === sourceFile));
+  } catch {
+    taken = true;
+  }
+  if (taken) return undefined;
+  if (namedList) {
+    const last = namedList.elements[namedList.elements.length - 1];
+    if (!last) return { reference: exportName, edits: [{ start: namedList.getEnd() - 1, end: namedList.getEnd() - 1, text: ` ${exportName} ` }] };
+    return { reference: exportName, edits: [{ start: last.getEnd(), end: last.getEnd(), text: `, ${exportName}` }] };
+  }
+  const imports = sourceFile.statements.filter(ts.isImportDeclaration);
+  const anchor = imports[imports.length - 1];
+  const line = `import { ${exportName} } from "${moduleName}";`;
+  if (anchor) return { reference: exportName, edits: [{ start: anchor.getEnd(), end: anchor.getEnd(), text: `\n${line}` }] };
+  return { reference: exportName, edits: [{ start: 0, end: 0, text: `${line}\n` }] };
+}

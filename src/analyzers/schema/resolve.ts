@@ -1,0 +1,95 @@
+import ts from "typescript";
+import { programCache } from "../cache.js";
+import { skipOuter, symbolAt } from "../ts-utils.js";
+import type { TableModel } from "./model.js";
+import { parseTableCall } from "./parse-table.js";
+
+const MAX_ALIAS_DEPTH = 8;
+
+interface SchemaIndex {
+  /** Table model per declaring variable (or call); null = looked at, not a table. */
+  byDeclaration: WeakMap<ts.Node, TableModel | null>;
+  /** Tables declared at the top level of each file. */
+  byFile: WeakMap<ts.SourceFile, TableModel[]>;
+}
+
+/** The per-program schema model, shared by all rules and computed lazily, once per declaration. */
+const schemaIndex = programCache<SchemaIndex>(() => ({ byDeclaration: new WeakMap(), byFile: new WeakMap() }));
+
+function modelForVariable(program: ts.Program, decl: ts.VariableDeclaration, depth: number): TableModel | undefined {
+  const index = schemaIndex(program);
+  const cached = index.byDeclaration.get(decl);
+  if (cached !== undefined) return cached ?? undefined;
+  index.byDeclaration.set(decl, null); // cycle guard
+  let model: TableModel | undefined;
+  try {
+    const init = decl.initializer && skipOuter(decl.initializer);
+    if (init) {
+      model = parseTableCall(program.getTypeChecker(), init, decl);
+      // const p = posts;  const p = schema.posts
+      if (!model && (ts.isIdentifier(init) || ts.isPropertyAccessExpression(init))) {
+        model = resolveTable(program, init, depth + 1);
+      }
+    }
+  } catch {
+    model = undefined;
+  }
+  index.byDeclaration.set(decl, model ?? null);
+  return model;
+}
+
+/**
+ * Resolves any expression that denotes a Drizzle table to its model, across
+ * files: identifiers, aliased and namespace imports, re-exports, `export *`
+ * barrels and local aliases. Returns undefined when unknown.
+ */
+export function resolveTable(program: ts.Program, expr: ts.Expression, depth = 0): TableModel | undefined {
+  if (depth > MAX_ALIAS_DEPTH) return undefined;
+  const checker = program.getTypeChecker();
+  const e = skipOuter(expr);
+  if (ts.isCallExpression(e)) {
+    const index = schemaIndex(program);
+    const cached = index.byDeclaration.get(e);
+    if (cached !== undefined) return cached ?? undefined;
+    let model: TableModel | undefined;
+    try {
+      model = parseTableCall(checker, e);
+    } catch {
+      model = undefined;
+    }
+    index.byDeclaration.set(e, model ?? null);
+    return model;
+  }
+  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e)) return undefined;
+  const nameNode = ts.isPropertyAccessExpression(e) ? e.name : ts.isElementAccessExpression(e) ? e.argumentExpression : e;
+  const symbol = symbolAt(checker, nameNode);
+  const decl = symbol?.valueDeclaration;
+  if (!decl) return undefined;
+  if (ts.isVariableDeclaration(decl)) return modelForVariable(program, decl, depth);
+  // { posts } shorthand or `posts: posts` inside an exported schema object
+  if (ts.isShorthandPropertyAssignment(decl)) return resolveTable(program, decl.name, depth + 1);
+  if (ts.isPropertyAssignment(decl)) return resolveTable(program, decl.initializer, depth + 1);
+  return undefined;
+}
+
+/** Tables declared at the top level of a file (`const x = pgTable(...)`, exported or not). */
+export function tablesInFile(program: ts.Program, sourceFile: ts.SourceFile): TableModel[] {
+  const index = schemaIndex(program);
+  const cached = index.byFile.get(sourceFile);
+  if (cached) return cached;
+  const tables: TableModel[] = [];
+  for (const statement of sourceFile.statements) {
+    if (ts.isVariableStatement(statement)) {
+      for (const decl of statement.declarationList.declarations) {
+        const model = modelForVariable(program, decl, 0);
+        // only tables declared here, not local aliases of imported ones
+        if (model && model.variable === decl) tables.push(model);
+      }
+    } else if (ts.isExportAssignment(statement)) {
+      const model = resolveTable(program, statement.expression);
+      if (model && model.call.getSourceFile() === sourceFile) tables.push(model);
+    }
+  }
+  index.byFile.set(sourceFile, tables);
+  return tables;
+}

@@ -1,0 +1,144 @@
+import ts from "typescript";
+
+/** Strips parentheses, `as`, `satisfies`, `!` and type assertions. */
+export function skipOuter(node: ts.Expression): ts.Expression {
+  let current = node;
+  for (;;) {
+    if (
+      ts.isParenthesizedExpression(current) ||
+      ts.isAsExpression(current) ||
+      ts.isSatisfiesExpression(current) ||
+      ts.isNonNullExpression(current) ||
+      ts.isTypeAssertionExpression(current)
+    ) {
+      current = current.expression;
+    } else {
+      return current;
+    }
+  }
+}
+
+/** Walks up through parentheses, `as`, `satisfies` and `!`. */
+export function skipOuterUp(node: ts.Node): ts.Node {
+  let current = node;
+  while (
+    current.parent &&
+    (ts.isParenthesizedExpression(current.parent) ||
+      ts.isAsExpression(current.parent) ||
+      ts.isSatisfiesExpression(current.parent) ||
+      ts.isNonNullExpression(current.parent) ||
+      ts.isTypeAssertionExpression(current.parent))
+  ) {
+    current = current.parent;
+  }
+  return current;
+}
+
+/** Static name of a property (identifier, string literal, numeric literal, private name); undefined when computed. */
+export function staticPropertyName(name: ts.PropertyName | ts.MemberName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (ts.isComputedPropertyName(name)) {
+    const expr = skipOuter(name.expression);
+    if (ts.isStringLiteralLike(expr) || ts.isNumericLiteral(expr)) return expr.text;
+  }
+  return undefined;
+}
+
+/** The string value of a literal expression, or undefined. */
+export function stringValue(node: ts.Expression | undefined): string | undefined {
+  if (!node) return undefined;
+  const expr = skipOuter(node);
+  if (ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr)) return expr.text;
+  return undefined;
+}
+
+/** `a.b(...)` → { object: a, name: "b" }; `a?.b(...)` too. */
+export function methodCall(call: ts.CallExpression): { object: ts.Expression; name: string } | undefined {
+  const callee = skipOuter(call.expression);
+  if (ts.isPropertyAccessExpression(callee)) {
+    return { object: callee.expression, name: callee.name.text };
+  }
+  if (ts.isElementAccessExpression(callee)) {
+    const name = stringValue(callee.argumentExpression);
+    if (name !== undefined) return { object: callee.expression, name };
+  }
+  return undefined;
+}
+
+/** Resolves alias symbols (imports, re-exports) to their target. Never throws. */
+export function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol | undefined): ts.Symbol | undefined {
+  if (!symbol) return undefined;
+  if (symbol.flags & ts.SymbolFlags.Alias) {
+    try {
+      return checker.getAliasedSymbol(symbol);
+    } catch {
+      return undefined;
+    }
+  }
+  return symbol;
+}
+
+export function symbolAt(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
+  try {
+    return resolveAlias(checker, checker.getSymbolAtLocation(node));
+  } catch {
+    return undefined;
+  }
+}
+
+export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node) ||
+    ts.isConstructorDeclaration(node)
+  );
+}
+
+/** The nearest enclosing function-like node, or undefined at top level. */
+export function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
+  let current: ts.Node | undefined = node.parent;
+  while (current) {
+    if (isFunctionLike(current)) return current;
+    current = current.parent;
+  }
+  return undefined;
+}
+
+/** Depth-first walk; the visitor returns false to skip a subtree. */
+export function walk(node: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+  const recurse = (child: ts.Node): void => {
+    if (visit(child) === false) return;
+    ts.forEachChild(child, recurse);
+  };
+  recurse(node);
+}
+
+/** 1-based line of a node start, for messages. */
+export function lineOf(sourceFile: ts.SourceFile, pos: number): number {
+  return sourceFile.getLineAndCharacterOfPosition(pos).line + 1;
+}
+
+/** The type of an expression, or undefined when the checker cannot answer. */
+export function typeOf(checker: ts.TypeChecker, node: ts.Node): ts.Type | undefined {
+  try {
+    return checker.getTypeAtLocation(node);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Indentation (spaces/tabs) of the line containing `pos`. */
+export function indentationAt(sourceFile: ts.SourceFile, pos: number): string {
+  const text = sourceFile.text;
+  let lineStart = pos;
+  while (lineStart > 0 && text[lineStart - 1] !== "\n") lineStart--;
+  let end = lineStart;
+  while (end < text.length && (text[end] === " " || text[end] === "\t")) end++;
+  return text.slice(lineStart, end);
+}

@@ -1,0 +1,48 @@
+import type ts from "typescript";
+
+/** A text replacement in the analysed file, in UTF-16 offsets of `sourceFile.text`. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface SuggestionResult {
+  messageId: string;
+  data?: Record<string, string | number>;
+  edits: TextEdit[];
+}
+
+/**
+ * One finding of an analyzer, independent of ESLint: the ESLint rules and the
+ * TypeScript transformer both turn these into their own diagnostics.
+ */
+export interface Finding {
+  messageId: string;
+  data?: Record<string, string | number>;
+  /** Offsets in `sourceFile.text`. */
+  start: number;
+  end: number;
+  suggestions?: SuggestionResult[];
+}
+
+/** Shared options read from `settings["drizzle-guard"]` (ESLint) or the transformer config. */
+export interface SharedSettings {
+  ownerColumns?: string[];
+  ignoreTables?: string[];
+  ignore?: string[];
+  [key: string]: unknown;
+}
+
+export interface AnalysisContext {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  sourceFile: ts.SourceFile;
+  settings: SharedSettings;
+}
+
+/** The engine side of a rule: pure function of the typed program and the options. */
+export type Analyzer<Options> = (context: AnalysisContext, options: Options) => Finding[];
+
+/** Three-valued answer of the engine's predicates. Rules report only on "yes". */
+export type Tri = "yes" | "no" | "unknown";
