@@ -7,11 +7,16 @@ export default defineConfig({
     cli: "src/transformer/cli.ts",
   },
   format: ["esm", "cjs"],
-  dts: true,
+  dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
   clean: true,
   target: "node20",
   sourcemap: false,
   splitting: false,
+  // `require("eslint-plugin-drizzle-guard")` returns the plugin itself, not `{ default }`.
+  footer: ({ format }) =>
+    format === "cjs"
+      ? { js: 'if (module.exports && module.exports.default && Object.keys(module.exports).length === 1) module.exports = module.exports.default;' }
+      : {},
   shims: true,
   external: ["typescript", "eslint", "@typescript-eslint/utils", "yaml-eslint-parser", "jsonc-eslint-parser"],
 });

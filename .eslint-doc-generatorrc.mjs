@@ -1,0 +1,11 @@
+/** @type {import('eslint-doc-generator').GenerateOptions} */
+export default {
+  configEmoji: [["recommended", "✅"]],
+  ignoreConfig: ["all"],
+  ruleDocSectionInclude: ["Examples", "Options"],
+  ruleDocTitleFormat: "prefix-name",
+  ruleListColumns: ["name", "description", "configsError", "hasSuggestions", "requiresTypeChecking", "options"],
+  pathRuleDoc: "docs/rules/{name}.md",
+  pathRuleList: "README.md",
+  urlRuleDoc: "https://github.com/drizzle-guard/eslint-plugin-drizzle-guard/blob/main/docs/rules/{name}.md",
+};

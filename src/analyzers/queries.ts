@@ -1,0 +1,317 @@
+import ts from "typescript";
+import { programCache } from "./cache.js";
+import { exprIsDbLike, exprIsTransaction } from "./drizzle-symbols.js";
+import type { TableModel } from "./schema/model.js";
+import { resolveTable, tablesInFile } from "./schema/resolve.js";
+import { methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
+
+/** What a query chain does. */
+export type QueryOperation =
+  | "select"
+  | "insert"
+  | "update"
+  | "delete"
+  | "count"
+  | "relational"
+  | "execute"
+  | "refresh";
+
+export const WRITE_OPERATIONS: ReadonlySet<QueryOperation> = new Set(["insert", "update", "delete"]);
+
+const ROOT_METHODS: Record<string, QueryOperation> = {
+  select: "select",
+  selectDistinct: "select",
+  selectDistinctOn: "select",
+  insert: "insert",
+  update: "update",
+  delete: "delete",
+  $count: "count",
+  execute: "execute",
+  refreshMaterializedView: "refresh",
+};
+
+const RELATIONAL_METHODS = new Set(["findMany", "findFirst"]);
+
+/** Chain methods that run the query. */
+export const RUNNER_METHODS = new Set(["execute", "then", "catch", "finally"]);
+
+export interface ChainCall {
+  name: string;
+  call: ts.CallExpression;
+}
+
+/** A Drizzle query chain rooted at a database or transaction, found by type. */
+export interface QueryChain {
+  /** The database/transaction expression (`db`, `tx`, `this.db`). */
+  root: ts.Expression;
+  rootKind: "database" | "transaction";
+  operation: QueryOperation;
+  /** The first call on the root: `db.select(...)`, `db.query.posts.findMany(...)`, `db.with(cte).update(...)`. */
+  start: ts.CallExpression;
+  /** `db.query.<key>` for relational queries. */
+  relationalKey?: string;
+  /** Calls after `start`, in source order. */
+  calls: ChainCall[];
+  /** The outermost expression of the chain. */
+  end: ts.Expression;
+  /** The target table expression: `from(t)`, `insert(t)`, `update(t)`, `delete(t)`, `$count(t)`. */
+  tableExpr?: ts.Expression;
+}
+
+/** How the value of a chain is used where it stands. */
+export type ChainUse =
+  /** awaited, or run with `.execute()` / `.then()` */
+  | "executed"
+  /** `.prepare()`d: runs later through the prepared statement */
+  | "prepared"
+  /** returned from a function: runs where the caller awaits it */
+  | "returned"
+  /** left as a builder (pushed to an array, assigned, passed to db.batch) */
+  | "built";
+
+function chainStart(program: ts.Program, call: ts.CallExpression): Omit<QueryChain, "calls" | "end" | "tableExpr"> | undefined {
+  const m = methodCall(call);
+  if (!m) return undefined;
+  // db.query.posts.findMany(...)
+  if (RELATIONAL_METHODS.has(m.name)) {
+    const table = skipOuter(m.object);
+    if (!ts.isPropertyAccessExpression(table) && !ts.isElementAccessExpression(table)) return undefined;
+    const query = skipOuter(table.expression);
+    if (!ts.isPropertyAccessExpression(query) || query.name.text !== "query") return undefined;
+    const root = query.expression;
+    const kind = rootKindOf(program, root);
+    if (!kind) return undefined;
+    const key = ts.isPropertyAccessExpression(table) ? table.name.text : staticPropertyName(table.argumentExpression as ts.PropertyName);
+    return { root, rootKind: kind, operation: "relational", start: call, relationalKey: key };
+  }
+  let operation = ROOT_METHODS[m.name];
+  let root = m.object;
+  // db.with(cte).select()/update()/... : the operation is the method called on `with(...)`
+  if (operation) {
+    const inner = skipOuter(m.object);
+    if (ts.isCallExpression(inner)) {
+      const innerM = methodCall(inner);
+      if (innerM && innerM.name === "with") root = innerM.object;
+    }
+  }
+  if (!operation) return undefined;
+  const kind = rootKindOf(program, root);
+  if (!kind) return undefined;
+  return { root, rootKind: kind, operation, start: call };
+}
+
+function rootKindOf(program: ts.Program, root: ts.Expression): "database" | "transaction" | undefined {
+  if (exprIsDbLike(program, root) !== "yes") return undefined;
+  return exprIsTransaction(program, root) === "yes" ? "transaction" : "database";
+}
+
+/** Extends a chain start outwards through `.method(...)` calls. */
+function extendChain(start: ts.CallExpression): { calls: ChainCall[]; end: ts.Expression } {
+  const calls: ChainCall[] = [];
+  let end: ts.Expression = start;
+  for (;;) {
+    const up = skipOuterUp(end);
+    const parent = up.parent;
+    if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === up) {
+      const grand = parent.parent;
+      if (grand && ts.isCallExpression(grand) && grand.expression === parent) {
+        calls.push({ name: parent.name.text, call: grand });
+        end = grand;
+        continue;
+      }
+    }
+    return { calls, end: up as ts.Expression };
+  }
+}
+
+function tableOf(chain: Pick<QueryChain, "operation" | "start" | "calls">): ts.Expression | undefined {
+  switch (chain.operation) {
+    case "select":
+      return chain.calls.find((c) => c.name === "from")?.call.arguments[0];
+    case "insert":
+    case "update":
+    case "delete":
+    case "count":
+      return chain.start.arguments[0];
+    default:
+      return undefined;
+  }
+}
+
+interface FileQueries {
+  chains: QueryChain[];
+  byStart: Map<ts.CallExpression, QueryChain>;
+}
+
+const fileQueries = programCache(() => new WeakMap<ts.SourceFile, FileQueries>());
+
+/**
+ * Every Drizzle query chain in a file, found by the type of its root. Cached
+ * per program and file; shared by all rules.
+ */
+export function queryChainsIn(program: ts.Program, sourceFile: ts.SourceFile): QueryChain[] {
+  return fileQueryIndex(program, sourceFile).chains;
+}
+
+function fileQueryIndex(program: ts.Program, sourceFile: ts.SourceFile): FileQueries {
+  const cache = fileQueries(program);
+  let entry = cache.get(sourceFile);
+  if (entry) return entry;
+  entry = { chains: [], byStart: new Map() };
+  const found = entry;
+  walk(sourceFile, (node) => {
+    if (!ts.isCallExpression(node)) return;
+    let start: ReturnType<typeof chainStart>;
+    try {
+      start = chainStart(program, node);
+    } catch {
+      start = undefined;
+    }
+    if (!start) return;
+    const { calls, end } = extendChain(node);
+    const chain: QueryChain = { ...start, calls, end, tableExpr: undefined };
+    chain.tableExpr = tableOf(chain);
+    found.chains.push(chain);
+    found.byStart.set(node, chain);
+  });
+  cache.set(sourceFile, entry);
+  return entry;
+}
+
+/** The chain whose start call is `call`, if any. */
+export function chainAtStart(program: ts.Program, call: ts.CallExpression): QueryChain | undefined {
+  return fileQueryIndex(program, call.getSourceFile()).byStart.get(call);
+}
+
+/** The chain that contains `node` as its start, a call, or its end. */
+export function chainContaining(program: ts.Program, node: ts.Node): QueryChain | undefined {
+  for (const chain of queryChainsIn(program, node.getSourceFile())) {
+    if (chain.start === node || chain.end === node || chain.calls.some((c) => c.call === node)) return chain;
+  }
+  return undefined;
+}
+
+/** How a chain's value is used: executed, prepared, returned, or only built. */
+export function chainUse(chain: QueryChain): ChainUse {
+  if (chain.calls.some((c) => c.name === "prepare")) return "prepared";
+  if (chain.calls.some((c) => RUNNER_METHODS.has(c.name))) return "executed";
+  return valueUse(chain.end);
+}
+
+/**
+ * How a promise-like value at `expr` is consumed: awaited (or `yield`ed in an
+ * async generator, `for await`), returned, or left alone.
+ */
+export function valueUse(expr: ts.Expression): ChainUse {
+  const up = skipOuterUp(expr);
+  const parent = up.parent;
+  if (!parent) return "built";
+  if (ts.isAwaitExpression(parent)) return "executed";
+  if (ts.isReturnStatement(parent)) return "returned";
+  if (ts.isArrowFunction(parent) && parent.body === up) return "returned";
+  if (ts.isForOfStatement(parent) && parent.awaitModifier && parent.expression === up) return "executed";
+  // Promise.all([q1, q2]) — the array is awaited by the caller
+  if (ts.isArrayLiteralExpression(parent)) {
+    const arrayUp = skipOuterUp(parent);
+    const call = arrayUp.parent;
+    if (call && ts.isCallExpression(call) && isPromiseCombinator(call) && call.arguments[0] === arrayUp) {
+      const use = valueUse(call);
+      return use === "built" ? "built" : use;
+    }
+  }
+  // cond ? q1 : q2 / a ?? q
+  if (ts.isConditionalExpression(parent) && parent.condition !== up) return valueUse(parent);
+  if (ts.isBinaryExpression(parent) && parent.right === up && isLogical(parent.operatorToken.kind)) return valueUse(parent);
+  return "built";
+}
+
+function isLogical(kind: ts.SyntaxKind): boolean {
+  return (
+    kind === ts.SyntaxKind.BarBarToken ||
+    kind === ts.SyntaxKind.AmpersandAmpersandToken ||
+    kind === ts.SyntaxKind.QuestionQuestionToken
+  );
+}
+
+const COMBINATORS = new Set(["all", "allSettled", "any", "race"]);
+
+/** `Promise.all(...)`, `Promise.allSettled(...)`, `Promise.any(...)`, `Promise.race(...)`. */
+export function isPromiseCombinator(call: ts.CallExpression): boolean {
+  const m = methodCall(call);
+  if (!m || !COMBINATORS.has(m.name)) return false;
+  const object = skipOuter(m.object);
+  return ts.isIdentifier(object) && object.text === "Promise";
+}
+
+/** `.where(...)` arguments of a chain (and the relational `where` option / `$count` second argument). */
+export function whereArguments(chain: QueryChain): ts.Expression[] {
+  const out: ts.Expression[] = [];
+  for (const c of chain.calls) if (c.name === "where" && c.call.arguments[0]) out.push(c.call.arguments[0]);
+  if (chain.operation === "count" && chain.start.arguments[1]) out.push(chain.start.arguments[1]);
+  if (chain.operation === "relational") {
+    const config = chain.start.arguments[0] && skipOuter(chain.start.arguments[0]);
+    if (config && ts.isObjectLiteralExpression(config)) {
+      for (const p of config.properties) {
+        if (ts.isPropertyAssignment(p) && staticPropertyName(p.name) === "where") out.push(p.initializer);
+        else if (ts.isShorthandPropertyAssignment(p) && p.name.text === "where") out.push(p.name);
+        else if (ts.isMethodDeclaration(p) && staticPropertyName(p.name) === "where") out.push(p as unknown as ts.Expression);
+      }
+    }
+  }
+  return out;
+}
+
+/** Every table known in the program's own source files (not declaration files), computed once per program. */
+export const allTables = programCache((program: ts.Program): TableModel[] => {
+  const out: TableModel[] = [];
+  for (const sf of program.getSourceFiles()) {
+    if (sf.isDeclarationFile || program.isSourceFileFromExternalLibrary(sf)) continue;
+    try {
+      out.push(...tablesInFile(program, sf));
+    } catch {
+      // a file we cannot read contributes nothing
+    }
+  }
+  return out;
+});
+
+/** The table model behind `db.query.<key>`: by the builder's `dbName`/`schema` type arguments. */
+function relationalTable(program: ts.Program, chain: QueryChain): TableModel | undefined {
+  const checker = program.getTypeChecker();
+  const callee = skipOuter(chain.start.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const builderType = typeOf(checker, callee.expression);
+  const args = builderType ? checker.getTypeArguments(builderType as ts.TypeReference) : [];
+  for (const arg of args ?? []) {
+    const dbNameSym = arg.getProperty("dbName");
+    if (!dbNameSym) continue;
+    const dbNameType = checker.getTypeOfSymbol(dbNameSym);
+    if (!dbNameType.isStringLiteral()) continue;
+    const schemaSym = arg.getProperty("schema");
+    const schemaType = schemaSym ? checker.getTypeOfSymbol(schemaSym) : undefined;
+    const pgSchema = schemaType?.isStringLiteral() ? schemaType.value : undefined;
+    const matches = allTables(program).filter((t) => t.sqlName === dbNameType.value && t.pgSchema === pgSchema);
+    if (matches.length === 1) return matches[0];
+    const byJsName = matches.filter((t) => t.jsName === chain.relationalKey);
+    return byJsName.length === 1 ? byJsName[0] : undefined;
+  }
+  return undefined;
+}
+
+/** The table model a chain targets, when it can be resolved. */
+export function chainTable(program: ts.Program, chain: QueryChain): TableModel | undefined {
+  try {
+    if (chain.operation === "relational") return relationalTable(program, chain);
+    return chain.tableExpr ? resolveTable(program, chain.tableExpr) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A short display of the chain for messages: `db.select().from(posts)`. */
+export function chainLabel(chain: QueryChain, sourceFile: ts.SourceFile): string {
+  const rootText = chain.root.getText(sourceFile);
+  if (chain.operation === "relational") return `${rootText}.query.${chain.relationalKey ?? "?"}.${methodCall(chain.start)?.name ?? "find"}`;
+  const method = methodCall(chain.start)?.name ?? chain.operation;
+  return `${rootText}.${method}`;
+}

@@ -1,0 +1,2 @@
+// Reserved for the drizzle-guard CLI (issue: TypeScript transformer and CLI).
+export {};

@@ -1,0 +1,2 @@
+// Reserved for the TypeScript transformer (issue: TypeScript transformer and CLI).
+export {};
