@@ -1,0 +1,322 @@
+import ts from "typescript";
+import { programCache } from "./cache.js";
+import { exprIsDbLike } from "./drizzle-symbols.js";
+import type { QueryChain, QueryOperation } from "./queries.js";
+import { chainAtStart, chainLabel, chainTable, chainUse, isPromiseCombinator, valueUse } from "./queries.js";
+import { tableDisplayName } from "./schema/model.js";
+import { isFunctionLike, methodCall, skipOuter, skipOuterUp } from "./ts-utils.js";
+
+/**
+ * One query that runs, seen from some function or region: either a Drizzle
+ * chain there, or a call to a helper that (transitively) runs one.
+ */
+export interface QueryExecution {
+  /** Where it happens in the analysed region: the chain, or the helper call. */
+  site: ts.Node;
+  /** The Drizzle chain at the bottom of the trail (possibly in another file). */
+  chain: QueryChain;
+  operation: QueryOperation;
+  /** Display names of the tables the chain targets (empty when unknown). */
+  tables: string[];
+  /** Helper names then the chain: ["countComments", "db.$count"]. */
+  trail: string[];
+  /** The helper call sites from the region down to the chain (empty for a direct chain). */
+  calls: ts.CallExpression[];
+}
+
+/** Effects of calling a function: what runs by the call itself, and what runs only if its result is awaited. */
+export interface CallEffects {
+  /** Run when the function is called (awaited inside it, or returned from an async function). */
+  eager: QueryExecution[];
+  /** Returned as lazy builders: run only where the caller awaits or executes the result. */
+  lazy: QueryExecution[];
+}
+
+const EMPTY: CallEffects = { eager: [], lazy: [] };
+
+/** Array/iterable methods whose callback runs once per element, synchronously. */
+export const ITERATION_METHODS = new Set([
+  "map",
+  "flatMap",
+  "forEach",
+  "filter",
+  "reduce",
+  "reduceRight",
+  "some",
+  "every",
+  "find",
+  "findIndex",
+  "findLast",
+  "findLastIndex",
+  "sort",
+  "toSorted",
+]);
+
+/** How a function expression is invoked where it is written. */
+export type CallbackRole =
+  /** once per element of a collection (`rows.map(fn)`, `Array.from(xs, fn)`) */
+  | "iteration"
+  /** once, right away (IIFE, `new Promise(fn)`, `db.transaction(fn)`, `.then(fn)`) */
+  | "once"
+  /** not invoked here, as far as we can tell */
+  | "none";
+
+/**
+ * The role of a function expression passed as an argument. `extraIteration`
+ * names user helpers (`pMap`, `Effect.forEach`, lodash `map`) that iterate.
+ */
+export function callbackRole(
+  program: ts.Program,
+  fn: ts.Node,
+  extraIteration: ReadonlySet<string> = new Set(),
+): { role: CallbackRole; call?: ts.CallExpression } {
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return { role: "none" };
+  const up = skipOuterUp(fn);
+  const parent = up.parent;
+  if (!parent) return { role: "none" };
+  // (async () => { ... })()
+  if (ts.isCallExpression(parent) && parent.expression === up) return { role: "once", call: parent };
+  if (ts.isNewExpression(parent) && parent.arguments?.[0] === up) {
+    const ctor = skipOuter(parent.expression);
+    if (ts.isIdentifier(ctor) && ctor.text === "Promise") return { role: "once" };
+    return { role: "none" };
+  }
+  if (!ts.isCallExpression(parent) || !parent.arguments.includes(up as ts.Expression)) return { role: "none" };
+  const call = parent;
+  const calleeText = skipOuter(call.expression).getText();
+  if (extraIteration.has(calleeText)) return { role: "iteration", call };
+  const m = methodCall(call);
+  const argIndex = call.arguments.indexOf(up as ts.Expression);
+  if (m) {
+    if (extraIteration.has(m.name) && !ts.isIdentifier(skipOuter(call.expression))) {
+      // a bare method name in the option only matches a call like `_.map(...)` when listed fully; keep names strict
+    }
+    if (ITERATION_METHODS.has(m.name) && argIndex === 0 && isIterable(program, m.object, m.name)) return { role: "iteration", call };
+    // Array.from(iterable, fn)
+    const obj = skipOuter(m.object);
+    if (m.name === "from" && argIndex === 1 && ts.isIdentifier(obj) && obj.text === "Array") return { role: "iteration", call };
+    if ((m.name === "then" || m.name === "catch" || m.name === "finally") && argIndex <= 1) return { role: "once", call };
+    if (m.name === "transaction" && argIndex === 0 && exprIsDbLike(program, m.object) === "yes") return { role: "once", call };
+  }
+  return { role: "none" };
+}
+
+/**
+ * Whether `x.method(...)` iterates a collection: arrays, typed arrays, readonly
+ * arrays, and iterator helpers. `Map#forEach`/`Set#forEach` are iterations too,
+ * but the caller may treat them specially; unknown types answer false.
+ */
+function isIterable(program: ts.Program, object: ts.Expression, method: string): boolean {
+  const checker = program.getTypeChecker();
+  let type: ts.Type;
+  try {
+    type = checker.getTypeAtLocation(object);
+  } catch {
+    return false;
+  }
+  const isArrayLike = (t: ts.Type): boolean => {
+    if (checker.isArrayType(t) || checker.isTupleType(t)) return true;
+    const symbol = t.getSymbol();
+    const name = symbol?.getName();
+    if (name === "ReadonlyArray" || name === "Array") return true;
+    if (method === "forEach" && (name === "Map" || name === "Set" || name === "ReadonlyMap" || name === "ReadonlySet" || name === "NodeListOf")) return true;
+    if (name && /Iterator$/.test(name)) return true;
+    return false;
+  };
+  const members = type.isUnion() ? type.types : [type];
+  return members.every((t) => (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0 || isArrayLike(t));
+}
+
+/** The body-bearing declaration a call resolves to, if it is user code (not a library or declaration file). */
+export function resolveCallee(program: ts.Program, call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
+  const checker = program.getTypeChecker();
+  let decl: ts.Declaration | undefined;
+  try {
+    decl = checker.getResolvedSignature(call)?.declaration;
+  } catch {
+    return undefined;
+  }
+  if (!decl || !isFunctionLike(decl)) return undefined;
+  let fn: ts.FunctionLikeDeclaration | undefined = decl;
+  if (!fn.body) {
+    // an overload signature: find the implementation
+    const symbol = fn.name ? checker.getSymbolAtLocation(fn.name) : undefined;
+    fn = symbol?.declarations?.find((d): d is ts.FunctionLikeDeclaration => isFunctionLike(d) && !!d.body);
+  }
+  if (!fn?.body) return undefined;
+  const sf = fn.getSourceFile();
+  if (sf.isDeclarationFile || program.isSourceFileFromExternalLibrary(sf)) return undefined;
+  return fn;
+}
+
+function isAsync(fn: ts.FunctionLikeDeclaration): boolean {
+  return !!ts.getCombinedModifierFlags(fn as ts.Declaration) && (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
+}
+
+export function functionName(fn: ts.FunctionLikeDeclaration): string {
+  if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) {
+    const cls = fn.parent;
+    if (ts.isMethodDeclaration(fn) && cls && ts.isClassLike(cls) && cls.name) return `${cls.name.text}.${fn.name.text}`;
+    return fn.name.text;
+  }
+  const parent = skipOuterUp(fn).parent;
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && ts.isPropertyAssignment(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && ts.isPropertyDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  return "<anonymous>";
+}
+
+function directExecution(program: ts.Program, chain: QueryChain): QueryExecution {
+  const table = chainTable(program, chain);
+  const sf = chain.start.getSourceFile();
+  const label = chainLabel(chain, sf);
+  const tableName = table ? tableDisplayName(table) : undefined;
+  return {
+    site: chain.end,
+    chain,
+    operation: chain.operation,
+    tables: tableName ? [tableName] : [],
+    trail: [tableName && chain.operation !== "relational" ? `${label}(${tableName})` : label],
+    calls: [],
+  };
+}
+
+function viaCall(call: ts.CallExpression, callee: ts.FunctionLikeDeclaration, inner: QueryExecution): QueryExecution {
+  return { ...inner, site: call, trail: [functionName(callee), ...inner.trail], calls: [call, ...inner.calls] };
+}
+
+export interface RegionOptions {
+  /** How deep to follow helper calls (1 = only the helpers called directly). */
+  maxDepth: number;
+  /** Extra iteration helpers (callee text or method name). */
+  iterationFunctions?: ReadonlySet<string>;
+}
+
+interface EffectsCache {
+  byFunction: Map<ts.FunctionLikeDeclaration, Map<number, CallEffects>>;
+}
+
+const effectsCache = programCache<EffectsCache>(() => ({ byFunction: new Map() }));
+
+/**
+ * Effects of calling `fn`, following helpers up to `depth` levels. Memoized per
+ * declaration and depth; recursion answers "no effects" for the cycle.
+ */
+export function functionEffects(program: ts.Program, fn: ts.FunctionLikeDeclaration, depth: number): CallEffects {
+  if (depth < 0 || !fn.body) return EMPTY;
+  const cache = effectsCache(program).byFunction;
+  let perDepth = cache.get(fn);
+  if (!perDepth) cache.set(fn, (perDepth = new Map()));
+  const cached = perDepth.get(depth);
+  if (cached) return cached;
+  perDepth.set(depth, EMPTY); // cycle guard
+  let effects: CallEffects;
+  try {
+    effects = computeFunctionEffects(program, fn, depth);
+  } catch {
+    effects = EMPTY;
+  }
+  perDepth.set(depth, effects);
+  return effects;
+}
+
+function computeFunctionEffects(program: ts.Program, fn: ts.FunctionLikeDeclaration, depth: number): CallEffects {
+  const asyncFn = isAsync(fn);
+  const eager: QueryExecution[] = [];
+  const lazy: QueryExecution[] = [];
+  visitRegion(program, fn.body!, { maxDepth: depth }, (execution, use) => {
+    if (use === "executed" || (use === "returned" && asyncFn)) eager.push(execution);
+    else if (use === "returned") lazy.push(execution);
+  });
+  return { eager, lazy };
+}
+
+/**
+ * Effects of a call to user code: the callee's eager executions, plus its lazy
+ * ones when the call's result is awaited or executed here.
+ */
+export function callEffects(program: ts.Program, call: ts.CallExpression, depth: number): CallEffects {
+  if (depth <= 0) return EMPTY;
+  const callee = resolveCallee(program, call);
+  if (!callee) return EMPTY;
+  const inner = functionEffects(program, callee, depth - 1);
+  return {
+    eager: inner.eager.map((e) => viaCall(call, callee, e)),
+    lazy: inner.lazy.map((e) => viaCall(call, callee, e)),
+  };
+}
+
+/** "executed" | "returned" | "built" for a call's result, with Promise.all/await/return handled by valueUse. */
+function callResultUse(call: ts.CallExpression): "executed" | "returned" | "built" {
+  const parent = skipOuterUp(call).parent;
+  // f().then(...)
+  if (parent && ts.isPropertyAccessExpression(parent) && ["then", "catch", "finally"].includes(parent.name.text)) return "executed";
+  const use = valueUse(call);
+  return use === "prepared" ? "built" : use;
+}
+
+/**
+ * Walks a region (a function body, a loop body) and reports every query
+ * execution in it with how its value is used: chains, and calls to helpers
+ * that run queries. Nested functions are entered only when they are invoked
+ * in place (IIFE, iteration callbacks, `db.transaction`, `.then`); functions
+ * merely defined there are skipped.
+ */
+export function visitRegion(
+  program: ts.Program,
+  region: ts.Node,
+  options: RegionOptions,
+  onExecution: (execution: QueryExecution, use: "executed" | "returned" | "built", insideCallback: ts.FunctionLikeDeclaration | undefined) => void,
+): void {
+  const iteration = options.iterationFunctions ?? new Set<string>();
+  const visit = (node: ts.Node, callback: ts.FunctionLikeDeclaration | undefined): void => {
+    if (isFunctionLike(node) && node !== region) {
+      const { role } = callbackRole(program, node, iteration);
+      if (role === "none" || !node.body) return;
+      // a callback's returned builders run when the caller awaits what it returns (async callbacks run them)
+      ts.forEachChild(node, (child) => visit(child, node));
+      return;
+    }
+    if (ts.isCallExpression(node)) {
+      const chain = chainAtStart(program, node);
+      if (chain) {
+        const use = chainUse(chain);
+        const mapped = use === "prepared" ? "built" : use;
+        onExecution(directExecution(program, chain), adjustForCallback(mapped, callback), callback);
+      } else if (!isPromiseCombinator(node)) {
+        const effects = callEffects(program, node, options.maxDepth);
+        for (const e of effects.eager) onExecution(e, "executed", callback);
+        if (effects.lazy.length) {
+          const use = adjustForCallback(callResultUse(node), callback);
+          for (const e of effects.lazy) onExecution(e, use, callback);
+        }
+      }
+    }
+    ts.forEachChild(node, (child) => visit(child, callback));
+  };
+  visit(region, undefined);
+}
+
+/**
+ * A builder returned from an async callback runs (the callback's promise adopts
+ * it); returned from a sync callback it runs only if the caller awaits the
+ * collected results, which we treat as running too when the callback is an
+ * iteration whose result is awaited (`await Promise.all(rows.map(r => db...))`).
+ */
+function adjustForCallback(
+  use: "executed" | "returned" | "built",
+  callback: ts.FunctionLikeDeclaration | undefined,
+): "executed" | "returned" | "built" {
+  if (use !== "returned" || !callback) return use;
+  // `return` inside the callback refers to the callback, not the region's function
+  if (isAsync(callback)) return "executed";
+  const up = skipOuterUp(callback);
+  const call = up.parent;
+  if (call && ts.isCallExpression(call)) {
+    const result = skipOuterUp(call);
+    const promiseAll = result.parent && ts.isCallExpression(result.parent) && isPromiseCombinator(result.parent) ? result.parent : undefined;
+    if (promiseAll && valueUse(promiseAll) !== "built") return "executed";
+    if (valueUse(call) === "executed") return "executed";
+  }
+  return "built";
+}
