@@ -1,0 +1,36 @@
+import { analyzeRequireTransaction } from "../analyzers/transactions.js";
+import { createAnalyzerRule } from "../utils/create-rule.js";
+
+export type Options = [{ maxDepth?: number }];
+export type MessageId = "requireTransaction";
+
+export default createAnalyzerRule<Options, MessageId>({
+  name: "require-transaction",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require a transaction (or batch) around writes to several tables in one function",
+      recommended: true,
+    },
+    messages: {
+      requireTransaction:
+        "Writes to {{tables}} can run on one path without a transaction: if a later write fails, the earlier ones stay. Wrap them in `db.transaction(async (tx) => …)` or `db.batch([...])`.",
+    },
+    schema: [
+      {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          maxDepth: {
+            type: "integer",
+            minimum: 0,
+            maximum: 10,
+            description: "How many levels of helper functions to follow when collecting writes (0 = direct writes only).",
+          },
+        },
+      },
+    ],
+  },
+  defaultOptions: [{ maxDepth: 3 }],
+  analyze: (context, [options]) => analyzeRequireTransaction(context, { maxDepth: options.maxDepth ?? 3 }),
+});

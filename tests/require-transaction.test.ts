@@ -1,0 +1,93 @@
+import rule from "../src/rules/require-transaction.js";
+import { createRuleTester, HEADER } from "./rule-tester.js";
+
+const ruleTester = createRuleTester();
+const H = `${HEADER}import { createOrganization, addAuthor, findPost } from "./tx/helpers";
+`;
+const line = (n: number) => H.split("\n").length - 1 + n;
+
+ruleTester.run("require-transaction", rule, {
+  valid: [
+    { name: "same table twice", code: `${H}export async function f() {\n  await db.insert(tags).values({ name: "a" });\n  await db.insert(tags).values({ name: "b" });\n}` },
+    {
+      name: "writes in exclusive if/else branches",
+      code: `${H}export async function f(x: boolean) {\n  if (x) {\n    await db.insert(tags).values({ name: "a" });\n  } else {\n    await db.delete(comments).where(eq(comments.id, 1));\n  }\n}`,
+    },
+    {
+      name: "early return makes the writes exclusive",
+      code: `${H}export async function f(x: boolean) {\n  if (x) {\n    await db.insert(tags).values({ name: "a" });\n    return;\n  }\n  await db.delete(comments).where(eq(comments.id, 1));\n}`,
+    },
+    {
+      name: "switch cases with break",
+      code: `${H}export async function f(k: string) {\n  switch (k) {\n    case "a":\n      await db.insert(tags).values({ name: "a" });\n      break;\n    default:\n      await db.delete(comments).where(eq(comments.id, 1));\n  }\n}`,
+    },
+    { name: "a write then a read", code: `${H}export async function f() {\n  await db.insert(tags).values({ name: "a" });\n  await db.select().from(posts);\n  await findPost(1);\n}` },
+    {
+      name: "db.batch",
+      code: `${H}export async function f() {\n  await db.batch([db.insert(tags).values({ name: "a" }), db.delete(comments).where(eq(comments.id, 1))] as never);\n}`,
+    },
+    {
+      name: "writes inside a transaction through tx (and a helper given tx)",
+      code: `${H}export async function f() {\n  await db.transaction(async (tx) => {\n    await tx.insert(tags).values({ name: "a" });\n    await tx.delete(comments).where(eq(comments.id, 1));\n    await addAuthor(tx as never, "a@b.c");\n  });\n}`,
+    },
+    {
+      name: "non-Drizzle clients with a transaction method",
+      code: `${H}export async function f() {\n  await prisma.post.delete({ where: { id: 1 } });\n  await prisma.post.update({ where: { id: 1 } });\n  await kv.delete("a");\n}`,
+    },
+    {
+      name: "writes in two separate functions",
+      code: `${H}export async function a() { await db.insert(tags).values({ name: "a" }); }\nexport async function b() { await db.delete(comments).where(eq(comments.id, 1)); }`,
+    },
+    {
+      name: "a builder that is never run",
+      code: `${H}export async function f() {\n  const q = db.insert(tags).values({ name: "a" });\n  await db.delete(comments).where(eq(comments.id, 1));\n  return q.toSQL();\n}`,
+    },
+    {
+      name: "database typed any",
+      code: `${H}export async function f(anyDb: any) {\n  await anyDb.insert(tags).values({ name: "a" });\n  await anyDb.delete(comments);\n}`,
+    },
+  ],
+  invalid: [
+    {
+      name: "insert organization then membership, no transaction",
+      code: `${H}export async function f(userId: number) {\n  const [org] = await db.insert(organizations).values({ name: "acme" }).returning();\n  await db.update(users).set({ name: org.name }).where(eq(users.id, userId));\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "organizations, users" } }],
+    },
+    {
+      name: "delete messages then the chat (arrow handler)",
+      code: `${H}export const remove = async (postId: number) => {\n  await db.delete(comments).where(eq(comments.postId, postId));\n  await db.delete(posts).where(eq(posts.id, postId));\n};`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "comments, posts" } }],
+    },
+    {
+      name: "parallel writes in Promise.all",
+      code: `${H}export async function f() {\n  await Promise.all([\n    db.insert(tags).values({ name: "a" }),\n    db.delete(comments).where(eq(comments.id, 1)),\n  ]);\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(3), data: { tables: "tags, comments" } }],
+    },
+    {
+      name: "a write through a helper in another file, then a direct write",
+      code: `${H}export async function f(userId: number) {\n  const org = await createOrganization("acme");\n  await db.update(users).set({ name: org.name }).where(eq(users.id, userId));\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "organizations, users" } }],
+    },
+    {
+      name: "a helper that takes the database, called with db",
+      code: `${H}export async function f() {\n  await addAuthor(db, "a@b.c");\n  await db.insert(tags).values({ name: "a" });\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "users, tags" } }],
+    },
+    {
+      name: "write after a conditional write on the same path",
+      code: `${H}export async function f(x: boolean) {\n  if (x) {\n    await db.insert(tags).values({ name: "a" });\n  }\n  await db.delete(comments).where(eq(comments.id, 1));\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(3), data: { tables: "tags, comments" } }],
+    },
+    {
+      name: "route handler callback",
+      code: `${H}declare const app: { post(path: string, handler: (req: unknown) => Promise<void>): void };\napp.post("/orgs", async () => {\n  await db.insert(organizations).values({ name: "x" });\n  await db.insert(tags).values({ name: "y" });\n});`,
+      errors: [{ messageId: "requireTransaction", line: line(3), data: { tables: "organizations, tags" } }],
+    },
+    {
+      name: "maxDepth 0 ignores helpers",
+      options: [{ maxDepth: 0 }],
+      code: `${H}export async function f() {\n  await db.insert(organizations).values({ name: "x" });\n  await createOrganization("acme");\n  await db.insert(tags).values({ name: "y" });\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "organizations, tags" } }],
+    },
+  ],
+});
