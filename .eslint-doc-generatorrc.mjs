@@ -3,6 +3,9 @@ export default {
   configEmoji: [["recommended", "✅"]],
   ignoreConfig: ["all"],
   ruleDocSectionInclude: ["Examples", "Options"],
+  // Every doc has "## Options", also rules without options ("This rule has no options."):
+  // the Include above requires it, so the generator must not forbid it.
+  ruleDocSectionOptions: false,
   ruleDocTitleFormat: "prefix-name",
   ruleListColumns: ["name", "description", "configsError", "hasSuggestions", "requiresTypeChecking", "options"],
   pathRuleDoc: "docs/rules/{name}.md",

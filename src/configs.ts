@@ -1,7 +1,11 @@
 import type { TSESLint } from "@typescript-eslint/utils";
 import type { AnalyzerRule } from "./utils/create-rule.js";
+import type { FileLanguage } from "./utils/file-languages.js";
 
-type AnyRule = { meta?: { docs?: { recommended?: boolean } } } | AnalyzerRule<readonly unknown[], string>;
+type AnyRule = ({ meta?: { docs?: { recommended?: boolean } } } | AnalyzerRule<readonly unknown[], string>) & {
+  /** Non-code files the rule also lints (package.json, workflows), each with its parser. */
+  fileLanguages?: readonly FileLanguage[];
+};
 
 /** Files the typed code rules apply to. */
 export const CODE_FILES = ["**/*.{ts,tsx,mts,cts}"];
@@ -9,22 +13,39 @@ export const CODE_FILES = ["**/*.{ts,tsx,mts,cts}"];
 /**
  * Flat-config arrays users spread: `...drizzleGuard.configs.recommended`.
  * Code rules need typed linting (`parserOptions.projectService: true`).
+ * Rules that also lint other files get one extra config object per file
+ * language, which sets the parser for those files and enables only them.
  */
 export function buildConfigs(plugin: { rules: Record<string, AnyRule> }): Record<"recommended" | "all", TSESLint.FlatConfig.ConfigArray> {
-  const ruleEntries = (filter: (rule: AnyRule) => boolean): Record<string, TSESLint.FlatConfig.RuleEntry> =>
-    Object.fromEntries(
-      Object.entries(plugin.rules)
-        .filter(([, rule]) => filter(rule))
-        .map(([ruleName]) => [`drizzle-guard/${ruleName}`, "error" as const]),
-    );
-  const make = (filter: (rule: AnyRule) => boolean, configName: string): TSESLint.FlatConfig.ConfigArray => [
-    {
-      name: `drizzle-guard/${configName}`,
-      files: CODE_FILES,
-      plugins: { "drizzle-guard": plugin as unknown as TSESLint.FlatConfig.Plugin },
-      rules: ruleEntries(filter),
-    },
-  ];
+  const plugins = { "drizzle-guard": plugin as unknown as TSESLint.FlatConfig.Plugin };
+  const ruleEntries = (names: readonly string[]): Record<string, TSESLint.FlatConfig.RuleEntry> =>
+    Object.fromEntries(names.map((ruleName) => [`drizzle-guard/${ruleName}`, "error" as const]));
+  const make = (filter: (rule: AnyRule) => boolean, configName: string): TSESLint.FlatConfig.ConfigArray => {
+    const selected = Object.entries(plugin.rules).filter(([, rule]) => filter(rule));
+    const languages = new Map<string, { language: FileLanguage; rules: string[] }>();
+    for (const [ruleName, rule] of selected) {
+      for (const language of rule.fileLanguages ?? []) {
+        const group = languages.get(language.name) ?? { language, rules: [] };
+        group.rules.push(ruleName);
+        languages.set(language.name, group);
+      }
+    }
+    return [
+      {
+        name: `drizzle-guard/${configName}`,
+        files: CODE_FILES,
+        plugins,
+        rules: ruleEntries(selected.map(([ruleName]) => ruleName)),
+      },
+      ...[...languages.values()].map(({ language, rules }) => ({
+        name: `drizzle-guard/${configName}/${language.name}`,
+        files: language.files,
+        languageOptions: { parser: language.parser },
+        plugins,
+        rules: ruleEntries(rules),
+      })),
+    ];
+  };
   return {
     recommended: make((rule) => rule.meta?.docs?.recommended === true, "recommended"),
     all: make(() => true, "all"),

@@ -4,12 +4,18 @@ import { fixturesDir } from "./rule-tester.js";
 
 /**
  * A typed program over the fixture project, with some files replaced or added
- * in memory (paths relative to tests/fixtures).
+ * in memory (paths relative to tests/fixtures), and optionally some compiler
+ * options overridden (e.g. `{ noEmit: false }` to run transformers on emit).
  */
-export function fixtureProgram(overrides: Record<string, string> = {}, rootDir = fixturesDir): ts.Program {
+export function fixtureProgram(
+  overrides: Record<string, string> = {},
+  rootDir = fixturesDir,
+  compilerOptions: ts.CompilerOptions = {},
+): ts.Program {
   const configPath = path.join(rootDir, "tsconfig.json");
   const config = ts.readConfigFile(configPath, ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, rootDir);
+  Object.assign(parsed.options, compilerOptions);
   const virtual = new Map(Object.entries(overrides).map(([f, text]) => [path.join(rootDir, f), text]));
   const host = ts.createCompilerHost(parsed.options, true);
   const readFile = host.readFile.bind(host);

@@ -1,10 +1,10 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
-import { exprIsDbLike } from "./drizzle-symbols.js";
+import { builderKind, exprIsDbLike } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
-import { chainAtStart, chainLabel, chainTable, chainUse, isPromiseCombinator, valueUse } from "./queries.js";
+import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isPromiseCombinator, valueUse } from "./queries.js";
 import { tableDisplayName } from "./schema/model.js";
-import { isFunctionLike, methodCall, skipOuter, skipOuterUp } from "./ts-utils.js";
+import { isFunctionLike, methodCall, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
 
 /**
  * One query that runs, seen from some function or region: either a Drizzle
@@ -88,9 +88,7 @@ export function callbackRole(
   const m = methodCall(call);
   const argIndex = call.arguments.indexOf(up as ts.Expression);
   if (m) {
-    if (extraIteration.has(m.name) && !ts.isIdentifier(skipOuter(call.expression))) {
-      // a bare method name in the option only matches a call like `_.map(...)` when listed fully; keep names strict
-    }
+    // option names match the callee text exactly (`_.map`, `Effect.forEach`, `pMap`): a bare `map` only matches `map(...)`
     if (ITERATION_METHODS.has(m.name) && argIndex === 0 && isIterable(program, m.object, m.name)) return { role: "iteration", call };
     // Array.from(iterable, fn)
     const obj = skipOuter(m.object);
@@ -153,15 +151,22 @@ function isAsync(fn: ts.FunctionLikeDeclaration): boolean {
   return !!ts.getCombinedModifierFlags(fn as ts.Declaration) && (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
 }
 
+/** `store.add` for a method of an object literal held in `const store = {...}`; the bare name otherwise. */
+function objectMemberName(object: ts.Node, name: string): string {
+  const holder = object && ts.isObjectLiteralExpression(object) ? skipOuterUp(object).parent : undefined;
+  return holder && ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? `${holder.name.text}.${name}` : name;
+}
+
 export function functionName(fn: ts.FunctionLikeDeclaration): string {
   if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) {
     const cls = fn.parent;
     if (ts.isMethodDeclaration(fn) && cls && ts.isClassLike(cls) && cls.name) return `${cls.name.text}.${fn.name.text}`;
+    if (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) return objectMemberName(fn.parent, fn.name.text);
     return fn.name.text;
   }
   const parent = skipOuterUp(fn).parent;
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
-  if (parent && ts.isPropertyAssignment(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && ts.isPropertyAssignment(parent) && ts.isIdentifier(parent.name)) return objectMemberName(parent.parent, parent.name.text);
   if (parent && ts.isPropertyDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
   return "<anonymous>";
 }
@@ -179,6 +184,37 @@ function directExecution(program: ts.Program, chain: QueryChain): QueryExecution
     trail: [tableName && chain.operation !== "relational" ? `${label}(${tableName})` : label],
     calls: [],
   };
+}
+
+/**
+ * The chain that built a prepared statement: `db.select()...prepare("q")`
+ * itself, or the initializer of the variable/property holding it.
+ */
+function preparedStatementChain(program: ts.Program, statement: ts.Expression): QueryChain | undefined {
+  let expr = skipOuter(statement);
+  if (ts.isIdentifier(expr) || ts.isPropertyAccessExpression(expr)) {
+    const decl = symbolAt(program.getTypeChecker(), ts.isPropertyAccessExpression(expr) ? expr.name : expr)?.valueDeclaration;
+    if (!decl || !(ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl)) || !decl.initializer) return undefined;
+    expr = skipOuter(decl.initializer);
+  }
+  const chain = chainContaining(program, expr);
+  return chain?.calls.some((c) => c.name === "prepare") ? chain : undefined;
+}
+
+/**
+ * `stmt.execute(...)` on a Drizzle prepared statement (by type): runs the
+ * query when called. Undefined when the statement's chain cannot be traced.
+ */
+export function preparedExecution(program: ts.Program, call: ts.CallExpression): QueryExecution | undefined {
+  const m = methodCall(call);
+  if (!m || m.name !== "execute") return undefined;
+  if (builderKind(program, typeOf(program.getTypeChecker(), m.object)) !== "prepared") return undefined;
+  const chain = preparedStatementChain(program, m.object);
+  if (!chain) return undefined;
+  const inner = directExecution(program, chain);
+  const receiver = skipOuter(m.object);
+  const named = ts.isIdentifier(receiver) || ts.isPropertyAccessExpression(receiver);
+  return { ...inner, site: call, trail: named ? [`${receiver.getText()}.execute`, ...inner.trail] : inner.trail };
 }
 
 function viaCall(call: ts.CallExpression, callee: ts.FunctionLikeDeclaration, inner: QueryExecution): QueryExecution {
@@ -260,7 +296,10 @@ function callResultUse(call: ts.CallExpression): "executed" | "returned" | "buil
  * execution in it with how its value is used: chains, and calls to helpers
  * that run queries. Nested functions are entered only when they are invoked
  * in place (IIFE, iteration callbacks, `db.transaction`, `.then`); functions
- * merely defined there are skipped.
+ * merely defined there are skipped. When the region is itself a function
+ * invoked in place (an iteration callback), what it returns is judged like
+ * any in-place callback's result. Executing a prepared statement
+ * (`stmt.execute()`) is an execution.
  */
 export function visitRegion(
   program: ts.Program,
@@ -279,11 +318,15 @@ export function visitRegion(
     }
     if (ts.isCallExpression(node)) {
       const chain = chainAtStart(program, node);
+      const prepared = chain ? undefined : preparedExecution(program, node);
       if (chain) {
         const use = chainUse(chain);
         const mapped = use === "prepared" ? "built" : use;
         onExecution(directExecution(program, chain), adjustForCallback(mapped, callback), callback);
-      } else if (!isPromiseCombinator(node)) {
+      } else if (prepared) {
+        onExecution(prepared, "executed", callback);
+      } else if (!isPromiseCombinator(node) && !isFunctionLike(skipOuter(node.expression))) {
+        // an IIFE's body is visited in place below, not summarised at the call
         const effects = callEffects(program, node, options.maxDepth);
         for (const e of effects.eager) onExecution(e, "executed", callback);
         if (effects.lazy.length) {
@@ -294,7 +337,8 @@ export function visitRegion(
     }
     ts.forEachChild(node, (child) => visit(child, callback));
   };
-  visit(region, undefined);
+  const regionIsCallback = isFunctionLike(region) && callbackRole(program, region, iteration).role !== "none";
+  visit(region, regionIsCallback ? (region as ts.FunctionLikeDeclaration) : undefined);
 }
 
 /**

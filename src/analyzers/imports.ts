@@ -1,11 +1,48 @@
 import ts from "typescript";
+import { walk } from "./ts-utils.js";
 import type { TextEdit } from "./types.js";
+
+/** Declarations that bind a value name in some scope. */
+function bindsName(node: ts.Node): node is ts.NamedDeclaration & { name: ts.Identifier } {
+  return (
+    (ts.isVariableDeclaration(node) ||
+      ts.isParameter(node) ||
+      ts.isBindingElement(node) ||
+      ts.isFunctionDeclaration(node) ||
+      ts.isFunctionExpression(node) ||
+      ts.isClassDeclaration(node) ||
+      ts.isClassExpression(node) ||
+      ts.isEnumDeclaration(node) ||
+      ts.isModuleDeclaration(node) ||
+      ts.isImportSpecifier(node) ||
+      ts.isImportClause(node) ||
+      ts.isNamespaceImport(node) ||
+      ts.isImportEqualsDeclaration(node)) &&
+    node.name !== undefined &&
+    ts.isIdentifier(node.name)
+  );
+}
+
+/**
+ * Whether `name` is declared anywhere in the file (any scope) other than by
+ * `except`: a use of the name could then resolve to that other binding.
+ */
+function declaredElsewhere(sourceFile: ts.SourceFile, name: string, except?: ts.Node): boolean {
+  let found = false;
+  walk(sourceFile, (node) => {
+    if (found) return false;
+    if (node !== except && bindsName(node) && node.name.text === name) found = true;
+  });
+  return found;
+}
 
 /**
  * How to refer to a named export of a module in a file, adding the import if
  * needed: reuses an existing (possibly aliased) named import, a namespace
  * import, extends an existing named import list, or adds an import line.
- * Returns undefined when the name would clash with another binding.
+ * Returns undefined when the name would clash with another binding, including
+ * a local one anywhere in the file (e.g. a parameter named like the import)
+ * that could shadow the reference where it is used.
  */
 export function ensureNamedImport(
   checker: ts.TypeChecker,
@@ -20,11 +57,17 @@ export function ensureNamedImport(
     const clause = statement.importClause;
     if (!clause || clause.isTypeOnly) continue;
     const bindings = clause.namedBindings;
-    if (bindings && ts.isNamespaceImport(bindings)) return { reference: `${bindings.name.text}.${exportName}`, edits: [] };
+    if (bindings && ts.isNamespaceImport(bindings)) {
+      if (declaredElsewhere(sourceFile, bindings.name.text, bindings)) return undefined;
+      return { reference: `${bindings.name.text}.${exportName}`, edits: [] };
+    }
     if (bindings && ts.isNamedImports(bindings)) {
       for (const el of bindings.elements) {
         if (el.isTypeOnly) continue;
-        if ((el.propertyName ?? el.name).text === exportName) return { reference: el.name.text, edits: [] };
+        if ((el.propertyName ?? el.name).text === exportName) {
+          if (declaredElsewhere(sourceFile, el.name.text, el)) return undefined;
+          return { reference: el.name.text, edits: [] };
+        }
       }
       namedList ??= bindings;
     }
@@ -38,7 +81,7 @@ export function ensureNamedImport(
   } catch {
     taken = true;
   }
-  if (taken) return undefined;
+  if (taken || declaredElsewhere(sourceFile, exportName)) return undefined;
   if (namedList) {
     const last = namedList.elements[namedList.elements.length - 1];
     if (!last) return { reference: exportName, edits: [{ start: namedList.getEnd() - 1, end: namedList.getEnd() - 1, text: ` ${exportName} ` }] };

@@ -105,8 +105,11 @@ function rootKindOf(program: ts.Program, root: ts.Expression): "database" | "tra
   return exprIsTransaction(program, root) === "yes" ? "transaction" : "database";
 }
 
-/** Extends a chain start outwards through `.method(...)` calls. */
-function extendChain(start: ts.CallExpression): { calls: ChainCall[]; end: ts.Expression } {
+/**
+ * Extends an expression outwards through `.method(...)` calls: a chain start,
+ * or any builder value such as a variable holding one (`q.where(...).returning()`).
+ */
+export function extendChain(start: ts.Expression): { calls: ChainCall[]; end: ts.Expression } {
   const calls: ChainCall[] = [];
   let end: ts.Expression = start;
   for (;;) {

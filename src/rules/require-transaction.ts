@@ -1,5 +1,6 @@
 import { analyzeRequireTransaction } from "../analyzers/transactions.js";
 import { createAnalyzerRule } from "../utils/create-rule.js";
+import { DEFAULT_MAX_DEPTH, maxDepthOption } from "../utils/rule-options.js";
 
 export type Options = [{ maxDepth?: number }];
 export type MessageId = "requireTransaction";
@@ -21,16 +22,11 @@ export default createAnalyzerRule<Options, MessageId>({
         type: "object",
         additionalProperties: false,
         properties: {
-          maxDepth: {
-            type: "integer",
-            minimum: 0,
-            maximum: 10,
-            description: "How many levels of helper functions to follow when collecting writes (0 = direct writes only).",
-          },
+          maxDepth: maxDepthOption("How many levels of helper functions to follow when collecting writes (0 = direct writes only)."),
         },
       },
     ],
   },
-  defaultOptions: [{ maxDepth: 3 }],
-  analyze: (context, [options]) => analyzeRequireTransaction(context, { maxDepth: options.maxDepth ?? 3 }),
+  defaultOptions: [{ maxDepth: DEFAULT_MAX_DEPTH }],
+  analyze: (context, [options]) => analyzeRequireTransaction(context, { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH }),
 });

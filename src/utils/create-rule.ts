@@ -66,6 +66,19 @@ export function reportFindings(
 }
 
 /**
+ * Runs an analyzer; one that throws yields undefined (no findings) so it never
+ * breaks the user's lint run or build. `DRIZZLE_GUARD_DEBUG=1` rethrows instead.
+ */
+export function safeAnalyze<Options>(analyze: Analyzer<Options>, context: AnalysisContext, options: Options): Finding[] | undefined {
+  try {
+    return analyze(context, options);
+  } catch (error) {
+    if (process.env.DRIZZLE_GUARD_DEBUG) throw error;
+    return undefined;
+  }
+}
+
+/**
  * Creates a typed rule from an engine analyzer. Without type information the
  * rule quietly does nothing; an analyzer that throws never breaks the lint run.
  */
@@ -84,14 +97,8 @@ export function createAnalyzerRule<Options extends readonly unknown[], MessageId
       if (!analysis) return {};
       return {
         Program() {
-          let findings: Finding[];
-          try {
-            findings = config.analyze(analysis, options);
-          } catch (error) {
-            if (process.env.DRIZZLE_GUARD_DEBUG) throw error;
-            return;
-          }
-          reportFindings(context as never, findings);
+          const findings = safeAnalyze(config.analyze, analysis, options);
+          if (findings) reportFindings(context as never, findings);
         },
       };
     },

@@ -66,3 +66,56 @@ describe("effects", () => {
     expect(callEffects(program, call.expression as ts.CallExpression, 3).eager).toHaveLength(1);
   });
 });
+
+describe("effects: prepared statements, IIFEs, callback regions, object methods", () => {
+  const code = `${HEADER}
+const byId = db.select().from(posts).where(eq(posts.id, sql.placeholder("id"))).prepare("by_id");
+export const store = {
+  async add(name: string) {
+    await db.insert(tags).values({ name });
+  },
+};
+export async function main(ids: number[]) {
+  await byId.execute({ id: 1 });
+  await (async () => {
+    await db.delete(tags);
+  })();
+  await store.add("x");
+  await Promise.all(ids.map((id) => db.select().from(users).where(eq(users.id, id))));
+  const built = ids.map((id) => db.select().from(users).where(eq(users.id, id)));
+  return built;
+}
+`;
+  const program = fixtureProgram({ "engine-extra.ts": code });
+  const sf = sourceFileOf(program, "engine-extra.ts");
+  const main = sf.statements.filter(ts.isFunctionDeclaration).find((f) => f.name?.text === "main")!;
+  const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+
+  it("reports prepared executions, an IIFE once (in place), and names object methods", () => {
+    const seen: string[] = [];
+    visitRegion(program, main.body!, { maxDepth: 3 }, (e, use) => seen.push(`${line(e.site)}:${use}:${e.trail.join(" → ")}`));
+    expect(seen).toEqual([
+      "13:executed:byId.execute → db.select(posts)",
+      "15:executed:db.delete(tags)",
+      "17:executed:store.add → db.insert(tags)",
+      "18:executed:db.select(users)",
+      "19:built:db.select(users)",
+    ]);
+  });
+
+  it("judges an iteration callback region's returns by how its results are used", () => {
+    const callbacks: ts.ArrowFunction[] = [];
+    const find = (node: ts.Node): void => {
+      if (ts.isArrowFunction(node) && ts.isCallExpression(node.parent)) callbacks.push(node);
+      ts.forEachChild(node, find);
+    };
+    find(main.body!);
+    const uses = callbacks.map((cb) => {
+      const out: string[] = [];
+      visitRegion(program, cb, { maxDepth: 3 }, (_e, use) => out.push(use));
+      return out.join(",");
+    });
+    // the map inside Promise.all runs its builders; the other map only collects them
+    expect(uses).toEqual(["executed", "built"]);
+  });
+});

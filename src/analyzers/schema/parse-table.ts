@@ -1,6 +1,6 @@
 import ts from "typescript";
-import { drizzleImportName } from "../drizzle-symbols.js";
-import { methodCall, skipOuter, staticPropertyName, stringValue, symbolAt } from "../ts-utils.js";
+import { drizzleImportName, isDrizzleSymbol } from "../drizzle-symbols.js";
+import { methodCall, resolveAlias, skipOuter, staticPropertyName, stringValue, symbolAt, typeOf } from "../ts-utils.js";
 import type {
   Casing,
   ColumnModel,
@@ -83,11 +83,35 @@ function evaluateRename(fn: ts.Expression): ((name: string) => string | undefine
   return (name) => evaluate(body, name);
 }
 
+/**
+ * The declaration behind a value symbol. Properties of spread objects
+ * (`{ ...tables }.posts`) are transient symbols without a valueDeclaration:
+ * use their single declaration.
+ */
+export function valueDeclarationOf(symbol: ts.Symbol | undefined): ts.Declaration | undefined {
+  if (!symbol) return undefined;
+  return symbol.valueDeclaration ?? (symbol.declarations?.length === 1 ? symbol.declarations[0] : undefined);
+}
+
 /** Follows an identifier to its `const x = <initializer>` (through imports and re-exports). */
 function initializerOf(checker: ts.TypeChecker, expr: ts.Expression): ts.Expression | undefined {
   const node = skipOuter(expr);
-  const symbol = symbolAt(checker, ts.isPropertyAccessExpression(node) ? node.name : node);
-  const decl = symbol?.valueDeclaration;
+  const decl = valueDeclarationOf(symbolAt(checker, ts.isPropertyAccessExpression(node) ? node.name : node));
+  if (decl && ts.isVariableDeclaration(decl) && decl.initializer) return skipOuter(decl.initializer);
+  return undefined;
+}
+
+/** `{ ownerId }`: the declaration of the value a shorthand property stands for (through imports). */
+export function shorthandValueDeclaration(checker: ts.TypeChecker, prop: ts.ShorthandPropertyAssignment): ts.Declaration | undefined {
+  try {
+    return valueDeclarationOf(resolveAlias(checker, checker.getShorthandAssignmentValueSymbol(prop)));
+  } catch {
+    return undefined;
+  }
+}
+
+function shorthandInitializer(checker: ts.TypeChecker, prop: ts.ShorthandPropertyAssignment): ts.Expression | undefined {
+  const decl = shorthandValueDeclaration(checker, prop);
   if (decl && ts.isVariableDeclaration(decl) && decl.initializer) return skipOuter(decl.initializer);
   return undefined;
 }
@@ -260,7 +284,7 @@ function readColumnsObject(
       }
       out.columns.set(key, parseColumn(key, reportNode ?? prop, prop.initializer, casing));
     } else if (ts.isShorthandPropertyAssignment(prop)) {
-      const init = initializerOf(checker, prop.name);
+      const init = shorthandInitializer(checker, prop);
       if (init) out.columns.set(prop.name.text, parseColumn(prop.name.text, reportNode ?? prop, init, casing));
       else out.incomplete = true;
     } else if (ts.isSpreadAssignment(prop)) {
@@ -296,6 +320,8 @@ interface ParamScope {
   paramName?: string;
   destructured: Map<string, string>;
   tableVariable?: string;
+  /** An expression denoting the table itself (its variable), for self-references through the parameter. */
+  self?: ts.Expression;
 }
 
 function columnKeyOf(expr: ts.Expression, scope: ParamScope): string | undefined {
@@ -317,6 +343,13 @@ function columnKeyOf(expr: ts.Expression, scope: ParamScope): string | undefined
   }
   if (ts.isIdentifier(e) && scope.destructured.has(e.text)) return scope.destructured.get(e.text);
   return undefined;
+}
+
+/** An index expression: a drizzle `SQL` value (`sql\`lower(${t.email})\``), by type. */
+function isSqlExpression(checker: ts.TypeChecker, expr: ts.Expression): boolean {
+  if (ts.isSpreadElement(expr)) return false;
+  const symbol = typeOf(checker, expr)?.getSymbol();
+  return symbol?.name === "SQL" && isDrizzleSymbol(symbol);
 }
 
 function columnKeys(exprs: readonly ts.Expression[], scope: ParamScope): string[] | undefined {
@@ -370,10 +403,17 @@ function readExtraEntry(checker: ts.TypeChecker, entry: ts.Expression, scope: Pa
         out.incomplete = true;
         return;
       }
-      const columns: IndexColumn[] = args.map((a) => {
+      const columns: IndexColumn[] = [];
+      for (const a of args) {
         const key = columnKeyOf(a, scope);
-        return key !== undefined ? { key } : { expression: a };
-      });
+        if (key !== undefined) columns.push({ key });
+        else if (isSqlExpression(checker, a)) columns.push({ expression: a });
+        else {
+          // `...cols`, `helper(t)`: may well be plain columns
+          out.incomplete = true;
+          return;
+        }
+      }
       out.indexes.push({
         node: entry,
         name: stringValue(base.arguments[0]),
@@ -415,13 +455,10 @@ function readExtraEntry(checker: ts.TypeChecker, entry: ts.Expression, scope: Pa
         .map((f) => skipOuter(f))
         .map((f) => (ts.isPropertyAccessExpression(f) ? f.name.text : undefined))
         .filter((k): k is string => k !== undefined);
-      out.foreignKeys.push({
-        node: entry,
-        origin: "foreignKey",
-        columns: keys,
-        targetTable: first && ts.isPropertyAccessExpression(first) ? first.expression : undefined,
-        targetColumns,
-      });
+      let targetTable: ts.Expression | undefined = first && ts.isPropertyAccessExpression(first) ? first.expression : undefined;
+      // `foreignColumns: [t.id]`: a self-reference through the callback parameter
+      if (targetTable && ts.isIdentifier(targetTable) && targetTable.text === scope.paramName) targetTable = scope.self;
+      out.foreignKeys.push({ node: entry, origin: "foreignKey", columns: keys, targetTable, targetColumns });
       return;
     }
     case "check":
@@ -435,8 +472,9 @@ function readExtraEntry(checker: ts.TypeChecker, entry: ts.Expression, scope: Pa
 function readExtra(
   checker: ts.TypeChecker,
   call: ts.CallExpression,
-  tableVariable: string | undefined,
+  variable: ts.VariableDeclaration | undefined,
 ): { result: ExtraResult; shape: ExtraConfigShape } {
+  const self = variable && ts.isIdentifier(variable.name) ? variable.name : undefined;
   const out: ExtraResult = { indexes: [], uniques: [], foreignKeys: [], incomplete: false };
   const arg = call.arguments[2];
   if (!arg) {
@@ -448,7 +486,7 @@ function readExtra(
     out.incomplete = true;
     return { result: out, shape: { kind: "other" } };
   }
-  const scope: ParamScope = { destructured: new Map(), tableVariable };
+  const scope: ParamScope = { destructured: new Map(), tableVariable: self?.text, self };
   const param = fn.parameters[0];
   if (param) {
     if (ts.isIdentifier(param.name)) scope.paramName = param.name.text;
@@ -494,7 +532,7 @@ export function parseTableCall(checker: ts.TypeChecker, expr: ts.Expression, var
   const jsName = variable && ts.isIdentifier(variable.name) ? variable.name.text : undefined;
   const sqlName = declaredName === undefined ? undefined : fn.rename ? fn.rename(declaredName) : declaredName;
   const cols = readColumns(checker, call.arguments[1], fn.casing);
-  const { result: extra, shape } = readExtra(checker, call, jsName);
+  const { result: extra, shape } = readExtra(checker, call, variable);
   const foreignKeys: ForeignKeyModel[] = [];
   for (const column of cols.columns.values()) {
     if (!column.references) continue;

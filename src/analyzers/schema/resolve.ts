@@ -2,7 +2,7 @@ import ts from "typescript";
 import { programCache } from "../cache.js";
 import { skipOuter, symbolAt } from "../ts-utils.js";
 import type { TableModel } from "./model.js";
-import { parseTableCall } from "./parse-table.js";
+import { parseTableCall, shorthandValueDeclaration, valueDeclarationOf } from "./parse-table.js";
 
 const MAX_ALIAS_DEPTH = 8;
 
@@ -62,12 +62,16 @@ export function resolveTable(program: ts.Program, expr: ts.Expression, depth = 0
   }
   if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e)) return undefined;
   const nameNode = ts.isPropertyAccessExpression(e) ? e.name : ts.isElementAccessExpression(e) ? e.argumentExpression : e;
-  const symbol = symbolAt(checker, nameNode);
-  const decl = symbol?.valueDeclaration;
+  const decl = valueDeclarationOf(symbolAt(checker, nameNode));
   if (!decl) return undefined;
   if (ts.isVariableDeclaration(decl)) return modelForVariable(program, decl, depth);
+  // import t from "./table"  →  export default pgTable(...)
+  if (ts.isExportAssignment(decl)) return resolveTable(program, decl.expression, depth + 1);
   // { posts } shorthand or `posts: posts` inside an exported schema object
-  if (ts.isShorthandPropertyAssignment(decl)) return resolveTable(program, decl.name, depth + 1);
+  if (ts.isShorthandPropertyAssignment(decl)) {
+    const value = shorthandValueDeclaration(checker, decl);
+    return value && ts.isVariableDeclaration(value) ? modelForVariable(program, value, depth + 1) : undefined;
+  }
   if (ts.isPropertyAssignment(decl)) return resolveTable(program, decl.initializer, depth + 1);
   return undefined;
 }

@@ -1,0 +1,17 @@
+// The consumer setup from the README: typed linting through the
+// typescript-eslint parser and the project service, plus the preset.
+// The plugin is imported from the BUILT package (`npm run build`).
+import tseslint from "typescript-eslint";
+import drizzleGuard from "../dist/index.js";
+
+export default [
+  { ignores: ["dist/"] },
+  {
+    files: ["**/*.ts"],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  ...drizzleGuard.configs.recommended,
+];

@@ -1,0 +1,528 @@
+import ts from "typescript";
+import { drizzleImportName, drizzleTypeInfo, isDrizzleSymbol } from "./drizzle-symbols.js";
+import type { TableModel } from "./schema/model.js";
+import { resolveCallee } from "./effects.js";
+import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
+import { resolveTable } from "./schema/resolve.js";
+import { isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, symbolAt, typeOf, walk } from "./ts-utils.js";
+
+/**
+ * What a Drizzle condition expression (a `where`) mentions: which columns,
+ * compared by which drizzle-orm operator, and whether every part of it could
+ * be read. Shared by the rules that reason about filters.
+ */
+
+/** A column as a condition names it. */
+export interface ColumnRef {
+  /** Read from the source: `posts.userId`, `schema.posts.userId`, `t.userId` of a callback bound to a table. */
+  table?: TableModel;
+  key?: string;
+  /** Read from the column's type (`PgColumn<{ tableName; name }>`) when the source does not say. */
+  tableSqlName?: string;
+  columnSqlName?: string;
+  node: ts.Node;
+}
+
+export interface ColumnMention {
+  column: ColumnRef;
+  /** The drizzle-orm operator comparing it (`eq`, `inArray`, `ne`, ...); `sql` when interpolated in a `sql` template. */
+  operator: string;
+  /** Inside an odd number of `not(...)` / `NOT`. */
+  negated: boolean;
+  /** The other columns of the same comparison: `eq(posts.userId, users.id)` → `users.id`. */
+  others: ColumnRef[];
+}
+
+export interface ConditionSummary {
+  mentions: ColumnMention[];
+  /** Literal SQL text met in `sql` templates and `sql.raw("...")`. */
+  sqlText: string[];
+  /**
+   * False when some part could not be read (a parameter, a helper from
+   * another package, a call we do not model): callers must then not assume
+   * anything about what the condition filters.
+   */
+  complete: boolean;
+}
+
+export interface ConditionScope {
+  /**
+   * The table a relational `where` is about: the first parameter of a
+   * `where: (t, ops) => ...` callback and the keys of an object `where`
+   * denote its columns.
+   */
+  table?: TableModel;
+}
+
+/** Drizzle operators that compare their operands. */
+export const COMPARISON_OPERATORS: ReadonlySet<string> = new Set([
+  "eq",
+  "ne",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+  "inArray",
+  "notInArray",
+  "isNull",
+  "isNotNull",
+  "between",
+  "notBetween",
+  "like",
+  "notLike",
+  "ilike",
+  "notIlike",
+  "arrayContains",
+  "arrayContained",
+  "arrayOverlaps",
+]);
+
+/** Operator keys of the object (relational v2) filter form, mapped to the operator names above. */
+const OBJECT_FILTER_OPERATORS: Record<string, string> = {
+  eq: "eq",
+  ne: "ne",
+  gt: "gt",
+  gte: "gte",
+  lt: "lt",
+  lte: "lte",
+  in: "inArray",
+  notIn: "notInArray",
+  like: "like",
+  notLike: "notLike",
+  ilike: "ilike",
+  notIlike: "notIlike",
+  isNull: "isNull",
+  isNotNull: "isNotNull",
+  arrayContains: "arrayContains",
+  arrayContained: "arrayContained",
+  arrayOverlaps: "arrayOverlaps",
+};
+
+/** Array methods whose result holds (some of) the receiver's elements. */
+const ARRAY_PRESERVING = new Set(["filter", "slice", "concat", "flat", "toReversed", "toSorted"]);
+/** Array methods that add elements: their arguments become part of the array. */
+const ARRAY_ADDING: Record<string, number> = { push: 0, unshift: 0, splice: 2 };
+
+const MAX_DEPTH = 40;
+
+/** Does a column reference denote `table`'s column `key`? */
+export function columnMatches(ref: ColumnRef, table: TableModel, key: string): boolean {
+  if (ref.table && ref.key !== undefined) return ref.table.call === table.call && ref.key === key;
+  if (ref.tableSqlName !== undefined && ref.columnSqlName !== undefined) {
+    const column = table.columns.get(key);
+    return !!column && ref.tableSqlName === (table.sqlName ?? table.declaredName) && ref.columnSqlName === column.sqlName;
+  }
+  return false;
+}
+
+/** Reads what a condition expression mentions. Never throws: unreadable parts make the summary incomplete. */
+export function describeCondition(program: ts.Program, expr: ts.Node, scope: ConditionScope = {}): ConditionSummary {
+  const reader = new ConditionReader(program, scope);
+  try {
+    reader.condition(expr, false, 0);
+  } catch {
+    reader.summary.complete = false;
+  }
+  return reader.summary;
+}
+
+class ConditionReader {
+  readonly summary: ConditionSummary = { mentions: [], sqlText: [], complete: true };
+  private readonly checker: ts.TypeChecker;
+  private readonly visited = new Set<ts.Node>();
+  /** Parameters (and their destructured bindings) bound to the scope table. */
+  private readonly tableParams = new Set<ts.Symbol>();
+
+  constructor(
+    private readonly program: ts.Program,
+    private readonly scope: ConditionScope,
+  ) {
+    this.checker = program.getTypeChecker();
+  }
+
+  private unreadable(): void {
+    this.summary.complete = false;
+  }
+
+  /** A value used as a condition (`where(x)`, `and(x, ...)`, a `sql` chunk typed SQL). */
+  condition(node: ts.Node, negated: boolean, depth: number): void {
+    if (depth > MAX_DEPTH) return this.unreadable();
+    if (isFunctionLike(node)) return this.callback(node, negated, depth);
+    const e = skipOuter(node as ts.Expression);
+    if (
+      e.kind === ts.SyntaxKind.NullKeyword ||
+      e.kind === ts.SyntaxKind.TrueKeyword ||
+      e.kind === ts.SyntaxKind.FalseKeyword ||
+      ts.isVoidExpression(e) ||
+      (ts.isIdentifier(e) && e.text === "undefined" && !this.localSymbol(e)?.valueDeclaration)
+    ) {
+      return;
+    }
+    if (ts.isConditionalExpression(e)) {
+      this.condition(e.whenTrue, negated, depth + 1);
+      return this.condition(e.whenFalse, negated, depth + 1);
+    }
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      // `guard && cond`: the value is the condition or a falsy guard, which filters nothing
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.CommaToken) {
+        return this.condition(e.right, negated, depth + 1);
+      }
+      if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+        this.condition(e.left, negated, depth + 1);
+        return this.condition(e.right, negated, depth + 1);
+      }
+      return this.unreadable();
+    }
+    if (ts.isArrayLiteralExpression(e)) {
+      for (const element of e.elements) this.condition(element, negated, depth + 1);
+      return;
+    }
+    if (ts.isSpreadElement(e)) return this.condition(e.expression, negated, depth + 1);
+    if (ts.isTaggedTemplateExpression(e)) {
+      if (this.operatorName(e.tag) === "sql") return this.sqlTemplate(e.template, negated, depth);
+      return this.unreadable();
+    }
+    if (ts.isCallExpression(e)) return this.call(e, negated, depth);
+    if (ts.isObjectLiteralExpression(e) && this.scope.table) return this.objectFilter(e, this.scope.table, negated, depth);
+    if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) return this.reference(e, negated, depth);
+    return this.unreadable();
+  }
+
+  /** `(t, { eq }) => eq(t.userId, id)`, or a method `where(t, ops) { ... }`. */
+  private callback(fn: ts.FunctionLikeDeclaration, negated: boolean, depth: number): void {
+    const first = fn.parameters[0];
+    if (first && this.scope.table) this.bindTableParam(first.name);
+    this.returns(fn, negated, depth);
+  }
+
+  private bindTableParam(name: ts.BindingName): void {
+    if (ts.isIdentifier(name)) {
+      const symbol = this.localSymbol(name);
+      if (symbol) this.tableParams.add(symbol);
+    }
+    // destructured columns (`({ userId }) => ...`) are read through their column type
+  }
+
+  /** Every value a function returns. */
+  private returns(fn: ts.FunctionLikeDeclaration, negated: boolean, depth: number): void {
+    if (this.visited.has(fn)) return;
+    this.visited.add(fn);
+    const body = fn.body;
+    if (!body) return this.unreadable();
+    if (!ts.isBlock(body)) return this.condition(body, negated, depth + 1);
+    walk(body, (node) => {
+      if (node !== body && isFunctionLike(node)) return false;
+      if (ts.isReturnStatement(node) && node.expression) this.condition(node.expression, negated, depth + 1);
+      return undefined;
+    });
+  }
+
+  private call(call: ts.CallExpression, negated: boolean, depth: number): void {
+    const name = this.operatorName(call.expression);
+    if (name !== undefined) {
+      if (name === "and" || name === "or") {
+        for (const arg of call.arguments) this.condition(arg, negated, depth + 1);
+        return;
+      }
+      if (name === "not") {
+        for (const arg of call.arguments) this.condition(arg, !negated, depth + 1);
+        return;
+      }
+      if (COMPARISON_OPERATORS.has(name)) return this.comparison(call, name, negated, depth);
+      if (name === "raw") {
+        const text = call.arguments[0] && skipOuter(call.arguments[0]);
+        if (text && ts.isStringLiteralLike(text)) this.summary.sqlText.push(text.text);
+        else this.unreadable();
+        return;
+      }
+      if (name === "join") {
+        for (const arg of call.arguments) this.sqlChunk(arg, negated, depth + 1);
+        return;
+      }
+      // exists(...) and everything else: a subquery or expression we do not model
+      return this.unreadable();
+    }
+    // conds.filter(Boolean), [...a].concat(b)
+    const callee = skipOuter(call.expression);
+    if (ts.isPropertyAccessExpression(callee) && ARRAY_PRESERVING.has(callee.name.text)) {
+      const receiver = typeOf(this.checker, callee.expression);
+      if (receiver && (this.checker.isArrayType(receiver) || this.checker.isTupleType(receiver))) {
+        this.condition(callee.expression, negated, depth + 1);
+        if (callee.name.text === "concat") for (const arg of call.arguments) this.condition(arg, negated, depth + 1);
+        return;
+      }
+    }
+    // a helper function of the project that builds the condition
+    const fn = resolveCallee(this.program, call);
+    if (fn) return this.returns(fn, negated, depth);
+    this.unreadable();
+  }
+
+  private comparison(call: ts.CallExpression, operator: string, negated: boolean, depth: number): void {
+    const columns: ColumnRef[] = [];
+    for (const arg of call.arguments) {
+      const ref = this.column(arg, 0);
+      if (ref === "unknown") this.unreadable();
+      else if (ref) columns.push(ref);
+      else {
+        const e = skipOuter(arg);
+        if (ts.isTaggedTemplateExpression(e)) this.condition(e, negated, depth + 1);
+      }
+    }
+    for (const column of columns) {
+      this.summary.mentions.push({ column, operator, negated, others: columns.filter((c) => c !== column) });
+    }
+  }
+
+  private sqlTemplate(template: ts.TemplateLiteral, negated: boolean, depth: number): void {
+    if (ts.isNoSubstitutionTemplateLiteral(template)) {
+      this.summary.sqlText.push(template.text);
+      return;
+    }
+    this.summary.sqlText.push(template.head.text);
+    for (const span of template.templateSpans) {
+      this.sqlChunk(span.expression, negated, depth + 1);
+      this.summary.sqlText.push(span.literal.text);
+    }
+  }
+
+  /** An interpolation of a `sql` template, or a chunk of `sql.join`. */
+  private sqlChunk(node: ts.Expression, negated: boolean, depth: number): void {
+    const ref = this.column(node, 0);
+    if (ref === "unknown") return this.unreadable();
+    if (ref) {
+      this.summary.mentions.push({ column: ref, operator: "sql", negated, others: [] });
+      return;
+    }
+    const e = skipOuter(node);
+    if (ts.isArrayLiteralExpression(e)) {
+      for (const element of e.elements) this.sqlChunk(element, negated, depth + 1);
+      return;
+    }
+    const info = drizzleTypeInfo(this.program, typeOf(this.checker, e));
+    if (info.unknown) return this.unreadable();
+    if (info.names.has("SQL")) return this.condition(e, negated, depth);
+    // tables, placeholders and params name no row filter; other drizzle objects (subqueries, views) we do not model
+    if (["Table", "Placeholder", "Param"].some((n) => info.names.has(n))) return;
+    if (info.names.size > 0) return this.unreadable();
+    // a plain value (the user id, a string): bound as a parameter
+  }
+
+  /** The object filter form: `{ userId: id }`, `{ userId: { in: ids } }`, `{ OR: [...] }`, `{ NOT: {...} }`. */
+  private objectFilter(object: ts.ObjectLiteralExpression, table: TableModel, negated: boolean, depth: number): void {
+    for (const property of object.properties) {
+      if (!ts.isPropertyAssignment(property) && !ts.isShorthandPropertyAssignment(property)) {
+        this.unreadable();
+        continue;
+      }
+      const key = staticPropertyName(property.name);
+      const value = ts.isPropertyAssignment(property) ? property.initializer : property.name;
+      if (key === undefined) {
+        this.unreadable();
+        continue;
+      }
+      if (key === "AND" || key === "OR") {
+        const list = skipOuter(value);
+        if (ts.isArrayLiteralExpression(list)) {
+          for (const element of list.elements) this.objectFilterValue(element, table, negated, depth + 1);
+        } else this.unreadable();
+        continue;
+      }
+      if (key === "NOT") {
+        this.objectFilterValue(value, table, !negated, depth + 1);
+        continue;
+      }
+      if (key === "RAW") {
+        this.condition(value, negated, depth + 1);
+        continue;
+      }
+      if (!table.columns.has(key)) {
+        // a relation filter (`{ author: { ... } }`) constrains related rows, not this table's columns
+        if (table.columnsIncomplete) this.unreadable();
+        continue;
+      }
+      const column: ColumnRef = { table, key, node: property.name };
+      const operand = skipOuter(value);
+      if (!ts.isObjectLiteralExpression(operand)) {
+        const type = typeOf(this.checker, operand);
+        // a plain value means equality; an object held in a variable may be an operator object
+        if (type && type.flags & (ts.TypeFlags.Object | ts.TypeFlags.Any | ts.TypeFlags.Unknown) && !isDateLike(type)) {
+          this.unreadable();
+          continue;
+        }
+        this.summary.mentions.push({ column, operator: "eq", negated, others: [] });
+        continue;
+      }
+      this.columnOperators(column, operand, negated);
+    }
+  }
+
+  /** `{ eq: x }`, `{ in: ids }`, `{ NOT: { eq: x } }` applied to one column. */
+  private columnOperators(column: ColumnRef, operators: ts.ObjectLiteralExpression, negated: boolean): void {
+    for (const op of operators.properties) {
+      const opKey = ts.isPropertyAssignment(op) || ts.isShorthandPropertyAssignment(op) ? staticPropertyName(op.name) : undefined;
+      if (opKey === "NOT" && ts.isPropertyAssignment(op)) {
+        const inner = skipOuter(op.initializer);
+        if (ts.isObjectLiteralExpression(inner)) this.columnOperators(column, inner, !negated);
+        else this.unreadable();
+        continue;
+      }
+      const operator = opKey !== undefined ? OBJECT_FILTER_OPERATORS[opKey] : undefined;
+      if (operator) this.summary.mentions.push({ column, operator, negated, others: [] });
+      else this.unreadable();
+    }
+  }
+
+  private objectFilterValue(node: ts.Expression, table: TableModel, negated: boolean, depth: number): void {
+    const e = skipOuter(node);
+    if (ts.isObjectLiteralExpression(e)) return this.objectFilter(e, table, negated, depth);
+    this.unreadable();
+  }
+
+  /** A condition held in a variable: its initializer, later assignments, and elements pushed to it. */
+  private reference(e: ts.Identifier | ts.PropertyAccessExpression, negated: boolean, depth: number): void {
+    const symbol = this.referenceSymbol(e);
+    const decl = symbol?.valueDeclaration;
+    if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name)) return this.unreadable();
+    if (decl.getSourceFile().isDeclarationFile) return this.unreadable();
+    if (this.visited.has(decl)) return;
+    this.visited.add(decl);
+    if (decl.initializer) this.condition(decl.initializer, negated, depth + 1);
+    const isConst = !!(decl.parent.flags & ts.NodeFlags.Const);
+    if (!isConst && isExportedVariable(decl)) this.unreadable();
+    let assignments = 0;
+    for (const ref of variableReferences(this.checker, decl as ts.VariableDeclaration & { name: ts.Identifier })) {
+      const use = skipOuterUp(ref);
+      const parent = use.parent;
+      if (!parent) continue;
+      // x = cond, x ||= cond
+      if (isAssignmentTarget(ref)) {
+        assignments++;
+        if (ts.isBinaryExpression(parent)) this.condition(parent.right, negated, depth + 1);
+        else this.unreadable();
+        continue;
+      }
+      // conds.push(cond), conds.unshift(cond), conds.splice(i, n, cond)
+      if (ts.isPropertyAccessExpression(parent) && parent.expression === use) {
+        const from = ARRAY_ADDING[parent.name.text];
+        const call = parent.parent;
+        if (from !== undefined && ts.isCallExpression(call) && call.expression === parent) {
+          call.arguments.forEach((arg, i) => {
+            if (i >= from) this.condition(arg, negated, depth + 1);
+          });
+        }
+        continue;
+      }
+      // an array handed to a function of ours may be filled there
+      if (ts.isCallExpression(parent) && parent.arguments.includes(use as ts.Expression)) {
+        const initializer = decl.initializer && skipOuter(decl.initializer);
+        if (initializer && ts.isArrayLiteralExpression(initializer) && this.operatorName(parent.expression) === undefined) {
+          this.unreadable();
+        }
+      }
+    }
+    // `declare const x: SQL`, `for (const x of ...)`, a `let` assigned elsewhere
+    if (!decl.initializer && assignments === 0) this.unreadable();
+  }
+
+  /**
+   * The column an expression denotes; undefined when it is not a column (a
+   * value); "unknown" when it is a column we cannot identify.
+   */
+  private column(node: ts.Expression, depth: number): ColumnRef | "unknown" | undefined {
+    if (depth > MAX_DEPTH) return "unknown";
+    const e = skipOuter(node);
+    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      const key = ts.isPropertyAccessExpression(e) ? e.name.text : staticPropertyName(e.argumentExpression as ts.PropertyName);
+      const table = key !== undefined ? this.tableOf(e.expression) : undefined;
+      if (table && key !== undefined && table.columns.has(key)) return { table, key, node: e };
+    } else if (ts.isIdentifier(e)) {
+      // const col = posts.userId
+      const decl = this.referenceSymbol(e)?.valueDeclaration;
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && !decl.getSourceFile().isDeclarationFile) {
+        if (!this.visited.has(decl)) {
+          this.visited.add(decl);
+          try {
+            const inner = this.column(decl.initializer, depth + 1);
+            if (inner) return inner;
+          } finally {
+            this.visited.delete(decl);
+          }
+        }
+      }
+    }
+    return this.columnByType(e);
+  }
+
+  /** A column identified by its type: `PgColumn<{ tableName: "posts"; name: "user_id" }>`. */
+  private columnByType(e: ts.Expression): ColumnRef | "unknown" | undefined {
+    const type = typeOf(this.checker, e);
+    const info = drizzleTypeInfo(this.program, type);
+    if (info.unknown) return ts.isPropertyAccessExpression(e) || ts.isIdentifier(e) ? "unknown" : undefined;
+    if (!type || !info.names.has("Column")) return undefined;
+    const config = type.getProperty("_");
+    const configType = config ? this.checker.getTypeOfSymbol(config) : undefined;
+    const literal = (name: string): string | undefined => {
+      const prop = configType?.getProperty(name);
+      const t = prop ? this.checker.getTypeOfSymbol(prop) : undefined;
+      return t?.isStringLiteral() && t.value !== "" ? t.value : undefined;
+    };
+    const tableSqlName = literal("tableName");
+    const columnSqlName = literal("name");
+    if (tableSqlName === undefined || columnSqlName === undefined) return "unknown";
+    return { tableSqlName, columnSqlName, node: e };
+  }
+
+  private tableOf(expr: ts.Expression): TableModel | undefined {
+    const e = skipOuter(expr);
+    if (this.scope.table && ts.isIdentifier(e)) {
+      const symbol = this.localSymbol(e);
+      if (symbol && this.tableParams.has(symbol)) return this.scope.table;
+    }
+    try {
+      return resolveTable(this.program, e);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The drizzle-orm operator a callee denotes: imported (`eq`, `ops.eq`) or destructured from the operators parameter. */
+  private operatorName(callee: ts.Expression): string | undefined {
+    const name = drizzleImportName(this.checker, callee);
+    if (name !== undefined) return name;
+    const e = skipOuter(callee);
+    if (!ts.isIdentifier(e)) return undefined;
+    const decl = this.localSymbol(e)?.valueDeclaration;
+    if (!decl || !ts.isBindingElement(decl) || !ts.isObjectBindingPattern(decl.parent)) return undefined;
+    const key = decl.propertyName ? staticPropertyName(decl.propertyName) : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+    const patternType = key !== undefined ? typeOf(this.checker, decl.parent) : undefined;
+    const property = key !== undefined ? patternType?.getProperty(key) : undefined;
+    return property && isDrizzleSymbol(property) ? key : undefined;
+  }
+
+  /** The symbol of a local binding, without following imports. */
+  private localSymbol(node: ts.Identifier): ts.Symbol | undefined {
+    try {
+      return this.checker.getSymbolAtLocation(node);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The symbol a reference denotes, through imports and `{ where }` shorthands. */
+  private referenceSymbol(e: ts.Identifier | ts.PropertyAccessExpression): ts.Symbol | undefined {
+    if (ts.isIdentifier(e) && e.parent && ts.isShorthandPropertyAssignment(e.parent) && e.parent.name === e) {
+      try {
+        return this.checker.getShorthandAssignmentValueSymbol(e.parent);
+      } catch {
+        return undefined;
+      }
+    }
+    return symbolAt(this.checker, ts.isPropertyAccessExpression(e) ? e.name : e);
+  }
+}
+
+function isDateLike(type: ts.Type): boolean {
+  return type.getSymbol()?.name === "Date";
+}

@@ -1,0 +1,170 @@
+import fs from "node:fs";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+
+/** The file access the push analysis needs; tests may pass their own. Implementations never throw. */
+export interface FileSystemHost {
+  readText(file: string): string | undefined;
+  /** Names of the subdirectories of a directory. */
+  listDirs(dir: string): string[];
+}
+
+export const nodeFileSystem: FileSystemHost = {
+  readText(file) {
+    try {
+      return fs.readFileSync(file, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+  listDirs(dir) {
+    try {
+      return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && d.name !== "node_modules" && !d.name.startsWith("."))
+        .map((d) => d.name);
+    } catch {
+      return [];
+    }
+  },
+};
+
+/** A package.json reduced to what the analysis needs. */
+export interface PackageInfo {
+  dir: string;
+  name: string | undefined;
+  scripts: Record<string, string>;
+  /** `workspaces` globs of package.json or `packages` of pnpm-workspace.yaml; undefined when not a workspace root. */
+  workspaces: string[] | undefined;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((x): x is string => typeof x === "string") : undefined;
+}
+
+/** Reads the string-valued scripts of a parsed package.json. */
+export function scriptsOf(json: unknown): Record<string, string> {
+  const scripts = asRecord(asRecord(json)?.scripts);
+  const out: Record<string, string> = {};
+  if (!scripts) return out;
+  for (const [name, value] of Object.entries(scripts)) if (typeof value === "string") out[name] = value;
+  return out;
+}
+
+/** Builds a PackageInfo from parsed package.json content (and the directory's pnpm-workspace.yaml, if any). */
+export function packageInfo(dir: string, json: unknown, host: FileSystemHost): PackageInfo {
+  const record = asRecord(json);
+  let workspaces = stringList(record?.workspaces) ?? stringList(asRecord(record?.workspaces)?.packages);
+  const pnpmWorkspace = host.readText(path.join(dir, "pnpm-workspace.yaml"));
+  if (pnpmWorkspace !== undefined) {
+    try {
+      workspaces = stringList(asRecord(parseYaml(pnpmWorkspace))?.packages) ?? workspaces ?? [];
+    } catch {
+      // malformed pnpm-workspace.yaml: ignore it
+    }
+  }
+  return { dir, name: typeof record?.name === "string" ? record.name : undefined, scripts: scriptsOf(json), workspaces };
+}
+
+/** Reads `<dir>/package.json` from disk; undefined when missing or malformed. */
+export function readPackage(dir: string, host: FileSystemHost): PackageInfo | undefined {
+  const text = host.readText(path.join(dir, "package.json"));
+  if (text === undefined) return undefined;
+  try {
+    return packageInfo(dir, JSON.parse(text), host);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The nearest workspace root at or above `pkg.dir` (the package itself when it declares workspaces). */
+export function findWorkspaceRoot(pkg: PackageInfo, host: FileSystemHost): PackageInfo | undefined {
+  if (pkg.workspaces) return pkg;
+  let dir = pkg.dir;
+  for (let i = 0; i < 8; i++) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+    const candidate = readPackage(dir, host);
+    if (candidate?.workspaces) return candidate;
+  }
+  return undefined;
+}
+
+const MAX_PACKAGES = 400;
+
+function segmentPattern(segment: string): RegExp {
+  return new RegExp(`^${segment.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+}
+
+/** Directories matching a workspace glob (`packages/*`, `apps/**`, `tools/db`), relative to root. */
+function expandGlob(root: string, pattern: string, host: FileSystemHost): string[] {
+  const segments = pattern.replace(/^\.\//, "").replace(/\/+$/, "").split("/").filter((s) => s !== "" && s !== ".");
+  const out: string[] = [];
+  const visit = (dir: string, index: number, budget: number): void => {
+    if (out.length >= MAX_PACKAGES) return;
+    const segment = segments[index];
+    if (segment === undefined) {
+      out.push(dir);
+      return;
+    }
+    if (segment === "**") {
+      visit(dir, index + 1, budget);
+      if (budget > 0) for (const child of host.listDirs(dir)) visit(path.join(dir, child), index, budget - 1);
+      return;
+    }
+    if (!segment.includes("*") && !segment.includes("?")) {
+      visit(path.join(dir, segment), index + 1, budget);
+      return;
+    }
+    const re = segmentPattern(segment);
+    for (const child of host.listDirs(dir)) if (re.test(child)) visit(path.join(dir, child), index + 1, budget);
+  };
+  visit(root, 0, 4);
+  return out;
+}
+
+/** The packages of a workspace root, read from disk. */
+export function workspacePackages(root: PackageInfo, host: FileSystemHost): PackageInfo[] {
+  const dirs = new Set<string>();
+  const excluded = new Set<string>();
+  for (const pattern of root.workspaces ?? []) {
+    if (pattern.startsWith("!")) for (const d of expandGlob(root.dir, pattern.slice(1), host)) excluded.add(d);
+    else for (const d of expandGlob(root.dir, pattern, host)) dirs.add(d);
+  }
+  const packages: PackageInfo[] = [];
+  for (const dir of dirs) {
+    if (excluded.has(dir) || path.resolve(dir) === path.resolve(root.dir)) continue;
+    const pkg = readPackage(dir, host);
+    if (pkg) packages.push(pkg);
+    if (packages.length >= MAX_PACKAGES) break;
+  }
+  return packages;
+}
+
+/**
+ * Packages a pnpm/turbo/npm workspace filter selects: package name (globs
+ * allowed, `...` dependency markers ignored) or a directory (`./apps/web`,
+ * `{apps/web}`). Undefined when the filter cannot be resolved (negations,
+ * git ranges): the caller then does not follow it.
+ */
+export function selectPackages(root: PackageInfo, packages: readonly PackageInfo[], filter: string): PackageInfo[] | undefined {
+  let f = filter.trim();
+  if (f === "" || f.startsWith("!") || f.includes("[")) return undefined;
+  f = f.replace(/^\.\.\.\^?/, "").replace(/\^?\.\.\.$/, "");
+  const byDir = (rel: string): PackageInfo[] => {
+    const re = segmentPattern(path.posix.normalize(rel.replace(/^\.\//, "")));
+    return packages.filter((p) => re.test(path.relative(root.dir, p.dir).split(path.sep).join("/")));
+  };
+  const braced = /^\{(.*)\}$/.exec(f);
+  if (braced) return byDir(braced[1] as string);
+  if (f.startsWith("./") || f.startsWith("../")) return byDir(f);
+  const re = segmentPattern(f);
+  const byName = packages.filter((p) => p.name !== undefined && re.test(p.name));
+  // npm's `-w apps/web` names a directory
+  return byName.length === 0 && f.includes("/") && !f.startsWith("@") ? byDir(f) : byName;
+}

@@ -1,0 +1,27 @@
+import { analyzeWriteWithoutWhere } from "../analyzers/where-guard.js";
+import { createAnalyzerRule } from "../utils/create-rule.js";
+
+export type Options = [];
+export type MessageId = "missingWhere" | "whereMatchesAll" | "addWhereTrue";
+
+export default createAnalyzerRule<Options, MessageId>({
+  name: "enforce-delete-with-where",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require `.where(...)` on Drizzle `delete` queries, found by type",
+      recommended: true,
+    },
+    hasSuggestions: true,
+    messages: {
+      missingWhere:
+        "{{query}}({{table}}) runs without `.where(...)`: it deletes every row of {{table}}. Add a condition, or write `.where(sql`true`)` if you mean the whole table.",
+      whereMatchesAll:
+        "`.where({{condition}})` can be undefined at runtime (drizzle-orm's `and()`/`or()` return undefined when given no conditions), and then {{query}}({{table}}) deletes every row of {{table}}.",
+      addWhereTrue: "This DELETE is meant to touch every row: add `.where(sql`true`)`.",
+    },
+    schema: [],
+  },
+  defaultOptions: [],
+  analyze: (context) => analyzeWriteWithoutWhere(context, "delete"),
+});

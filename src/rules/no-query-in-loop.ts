@@ -1,0 +1,57 @@
+import type { QueryInLoopMessageId } from "../analyzers/query-in-loop.js";
+import { analyzeQueriesInLoops } from "../analyzers/query-in-loop.js";
+import { createAnalyzerRule } from "../utils/create-rule.js";
+import { DEFAULT_MAX_DEPTH, maxDepthOption } from "../utils/rule-options.js";
+
+export type Options = [{ maxDepth?: number; iterationFunctions?: string[]; reportPagination?: boolean }];
+export type MessageId = QueryInLoopMessageId;
+
+export default createAnalyzerRule<Options, MessageId>({
+  name: "no-query-in-loop",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Disallow Drizzle queries that run once per loop iteration (N+1), directly or through helpers",
+      recommended: true,
+    },
+    messages: {
+      readInLoop:
+        "N+1 query: `{{query}}` reads {{tables}} once per loop iteration. Load the rows for every iteration before the loop: a relational query `with` the related rows, or one query filtered with `inArray(...)`.",
+      countInLoop:
+        "N+1 query: `{{query}}` counts {{tables}} once per loop iteration. Count every group in one query filtered with `inArray(...)` and grouped by the key.",
+      insertInLoop:
+        "N+1 query: `{{query}}` inserts into {{tables}} once per loop iteration. Collect the rows and insert them with one bulk `.values([...])`.",
+      writeInLoop:
+        "N+1 query: `{{query}}` {{verb}} {{tables}} once per loop iteration. Run one {{operation}} for all rows, filtered with `inArray(...)`.",
+      rawInLoop:
+        "N+1 query: `{{query}}` runs once per loop iteration. Combine the work into one statement before or after the loop.",
+    },
+    schema: [
+      {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          maxDepth: maxDepthOption("How many levels of helper functions to follow from the loop (0: only queries written in the loop)."),
+          iterationFunctions: {
+            type: "array",
+            items: { type: "string" },
+            uniqueItems: true,
+            description:
+              'Callees whose function argument runs once per element, by their text at the call: "pMap", "Effect.forEach", "_.map", or "map" for a lodash named import.',
+          },
+          reportPagination: {
+            type: "boolean",
+            description: "Also report loops whose continuation depends on the query's own result (cursor or offset pagination, batches).",
+          },
+        },
+      },
+    ],
+  },
+  defaultOptions: [{ maxDepth: DEFAULT_MAX_DEPTH, iterationFunctions: [], reportPagination: false }],
+  analyze: (context, [options]) =>
+    analyzeQueriesInLoops(context, {
+      maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+      iterationFunctions: options.iterationFunctions ?? [],
+      reportPagination: options.reportPagination ?? false,
+    }),
+});

@@ -1,0 +1,279 @@
+import type { RunTests } from "@typescript-eslint/rule-tester";
+import { describe } from "vitest";
+import rule, { type MessageId, type Options } from "../src/rules/no-unsafe-sql-raw.js";
+import { createRuleTester, HEADER } from "./rule-tester.js";
+import { itTypeChecks } from "./typecheck-cases.js";
+
+const ruleTester = createRuleTester();
+
+/** `code` with `from` (which must occur exactly once) replaced by `to`. */
+function replaced(code: string, from: string, to: string): string {
+  const at = code.indexOf(from);
+  if (at < 0 || code.indexOf(from, at + 1) >= 0) throw new Error(`${from} must occur once in the test code`);
+  return code.slice(0, at) + to + code.slice(at + from.length);
+}
+
+/** An invalid case with one `sql.raw` finding on `line` whose `useSqlTemplate` suggestion replaces `from` with `to`. */
+function rewriteCase(name: string, code: string, line: number, from: string, to: string) {
+  return {
+    name,
+    code,
+    errors: [
+      {
+        messageId: "unsafeRaw" as const,
+        line,
+        suggestions: [{ messageId: "useSqlTemplate" as const, output: replaced(code, from, to) }],
+      },
+    ],
+  };
+}
+
+const cases: RunTests<MessageId, Options> = {
+  valid: [
+    {
+      name: "literals, templates without substitutions, const chains, concatenations of constants",
+      code: `${HEADER}const TABLE = "users";
+const QUERY = \`select * from \${TABLE}\`;
+const FULL = QUERY + " where true";
+export const queries = [
+  sql.raw("select 1"),
+  sql.raw(\`select 2\`),
+  sql.raw(QUERY),
+  sql.raw(FULL),
+  sql.raw("select " + "3"),
+  sql.raw(\`select * from \${TABLE} where \${"id"} > 0\`),
+];`,
+    },
+    {
+      name: "values typed as a union of string literals, as const objects and string enums",
+      code: `${HEADER}const COLUMNS = { name: "name", email: "email" } as const;
+enum Direction { Asc = "asc", Desc = "desc" }
+export function order(dir: "asc" | "desc", column: keyof typeof COLUMNS, d: Direction) {
+  return sql\`select * from users order by \${sql.raw(COLUMNS[column])} \${sql.raw(dir)} \${sql.raw(d)}\`;
+}`,
+    },
+    {
+      name: "numbers cannot carry SQL text",
+      code: `${HEADER}export function page(limit: number, offset: number) {
+  return sql.raw(\`limit \${limit} offset \${offset}\`);
+}`,
+    },
+    {
+      name: "a let whose every assignment is constant",
+      code: `${HEADER}export function order(desc: boolean) {
+  let dir = "asc";
+  if (desc) dir = "desc";
+  return sql.raw(dir);
+}`,
+    },
+    {
+      name: "sql templates, sql.identifier, and db.execute with SQL or constant strings",
+      code: `${HEADER}const REFRESH = "refresh materialized view stats";
+export async function run(id: string, table: string) {
+  await db.execute(sql\`select * from \${sql.identifier(table)} where id = \${id}\`);
+  await db.execute("select 1");
+  await db.execute(REFRESH);
+  await db.transaction(async (tx) => {
+    await tx.execute(\`lock table \${"users"}\`);
+  });
+}`,
+    },
+    {
+      name: "a raw() that is not drizzle-orm's sql.raw, and a non-Drizzle execute",
+      code: `const sql = { raw: (s: string) => s };
+declare const client: { execute(query: string): Promise<void> };
+export async function run(input: string) {
+  sql.raw(input);
+  await client.execute(input);
+}`,
+    },
+    {
+      name: "values typed any are not judged",
+      code: `${HEADER}declare const fromJs: any;
+export const q = sql.raw(fromJs);`,
+    },
+  ],
+  invalid: [
+    (() => {
+      const code = `${HEADER}export function byId(id: string) {
+  return sql.raw(\`select * from posts where id = \${id}\`);
+}`;
+      return {
+        name: "template with a runtime value: rewrite as a sql template",
+        code,
+        errors: [
+          {
+            messageId: "unsafeRaw" as const,
+            line: 6,
+            data: { expression: "`select * from posts where id = ${id}`" },
+            suggestions: [
+              {
+                messageId: "useSqlTemplate" as const,
+                output: replaced(code, "sql.raw(`select * from posts where id = ${id}`)", "sql`select * from posts where id = ${id}`"),
+              },
+            ],
+          },
+        ],
+      };
+    })(),
+    (() => {
+      const code = `${HEADER}const TABLE = "users";
+export function find(name: string, table: string, column: string) {
+  const a = sql.raw(\`select * from \${TABLE} where name = '\${name}'\`);
+  const b = sql.raw(\`select * from \${table} order by "\${column}"\`);
+  return [a, b];
+}`;
+      return {
+        name: "quoted values become parameters, names become sql.identifier, constants stay raw",
+        code,
+        errors: [
+          {
+            messageId: "unsafeRaw" as const,
+            line: 7,
+            suggestions: [
+              {
+                messageId: "useSqlTemplate" as const,
+                output: replaced(
+                  code,
+                  "sql.raw(`select * from ${TABLE} where name = '${name}'`)",
+                  "sql`select * from ${sql.raw(TABLE)} where name = ${name}`",
+                ),
+              },
+            ],
+          },
+          {
+            messageId: "unsafeRaw" as const,
+            line: 8,
+            suggestions: [
+              {
+                messageId: "useSqlTemplate" as const,
+                output: replaced(
+                  code,
+                  'sql.raw(`select * from ${table} order by "${column}"`)',
+                  "sql`select * from ${sql.identifier(table)} order by ${sql.identifier(column)}`",
+                ),
+              },
+            ],
+          },
+        ],
+      };
+    })(),
+    rewriteCase(
+      "string concatenation",
+      `${HEADER}export function byEmail(email: string, limit: number) {
+  return sql.raw("select * from users where email = '" + email + "' limit " + limit);
+}`,
+      6,
+      `sql.raw("select * from users where email = '" + email + "' limit " + limit)`,
+      "sql`select * from users where email = ${email} limit ${sql.raw(String(limit))}`",
+    ),
+    (() => {
+      const code = `${HEADER}export function sorted(column: string) {
+  return sql\`select * from users order by \${sql.raw(column)}\`;
+}`;
+      return {
+        name: "sql.raw(x) inside a sql template: sql.identifier or a parameter",
+        code,
+        errors: [
+          {
+            messageId: "unsafeRaw" as const,
+            line: 6,
+            data: { expression: "column" },
+            suggestions: [
+              { messageId: "useIdentifier" as const, data: { expression: "column" }, output: replaced(code, "sql.raw(column)", "sql.identifier(column)") },
+              { messageId: "useParameter" as const, data: { expression: "column" }, output: replaced(code, "sql.raw(column)", "column") },
+            ],
+          },
+        ],
+      };
+    })(),
+    rewriteCase(
+      "optional strings are runtime strings too",
+      `${HEADER}export function search(term?: string, limit?: number) {
+  return sql.raw(\`select * from posts where title like \${term} limit \${limit ?? 10}\`);
+}`,
+      6,
+      "sql.raw(`select * from posts where title like ${term} limit ${limit ?? 10}`)",
+      "sql`select * from posts where title like ${term} limit ${sql.raw(String(limit ?? 10))}`",
+    ),
+    {
+      name: "inside a quoted SQL literal a parameter would change the meaning: no rewrite",
+      code: `${HEADER}export function search(term: string) {
+  const a = sql.raw(\`select * from posts where title like '%\${term}%'\`);
+  const b = sql\`select * from posts where title like '\${sql.raw(term)}'\`;
+  return [a, b];
+}`,
+      errors: [
+        { messageId: "unsafeRaw", line: 6, data: { expression: "`select * from posts where title like '%${term}%'`" } },
+        { messageId: "unsafeRaw", line: 7, data: { expression: "term" } },
+      ],
+    },
+    {
+      name: "a whole query from a variable: no automatic rewrite",
+      code: `${HEADER}export function run(query: string, input: string) {
+  let dir = "asc";
+  dir = input;
+  return [sql.raw(query), sql.raw(dir)];
+}`,
+      errors: [
+        { messageId: "unsafeRaw", line: 8, column: 11, data: { expression: "query" } },
+        { messageId: "unsafeRaw", line: 8, column: 27, data: { expression: "dir" } },
+      ],
+    },
+    (() => {
+      const code = `import { sql as s } from "drizzle-orm";
+import * as orm from "drizzle-orm";
+export function run(name: string) {
+  return [s.raw(\`'\${name}'\`), orm.sql.raw(name)];
+}`;
+      return {
+        name: "aliased and namespace imports of sql",
+        code,
+        errors: [
+          {
+            messageId: "unsafeRaw" as const,
+            line: 4,
+            column: 11,
+            suggestions: [{ messageId: "useSqlTemplate" as const, output: replaced(code, "s.raw(`'${name}'`)", "s`${name}`") }],
+          },
+          { messageId: "unsafeRaw" as const, line: 4, column: 31 },
+        ],
+      };
+    })(),
+    (() => {
+      const code = `import { db } from "./db";
+export async function run(id: string, query: string) {
+  await db.execute(\`select * from users where id = \${id}\`);
+  await db.transaction(async (tx) => {
+    await tx.execute(query);
+  });
+}`;
+      return {
+        name: "db.execute / tx.execute with a runtime string; the sql import is added",
+        code,
+        errors: [
+          {
+            messageId: "unsafeExecute" as const,
+            line: 3,
+            data: { query: "db.execute", expression: "`select * from users where id = ${id}`" },
+            suggestions: [
+              {
+                messageId: "useSqlTemplate" as const,
+                output: replaced(
+                  code,
+                  'import { db } from "./db";\n',
+                  'import { db } from "./db";\nimport { sql } from "drizzle-orm";\n',
+                ).replace("db.execute(`select * from users where id = ${id}`)", "db.execute(sql`select * from users where id = ${id}`)"),
+              },
+            ],
+          },
+          { messageId: "unsafeExecute" as const, line: 5, data: { query: "tx.execute", expression: "query" } },
+        ],
+      };
+    })(),
+  ],
+};
+
+ruleTester.run("no-unsafe-sql-raw", rule, cases);
+
+describe("no-unsafe-sql-raw test cases", () => itTypeChecks(cases));
