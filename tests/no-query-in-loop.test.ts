@@ -176,6 +176,20 @@ ruleTester.run("no-query-in-loop", rule, {
 }`),
     },
     {
+      name: "a lazy initialisation in a loop runs once",
+      code: code(`export async function f(ids: number[]) {
+  let all: Array<{ id: number }> | undefined;
+  let tagRows: Array<{ id: number }> | undefined;
+  const out: number[] = [];
+  for (const id of ids) {
+    if (!all) all = await db.select({ id: posts.id }).from(posts);
+    tagRows ??= await db.select({ id: tags.id }).from(tags);
+    out.push(all.length + tagRows.length + id);
+  }
+  return out;
+}`),
+    },
+    {
       name: "an endless worker loop polls; it is not a pass over N rows",
       code: code(`declare function sleep(ms: number): Promise<void>;
 export async function worker() {

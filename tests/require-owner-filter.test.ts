@@ -84,6 +84,10 @@ ruleTester.run("require-owner-filter", rule, {
       name: "helper taking the table as a parameter (column read from its type)",
       code: `${H}function ownedBy(t: typeof posts, user: number) {\n  return eq(t.userId, user);\n}\nexport async function f(me: number) {\n  return db.select().from(posts).where(ownedBy(posts, me));\n}\n`,
     },
+    {
+      name: "helper over a prefixed table with unnamed columns (type names differ from SQL names)",
+      code: `${H}import { integer, pgTableCreator, serial } from "drizzle-orm/pg-core";\nconst table = pgTableCreator((n) => \`app_\${n}\`);\nexport const notes = table("notes", { id: serial().primaryKey(), userId: integer().notNull() });\nfunction ownedBy(t: typeof notes, user: number) {\n  return eq(t.userId, user);\n}\nexport async function f(me: number) {\n  return db.select().from(notes).where(ownedBy(notes, me));\n}\n`,
+    },
     { name: "sql template interpolating the column", code: fn("  await db.select().from(posts).where(sql`${posts.userId} = ${me}`);") },
     { name: "sql template naming the column in SQL", code: fn("  await db.select().from(posts).where(sql`user_id = ${me} and id = ${id}`);") },
     {
@@ -122,6 +126,11 @@ ruleTester.run("require-owner-filter", rule, {
     {
       name: "owner filter through a joined column equated to it",
       code: fn(`  await db.select().from(posts).innerJoin(users, eq(posts.userId, users.id)).where(eq(users.id, me));`),
+    },
+    {
+      name: "scoped through the owner column of a joined parent table",
+      code: fn(`  await db.select().from(comments).innerJoin(posts, eq(comments.postId, posts.id)).where(eq(posts.userId, me));`),
+      options: [{ ownerColumns: ["userId", "authorId"] }],
     },
     {
       name: "inside a transaction",
@@ -266,6 +275,20 @@ ruleTester.run("require-owner-filter", rule, {
       verb: "read",
     }),
     invalid({
+      name: "helper over a prefixed table filtering by id only",
+      code: `${H}import { integer, pgTableCreator, serial } from "drizzle-orm/pg-core";\nconst table = pgTableCreator((n) => \`app_\${n}\`);\nexport const notes = table("notes", { id: serial().primaryKey(), userId: integer().notNull() });\nfunction byId(t: typeof notes, id: number) {\n  return eq(t.id, id);\n}\nexport async function f(id: number) {\n  return db.select().from(notes).where(byId(notes, id));\n}\n`,
+      marker: "from(notes)",
+      table: "app_notes",
+      verb: "read",
+    }),
+    invalid({
+      name: "compared value typed any",
+      code: `${H}export async function handler(req: any) {\n  return db.select().from(posts).where(eq(posts.id, req.params.id));\n}\n`,
+      marker: "from(posts)",
+      table: "posts",
+      verb: "read",
+    }),
+    invalid({
       name: "awaited through a variable",
       code: fn(`  const q = db.select().from(posts).where(eq(posts.id, id));\n  const rows = await q;\n  return rows;`),
       marker: "from(posts)",
@@ -291,6 +314,15 @@ ruleTester.run("require-owner-filter", rule, {
       code: fn(`  await db.select().from(posts).leftJoin(users, and(eq(users.id, posts.userId), eq(users.id, me)));`),
       marker: "from(posts)",
       table: "posts",
+      verb: "read",
+    }),
+    invalid({
+      name: "joined parent table not filtered by its owner",
+      code: fn(`  await db.select().from(comments).innerJoin(posts, eq(comments.postId, posts.id)).where(eq(posts.published, true));`),
+      options: [{ ownerColumns: ["userId", "authorId"] }],
+      marker: "from(comments)",
+      table: "comments",
+      column: "authorId",
       verb: "read",
     }),
     invalid({
@@ -377,6 +409,32 @@ createRuleTester({ "drizzle-guard": { ownerColumns: ["authorId"], ignoreTables: 
       marker: "from(posts)",
       table: "posts",
       verb: "read",
+    }),
+  ],
+});
+
+// A builder returned where it runs as written (a Promise-typed function, a sync transaction callback) is checked.
+createRuleTester().run("require-owner-filter (runs in the caller)", rule, {
+  valid: [
+    {
+      name: "Promise-typed function returning an owner-filtered select",
+      code: `${H}export function mine(me: number): Promise<unknown> {\n  return db.select().from(posts).where(eq(posts.userId, me));\n}\n`,
+    },
+  ],
+  invalid: [
+    invalid({
+      name: "Promise-typed function returning an unfiltered select",
+      code: `${H}export function all(): Promise<unknown> {\n  return db.select().from(posts);\n}\n`,
+      marker: "db.select()",
+      table: "posts",
+      verb: "read",
+    }),
+    invalid({
+      name: "sync transaction callback returning an unfiltered delete",
+      code: `${H}export async function wipe(id: number) {\n  await db.transaction((tx) => tx.delete(posts).where(eq(posts.id, id)));\n}\n`,
+      marker: "tx.delete",
+      table: "posts",
+      verb: "delete",
     }),
   ],
 });

@@ -109,8 +109,14 @@ const MAX_DEPTH = 40;
 export function columnMatches(ref: ColumnRef, table: TableModel, key: string): boolean {
   if (ref.table && ref.key !== undefined) return ref.table.call === table.call && ref.key === key;
   if (ref.tableSqlName !== undefined && ref.columnSqlName !== undefined) {
+    // the type carries the name given to pgTable (before a pgTableCreator prefix)
+    // and, for unnamed columns, the key (before the casing option)
     const column = table.columns.get(key);
-    return !!column && ref.tableSqlName === (table.sqlName ?? table.declaredName) && ref.columnSqlName === column.sqlName;
+    return (
+      !!column &&
+      (ref.tableSqlName === table.declaredName || ref.tableSqlName === table.sqlName) &&
+      (ref.columnSqlName === column.sqlName || ref.columnSqlName === column.key)
+    );
   }
   return false;
 }
@@ -130,7 +136,7 @@ class ConditionReader {
   readonly summary: ConditionSummary = { mentions: [], sqlText: [], complete: true };
   private readonly checker: ts.TypeChecker;
   private readonly visited = new Set<ts.Node>();
-  /** Parameters (and their destructured bindings) bound to the scope table. */
+  /** Callback parameters bound to the scope table (destructured ones are read through their column types). */
   private readonly tableParams = new Set<ts.Symbol>();
 
   constructor(
@@ -261,15 +267,18 @@ class ConditionReader {
 
   private comparison(call: ts.CallExpression, operator: string, negated: boolean, depth: number): void {
     const columns: ColumnRef[] = [];
+    let unknown = false;
     for (const arg of call.arguments) {
       const ref = this.column(arg, 0);
-      if (ref === "unknown") this.unreadable();
+      if (ref === "unknown") unknown = true;
       else if (ref) columns.push(ref);
       else {
         const e = skipOuter(arg);
         if (ts.isTaggedTemplateExpression(e)) this.condition(e, negated, depth + 1);
       }
     }
+    // next to a known column, an operand typed `any` is the compared value
+    if (unknown && columns.length === 0) this.unreadable();
     for (const column of columns) {
       this.summary.mentions.push({ column, operator, negated, others: columns.filter((c) => c !== column) });
     }

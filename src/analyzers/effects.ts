@@ -4,7 +4,7 @@ import { builderKind, exprIsDbLike } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
 import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isPromiseCombinator, valueUse } from "./queries.js";
 import { tableDisplayName } from "./schema/model.js";
-import { isFunctionLike, methodCall, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
+import { isAsyncFunction, isFunctionLike, methodCall, resolveAlias, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
 
 /**
  * One query that runs, seen from some function or region: either a Drizzle
@@ -125,8 +125,49 @@ function isIterable(program: ts.Program, object: ts.Expression, method: string):
   return members.every((t) => (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0 || isArrayLike(t));
 }
 
+function isUserCode(program: ts.Program, node: ts.Node): boolean {
+  const sf = node.getSourceFile();
+  return !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf);
+}
+
+/** A function-like node with a body that a declaration stands for (`function f`, `const f = () => …`, `m() {}`, `f = async () => …`). */
+function functionOfDeclaration(decl: ts.Declaration): ts.FunctionLikeDeclaration | undefined {
+  if (isFunctionLike(decl)) return decl.body ? decl : undefined;
+  if ((ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertyAssignment(decl)) && decl.initializer) {
+    const init = skipOuter(decl.initializer);
+    if ((ts.isArrowFunction(init) || ts.isFunctionExpression(init)) && init.body) return init;
+  }
+  return undefined;
+}
+
+/**
+ * Fast path: the callee's symbol. Library symbols answer "no user code" without
+ * resolving the call's signature (which would check every argument, lambdas
+ * included); a single user declaration with a body answers directly.
+ */
+function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.FunctionLikeDeclaration | null | undefined {
+  const callee = skipOuter(call.expression);
+  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
+  if (!nameNode) return undefined;
+  let symbol: ts.Symbol | undefined;
+  try {
+    symbol = resolveAlias(program.getTypeChecker(), program.getTypeChecker().getSymbolAtLocation(nameNode));
+  } catch {
+    return undefined;
+  }
+  const decls = symbol?.declarations;
+  if (!decls?.length) return undefined;
+  if (!decls.some((d) => isUserCode(program, d))) return null;
+  const bodies = decls.map(functionOfDeclaration).filter((d): d is ts.FunctionLikeDeclaration => !!d);
+  if (bodies.length === 1 && decls.length === 1) return bodies[0];
+  return undefined;
+}
+
 /** The body-bearing declaration a call resolves to, if it is user code (not a library or declaration file). */
 export function resolveCallee(program: ts.Program, call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
+  const fast = calleeBySymbol(program, call);
+  if (fast === null) return undefined;
+  if (fast) return fast;
   const checker = program.getTypeChecker();
   let decl: ts.Declaration | undefined;
   try {
@@ -141,15 +182,10 @@ export function resolveCallee(program: ts.Program, call: ts.CallExpression): ts.
     const symbol = fn.name ? checker.getSymbolAtLocation(fn.name) : undefined;
     fn = symbol?.declarations?.find((d): d is ts.FunctionLikeDeclaration => isFunctionLike(d) && !!d.body);
   }
-  if (!fn?.body) return undefined;
-  const sf = fn.getSourceFile();
-  if (sf.isDeclarationFile || program.isSourceFileFromExternalLibrary(sf)) return undefined;
+  if (!fn?.body || !isUserCode(program, fn)) return undefined;
   return fn;
 }
 
-function isAsync(fn: ts.FunctionLikeDeclaration): boolean {
-  return !!ts.getCombinedModifierFlags(fn as ts.Declaration) && (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
-}
 
 /** `store.add` for a method of an object literal held in `const store = {...}`; the bare name otherwise. */
 function objectMemberName(object: ts.Node, name: string): string {
@@ -257,7 +293,7 @@ export function functionEffects(program: ts.Program, fn: ts.FunctionLikeDeclarat
 }
 
 function computeFunctionEffects(program: ts.Program, fn: ts.FunctionLikeDeclaration, depth: number): CallEffects {
-  const asyncFn = isAsync(fn);
+  const asyncFn = isAsyncFunction(fn);
   const eager: QueryExecution[] = [];
   const lazy: QueryExecution[] = [];
   visitRegion(program, fn.body!, { maxDepth: depth }, (execution, use) => {
@@ -353,7 +389,7 @@ function adjustForCallback(
 ): "executed" | "returned" | "built" {
   if (use !== "returned" || !callback) return use;
   // `return` inside the callback refers to the callback, not the region's function
-  if (isAsync(callback)) return "executed";
+  if (isAsyncFunction(callback)) return "executed";
   const up = skipOuterUp(callback);
   const call = up.parent;
   if (call && ts.isCallExpression(call)) {

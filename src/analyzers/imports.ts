@@ -1,4 +1,5 @@
 import ts from "typescript";
+import { Memo } from "./cache.js";
 import { walk } from "./ts-utils.js";
 import type { TextEdit } from "./types.js";
 
@@ -23,17 +24,26 @@ function bindsName(node: ts.Node): node is ts.NamedDeclaration & { name: ts.Iden
   );
 }
 
+/** Per file version: every value-binding declaration, by name (SourceFiles are immutable). */
+const bindingsByName = new Memo<ts.SourceFile, Map<string, ts.Node[]>>();
+
 /**
  * Whether `name` is declared anywhere in the file (any scope) other than by
  * `except`: a use of the name could then resolve to that other binding.
  */
 function declaredElsewhere(sourceFile: ts.SourceFile, name: string, except?: ts.Node): boolean {
-  let found = false;
-  walk(sourceFile, (node) => {
-    if (found) return false;
-    if (node !== except && bindsName(node) && node.name.text === name) found = true;
+  const bindings = bindingsByName.get(sourceFile, (file) => {
+    const map = new Map<string, ts.Node[]>();
+    walk(file, (node) => {
+      if (bindsName(node)) {
+        const list = map.get(node.name.text);
+        if (list) list.push(node);
+        else map.set(node.name.text, [node]);
+      }
+    });
+    return map;
   });
-  return found;
+  return (bindings.get(name) ?? []).some((node) => node !== except);
 }
 
 /**
@@ -45,7 +55,7 @@ function declaredElsewhere(sourceFile: ts.SourceFile, name: string, except?: ts.
  * that could shadow the reference where it is used.
  */
 export function ensureNamedImport(
-  checker: ts.TypeChecker,
+  _checker: ts.TypeChecker, // kept for API stability: the scan is syntactic
   sourceFile: ts.SourceFile,
   moduleName: string,
   exportName: string,
@@ -72,16 +82,9 @@ export function ensureNamedImport(
       namedList ??= bindings;
     }
   }
-  // the plain name must be free in the file scope
-  let taken = false;
-  try {
-    taken = checker
-      .getSymbolsInScope(sourceFile, ts.SymbolFlags.Value | ts.SymbolFlags.Alias)
-      .some((s) => s.name === exportName && s.declarations?.some((d) => d.getSourceFile() === sourceFile));
-  } catch {
-    taken = true;
-  }
-  if (taken || declaredElsewhere(sourceFile, exportName)) return undefined;
+  // the plain name must be free: not declared in any scope of the file (a
+  // memoized syntactic scan, cheaper than asking the checker per finding)
+  if (declaredElsewhere(sourceFile, exportName)) return undefined;
   if (namedList) {
     const last = namedList.elements[namedList.elements.length - 1];
     if (!last) return { reference: exportName, edits: [{ start: namedList.getEnd() - 1, end: namedList.getEnd() - 1, text: ` ${exportName} ` }] };

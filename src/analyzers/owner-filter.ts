@@ -1,21 +1,12 @@
 import ts from "typescript";
 import { type ColumnRef, columnMatches, type ConditionSummary, describeCondition } from "./conditions.js";
-import { exprIsDbLike } from "./drizzle-symbols.js";
+import { resolveTable } from "./schema/resolve.js";
 import type { ColumnModel, TableModel } from "./schema/model.js";
-import { tableDisplayName } from "./schema/model.js";
-import {
-  type ChainCall,
-  type QueryChain,
-  chainTable,
-  extendChain,
-  queryChainsIn,
-  RUNNER_METHODS,
-  valueUse,
-  whereArguments,
-} from "./queries.js";
-import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
+import { tableDisplayName, tableNames } from "./schema/model.js";
+import { builderUses } from "./builder-fate.js";
+import { type QueryChain, chainTable, queryChainsIn, whereArguments } from "./queries.js";
 import { optionOrSetting } from "./settings.js";
-import { enclosingFunction, methodCall, skipOuter, skipOuterUp, staticPropertyName } from "./ts-utils.js";
+import { skipOuter, staticPropertyName } from "./ts-utils.js";
 import type { AnalysisContext, Finding } from "./types.js";
 
 export interface OwnerFilterOptions {
@@ -36,6 +27,8 @@ const JOIN_METHODS = new Set([
   "innerJoinLateral",
   "leftJoinLateral",
 ]);
+/** Joins whose condition filters the rows of the `from` table. */
+const INNER_JOIN_METHODS = new Set(["innerJoin", "innerJoinLateral"]);
 
 const VERBS: Partial<Record<QueryChain["operation"], string>> = {
   select: "read",
@@ -56,60 +49,27 @@ export function ownerColumnsOf(table: TableModel, ownerColumns: readonly string[
 }
 
 function isIgnoredTable(table: TableModel, ignoreTables: readonly string[]): boolean {
-  const names = new Set([table.jsName, table.sqlName, table.declaredName, tableDisplayName(table)].filter(Boolean));
+  const names = tableNames(table);
   return ignoreTables.some((name) => names.has(name));
 }
 
-/** `db.batch([db.delete(t), ...])`: builders in a batch run with it. */
-function inBatch(program: ts.Program, expr: ts.Expression): boolean {
-  const array = skipOuterUp(expr).parent;
-  if (!array || !ts.isArrayLiteralExpression(array)) return false;
-  const call = skipOuterUp(array).parent;
-  if (!call || !ts.isCallExpression(call)) return false;
-  const m = methodCall(call);
-  return !!m && m.name === "batch" && exprIsDbLike(program, m.object) === "yes";
-}
-
-const MAX_VARIABLE_DEPTH = 4;
-
 /**
- * Whether the builder value at `expr` runs as written, with no `.where` added
- * later. `whereFinal`: the query already has its where (Drizzle's types forbid
- * a second one) or cannot take one (relational queries, `$count`). Builders
- * kept for later (subqueries, `$dynamic()`, non-async helpers returning a bare
- * builder) may get their where elsewhere and are not checked.
+ * Whether the query runs as written, with no `.where` added later: every use
+ * of its builder runs it here, or hands it to a caller when its where is final
+ * (it already has one, which Drizzle's types forbid adding to, or it cannot
+ * take one: relational queries, `$count`). Builders kept for later
+ * (subqueries, `$dynamic()`, non-async helpers returning a bare builder) may
+ * get their where elsewhere and are not checked. A builder returned to a
+ * caller that surely runs it (`"runsInCaller"`: a non-async `db.transaction`
+ * callback, a function declared to return a Promise) is treated like any
+ * returned builder: checked only when its where is final.
  */
-function runsAsWritten(program: ts.Program, expr: ts.Expression, ownCalls: ChainCall[] | undefined, whereFinal: boolean, depth: number): boolean {
-  const { calls, end } = ownCalls ? { calls: ownCalls, end: expr } : extendChain(expr);
-  for (const c of calls) {
-    if (c.name === "$dynamic" || c.name === "as" || (c.name === "where" && !ownCalls)) return false;
-    if (c.name === "prepare" || RUNNER_METHODS.has(c.name)) return true;
-  }
-  switch (valueUse(end)) {
-    case "executed":
-    case "prepared":
-      return true;
-    case "returned": {
-      const fn = enclosingFunction(end);
-      return whereFinal || (!!fn && (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Async) !== 0);
-    }
-    case "built": {
-      if (inBatch(program, end)) return true;
-      // const q = db.select().from(posts); ... await q;
-      const up = skipOuterUp(end);
-      const decl = up.parent;
-      if (depth >= MAX_VARIABLE_DEPTH || !decl || !ts.isVariableDeclaration(decl) || decl.initializer !== up) return false;
-      if (!ts.isIdentifier(decl.name) || isExportedVariable(decl)) return false;
-      const refs = variableReferences(program.getTypeChecker(), decl as ts.VariableDeclaration & { name: ts.Identifier });
-      return refs.length > 0 && refs.every((ref) => !isAssignmentTarget(ref) && runsAsWritten(program, ref, undefined, whereFinal, depth + 1));
-    }
-  }
-}
-
 function isCheckedUse(program: ts.Program, chain: QueryChain): boolean {
   const whereFinal =
     chain.operation === "relational" || chain.operation === "count" || chain.calls.some((c) => c.name === "where");
-  return runsAsWritten(program, chain.end, chain.calls, whereFinal, 0);
+  const uses = builderUses(program, chain);
+  // `runsInCaller` (a sync transaction callback's or Promise-typed function's return) runs as written
+  return uses.size > 0 && [...uses].every((u) => u === "runs" || u === "runsInCaller" || (whereFinal && u === "returned"));
 }
 
 /**
@@ -125,8 +85,6 @@ function relationalConfigUnreadable(chain: QueryChain): boolean {
     (p) => ts.isSpreadAssignment(p) || (p.name !== undefined && staticPropertyName(p.name) === undefined),
   );
 }
-
-const INNER_JOIN_METHODS = new Set(["innerJoin", "innerJoinLateral"]);
 
 function sameColumn(a: ColumnRef, b: ColumnRef): boolean {
   if (a.table && a.key !== undefined) return columnMatches(b, a.table, a.key);
@@ -145,26 +103,35 @@ function mentionsInSqlText(text: readonly string[], owners: ColumnModel[]): bool
 
 /**
  * Does the query filter by an owner column, or could it as far as we can tell?
- * A filter is an `eq`/`inArray`/`sql` mention of the owner column (or of a
- * column that a join or where equates to it: `innerJoin(users, eq(posts.userId,
- * users.id)).where(eq(users.id, me))`) compared to a value, in the where or in
- * an inner join's condition. Unreadable conditions count as filters.
+ * A filter is an `eq`/`inArray`/`sql` mention, compared to a value, in the
+ * where or in an inner join's condition, of: an owner column of the table; an
+ * owner column of a joined table (`from(comments).innerJoin(posts, ...)
+ * .where(eq(posts.userId, me))` scopes through the parent); or a column that a
+ * join or the where equates to one of those (`innerJoin(users, eq(posts.userId,
+ * users.id)).where(eq(users.id, me))`). Unreadable conditions count as filters.
  */
-function hasOwnerFilter(context: AnalysisContext, chain: QueryChain, table: TableModel, owners: ColumnModel[]): boolean {
+function hasOwnerFilter(context: AnalysisContext, chain: QueryChain, table: TableModel, owners: ColumnModel[], ownerColumns: readonly string[]): boolean {
   if (chain.operation === "relational" && relationalConfigUnreadable(chain)) return true;
   const scope = chain.operation === "relational" ? { table } : {};
   const filters = whereArguments(chain).map((where) => describeCondition(context.program, where, scope));
   const joins: ConditionSummary[] = [];
+  // the owner columns of the table, of joined tables, and every column equated to them
+  const owned: ColumnRef[] = owners.map((o) => ({ table, key: o.key, node: o.node }));
+  const ownerSqlNames = [...owners];
   for (const { name, call } of chain.calls) {
-    if (!JOIN_METHODS.has(name) || !call.arguments[1]) continue;
+    if (!JOIN_METHODS.has(name)) continue;
+    const joined = call.arguments[0] && resolveTable(context.program, call.arguments[0]);
+    for (const column of joined ? ownerColumnsOf(joined, ownerColumns) : []) {
+      owned.push({ table: joined as TableModel, key: column.key, node: column.node });
+      ownerSqlNames.push(column);
+    }
+    if (!call.arguments[1]) continue;
     const on = describeCondition(context.program, call.arguments[1]);
     (INNER_JOIN_METHODS.has(name) ? filters : joins).push(on);
   }
-  if (filters.some((f) => !f.complete || mentionsInSqlText(f.sqlText, owners))) return true;
+  if (filters.some((f) => !f.complete || mentionsInSqlText(f.sqlText, ownerSqlNames))) return true;
   const mentions = [...filters, ...joins].flatMap((f) => f.mentions.filter((m) => !m.negated));
-  // the owner columns and every column equated to them
-  const owned: ColumnRef[] = [];
-  const isOwned = (c: ColumnRef) => owners.some((o) => columnMatches(c, table, o.key)) || owned.some((o) => sameColumn(o, c));
+  const isOwned = (c: ColumnRef) => owned.some((o) => sameColumn(o, c));
   for (let changed = true, round = 0; changed && round < 4; round++) {
     changed = false;
     for (const m of mentions) {
@@ -206,7 +173,7 @@ export function analyzeOwnerFilters(context: AnalysisContext, options: OwnerFilt
       const table = chainTable(context.program, chain);
       if (!table || isIgnoredTable(table, ignoreTables)) continue;
       const owners = ownerColumnsOf(table, ownerColumns);
-      if (owners.length === 0 || hasOwnerFilter(context, chain, table, owners)) continue;
+      if (owners.length === 0 || hasOwnerFilter(context, chain, table, owners, ownerColumns)) continue;
       findings.push({
         messageId: "missingOwnerFilter",
         data: {

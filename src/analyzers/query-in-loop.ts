@@ -77,10 +77,11 @@ function canLeave(node: ts.Node, loop: ts.IterationStatement): boolean {
 
 /**
  * An execution in a loop statement runs at most once per loop run when it is
- * part of a `return`/`throw`, or a statement after it in the same block leaves
- * the loop (`await db.insert(...); break;`).
+ * a lazy initialisation, part of a `return`/`throw`, or a statement after it
+ * in the same block leaves the loop (`await db.insert(...); break;`).
  */
-function runsAtMostOnce(site: ts.Node, loop: ts.IterationStatement): boolean {
+function runsAtMostOnce(checker: ts.TypeChecker, site: ts.Node, loop: ts.IterationStatement): boolean {
+  if (isLazyInit(checker, site, loop)) return true;
   // inside a callback invoked in the loop, its `return`s only leave the callback
   let start = site;
   for (let node: ts.Node | undefined = site.parent; node && node !== loop; node = node.parent) {
@@ -97,15 +98,38 @@ function runsAtMostOnce(site: ts.Node, loop: ts.IterationStatement): boolean {
   return false;
 }
 
-/** Variables that receive the result of an execution: `const rows = await q`, `batch = await q`, `const [a] = await q`. */
-function resultSymbols(checker: ts.TypeChecker, site: ts.Node): ts.Symbol[] {
+/**
+ * `x ??= await q`, or `if (!x) x = await q` where `x` holds the query's own
+ * result: the query runs once, then its result is reused.
+ */
+function isLazyInit(checker: ts.TypeChecker, site: ts.Node, loop: ts.IterationStatement): boolean {
+  const assignment = resultAssignment(site);
+  const kind = assignment && ts.isBinaryExpression(assignment) ? assignment.operatorToken.kind : undefined;
+  if (kind === ts.SyntaxKind.QuestionQuestionEqualsToken || kind === ts.SyntaxKind.BarBarEqualsToken) return true;
+  const results = new Set(resultSymbols(checker, site));
+  if (results.size === 0) return false;
+  for (let node = site.parent; node && node !== loop; node = node.parent) {
+    if (isFunctionLike(node)) return false;
+    if (ts.isIfStatement(node) && references(checker, node.expression, results)) return true;
+  }
+  return false;
+}
+
+/** The declaration or assignment that stores an execution's (awaited) result. */
+function resultAssignment(site: ts.Node): ts.VariableDeclaration | ts.BinaryExpression | undefined {
   let up = skipOuterUp(site);
   if (up.parent && ts.isAwaitExpression(up.parent)) up = skipOuterUp(up.parent);
   const parent = up.parent;
-  if (!parent) return [];
-  if (ts.isVariableDeclaration(parent) && parent.initializer === up) return boundSymbols(checker, parent.name);
-  if (ts.isBinaryExpression(parent) && parent.right === up && isAssignment(parent.operatorToken.kind)) return boundSymbols(checker, parent.left);
-  return [];
+  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === up) return parent;
+  if (parent && ts.isBinaryExpression(parent) && parent.right === up && isAssignment(parent.operatorToken.kind)) return parent;
+  return undefined;
+}
+
+/** Variables that receive the result of an execution: `const rows = await q`, `batch = await q`, `const [a] = await q`. */
+function resultSymbols(checker: ts.TypeChecker, site: ts.Node): ts.Symbol[] {
+  const assignment = resultAssignment(site);
+  if (!assignment) return [];
+  return boundSymbols(checker, ts.isVariableDeclaration(assignment) ? assignment.name : assignment.left);
 }
 
 function isAssignment(kind: ts.SyntaxKind): boolean {
@@ -255,7 +279,7 @@ export function analyzeQueriesInLoops(context: AnalysisContext, options: QueryIn
     if (ts.isIterationStatement(loop, false)) {
       if (isEndlessWorkerLoop(loop)) continue;
       if (!options.reportPagination && isPaginationLoop(checker, loop, executions.map((e) => e.site))) continue;
-      executions = executions.filter((e) => !runsAtMostOnce(e.site, loop));
+      executions = executions.filter((e) => !runsAtMostOnce(checker, e.site, loop));
     }
     for (const execution of executions) {
       const list = bySite.get(execution.site);

@@ -10,10 +10,33 @@ export function declarationScope(declaration: ts.VariableDeclaration): ts.Node {
   return current;
 }
 
+/** Identifiers of a file grouped by text, built once per file and program (keyed by the program's checker). */
+const identifierIndex = new WeakMap<ts.TypeChecker, WeakMap<ts.SourceFile, Map<string, ts.Identifier[]>>>();
+
+function identifiersNamed(checker: ts.TypeChecker, sourceFile: ts.SourceFile, name: string): readonly ts.Identifier[] {
+  let cache = identifierIndex.get(checker);
+  if (!cache) identifierIndex.set(checker, (cache = new WeakMap()));
+  let index = cache.get(sourceFile);
+  if (!index) {
+    const built = new Map<string, ts.Identifier[]>();
+    walk(sourceFile, (node) => {
+      if (!ts.isIdentifier(node)) return;
+      const list = built.get(node.text);
+      if (list) list.push(node);
+      else built.set(node.text, [node]);
+    });
+    cache.set(sourceFile, built);
+    index = built;
+  }
+  return index.get(name) ?? [];
+}
+
 /**
  * Every identifier that refers to the variable declared by `declaration`
  * (a simple `const`/`let`/`var x = ...`), other than its own name, within the
  * scope of the declaration. Found by symbol, so shadowing names do not count.
+ * Uses a per-file index of identifiers, so each lookup costs only the
+ * identifiers of that name, not a walk of the scope.
  */
 export function variableReferences(
   checker: ts.TypeChecker,
@@ -21,14 +44,12 @@ export function variableReferences(
 ): ts.Identifier[] {
   const symbol = symbolAt(checker, declaration.name);
   if (!symbol) return [];
-  const name = declaration.name.text;
-  const out: ts.Identifier[] = [];
-  walk(declarationScope(declaration), (node) => {
-    if (ts.isIdentifier(node) && node !== declaration.name && node.text === name && symbolAt(checker, node) === symbol) {
-      out.push(node);
-    }
-  });
-  return out;
+  const scope = declarationScope(declaration);
+  const start = scope.getStart();
+  const end = scope.getEnd();
+  return identifiersNamed(checker, declaration.getSourceFile(), declaration.name.text).filter(
+    (node) => node !== declaration.name && node.pos >= start && node.end <= end && symbolAt(checker, node) === symbol,
+  );
 }
 
 /** `x = ...`, `x += ...`, `x++`: the identifier is written, not read. */

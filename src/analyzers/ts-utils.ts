@@ -100,6 +100,11 @@ export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaratio
   );
 }
 
+/** `async function`, `async () => …`, `async m() {}`. */
+export function isAsyncFunction(fn: ts.Node): boolean {
+  return (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
+}
+
 /** The nearest enclosing function-like node, or undefined at top level. */
 export function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
   let current: ts.Node | undefined = node.parent;

@@ -1,138 +1,18 @@
 import ts from "typescript";
-import { drizzleImportName, exprIsDbLike } from "./drizzle-symbols.js";
+import { builderUses, mayGetWhere, mayRun } from "./builder-fate.js";
+import { drizzleImportName } from "./drizzle-symbols.js";
 import { ensureNamedImport } from "./imports.js";
 import { tableDisplayName } from "./schema/model.js";
-import {
-  chainLabel,
-  chainTable,
-  extendChain,
-  RUNNER_METHODS,
-  type QueryChain,
-  queryChainsIn,
-  valueUse,
-} from "./queries.js";
-import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
-import { enclosingFunction, methodCall, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
+import { chainLabel, chainTable, type QueryChain, queryChainsIn } from "./queries.js";
+import { isExportedVariable, variableReferences } from "./references.js";
+import { enclosingFunction, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
 import type { AnalysisContext, Finding, SuggestionResult } from "./types.js";
 
 /** The write operations whose chains must carry a `.where(...)`. */
 export type GuardedOperation = "delete" | "update";
 
-/**
- * What can happen to a builder value: it may run (awaited, executed, returned
- * from an async function, batched), and a `.where(...)` may be added to it
- * later (a `.where` call on a derived value, or the value escapes somewhere we
- * cannot follow). A chain is reported only when it runs and no where may be added.
- */
-interface Fate {
-  runs: boolean;
-  whereMayBeAdded: boolean;
-}
-
-const NOTHING: Fate = { runs: false, whereMayBeAdded: false };
-const ESCAPES: Fate = { runs: false, whereMayBeAdded: true };
-/** Calls that turn a builder into something that never runs (`.toSQL()`). */
-const INSPECTION_METHODS = new Set(["toSQL", "getSQL"]);
-/** Calls after which the query runs (directly or through a prepared statement). */
-const RUNS_AFTER = new Set([...RUNNER_METHODS, "prepare"]);
+/** How deeply nested spreads (`and(...[...a, ...b])`) are followed. */
 const MAX_DEPTH = 6;
-
-function merge(a: Fate, b: Fate): Fate {
-  return { runs: a.runs || b.runs, whereMayBeAdded: a.whereMayBeAdded || b.whereMayBeAdded };
-}
-
-/** `X.batch([...])` / `X.transaction(fn)` with X a Drizzle database or transaction, by type. */
-function isDbMethodCall(context: AnalysisContext, node: ts.Node | undefined, name: string): node is ts.CallExpression {
-  if (!node || !ts.isCallExpression(node)) return false;
-  const m = methodCall(node);
-  return !!m && m.name === name && exprIsDbLike(context.program, m.object) === "yes";
-}
-
-/**
- * The fate of the builder value `expr` (a chain start or a reference to a
- * variable holding a builder). `ownCalls` says whether `.where` calls on `expr`
- * itself count as "a where may be added" (they do for references, not for the
- * chain being judged, whose own where calls are judged separately).
- */
-function fateOf(context: AnalysisContext, expr: ts.Expression, depth: number, ownCalls: boolean): Fate {
-  if (depth > MAX_DEPTH) return ESCAPES;
-  const { calls, end } = extendChain(expr);
-  let fate = NOTHING;
-  for (const c of calls) {
-    if (INSPECTION_METHODS.has(c.name)) return fate;
-    if (c.name === "where" && ownCalls) fate = merge(fate, ESCAPES);
-    if (RUNS_AFTER.has(c.name)) return merge(fate, { runs: true, whereMayBeAdded: false });
-  }
-  return merge(fate, endFate(context, end, depth));
-}
-
-function endFate(context: AnalysisContext, end: ts.Expression, depth: number): Fate {
-  switch (valueUse(end)) {
-    case "executed":
-    case "prepared":
-      return { runs: true, whereMayBeAdded: false };
-    case "returned":
-      return returnedFate(context, end);
-    case "built":
-      return builtFate(context, end, depth);
-  }
-}
-
-/**
- * A builder returned from a function runs when the function is async, is the
- * callback of `db.transaction(...)`, or is declared to return something without
- * a `where` method (a Promise). Otherwise the caller may still add a where.
- */
-function returnedFate(context: AnalysisContext, end: ts.Expression): Fate {
-  const fn = enclosingFunction(end);
-  if (!fn) return ESCAPES;
-  if (fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) return { runs: true, whereMayBeAdded: false };
-  const fnUp = skipOuterUp(fn);
-  if (isDbMethodCall(context, fnUp.parent, "transaction") && fnUp.parent.arguments[0] === fnUp) {
-    return { runs: true, whereMayBeAdded: false };
-  }
-  if (!fn.type) return ESCAPES;
-  const signature = context.checker.getSignatureFromDeclaration(fn);
-  const returnType = signature?.getReturnType();
-  if (!returnType || returnType.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return ESCAPES;
-  return returnType.getProperty("where") ? ESCAPES : { runs: true, whereMayBeAdded: false };
-}
-
-function builtFate(context: AnalysisContext, end: ts.Expression, depth: number): Fate {
-  const up = skipOuterUp(end);
-  const parent = up.parent;
-  if (!parent) return ESCAPES;
-  // db.batch([db.delete(t), ...]) runs every element
-  if (ts.isArrayLiteralExpression(parent)) {
-    const arrayUp = skipOuterUp(parent);
-    if (isDbMethodCall(context, arrayUp.parent, "batch") && arrayUp.parent.arguments[0] === arrayUp) {
-      return { runs: true, whereMayBeAdded: false };
-    }
-    return ESCAPES;
-  }
-  // a bare `db.delete(t);` statement never runs (drizzle builders are lazy)
-  if (ts.isExpressionStatement(parent) || ts.isVoidExpression(parent)) return NOTHING;
-  if (ts.isVariableDeclaration(parent) && parent.initializer === up && ts.isIdentifier(parent.name)) {
-    return variableFate(context, parent as ts.VariableDeclaration & { name: ts.Identifier }, depth);
-  }
-  return ESCAPES;
-}
-
-/** `const q = db.delete(t)`: the union of the fates of every use of `q` in its scope. */
-function variableFate(
-  context: AnalysisContext,
-  declaration: ts.VariableDeclaration & { name: ts.Identifier },
-  depth: number,
-): Fate {
-  if (isExportedVariable(declaration)) return ESCAPES;
-  let fate = NOTHING;
-  for (const ref of variableReferences(context.checker, declaration)) {
-    if (isAssignmentTarget(ref)) return ESCAPES;
-    fate = merge(fate, fateOf(context, ref, depth + 1, true));
-    if (fate.whereMayBeAdded) return fate;
-  }
-  return fate;
-}
 
 /** True when `expr` is exactly `undefined` by type (`undefined`, `void 0`, a variable of type undefined). */
 function isUndefinedValue(context: AnalysisContext, expr: ts.Expression): boolean {
@@ -251,8 +131,8 @@ export function analyzeWriteWithoutWhere(context: AnalysisContext, operation: Gu
   const findings: Finding[] = [];
   for (const chain of queryChainsIn(context.program, context.sourceFile)) {
     if (chain.operation !== operation) continue;
-    const fate = fateOf(context, chain.start, 0, false);
-    if (!fate.runs || fate.whereMayBeAdded) continue;
+    const uses = builderUses(context.program, chain);
+    if (!mayRun(uses) || mayGetWhere(uses)) continue;
     const wheres = chain.calls.filter((c) => c.name === "where");
     const data = { query: chainLabel(chain, context.sourceFile), table: tableName(context, chain) };
     const lastWhere = wheres[wheres.length - 1];

@@ -14,7 +14,7 @@ export default createAnalyzerRule<Options, MessageId>({
     },
     messages: {
       missingOwnerFilter:
-        "This query can {{verb}} rows of {{table}} that belong to any user: its where does not filter by the owner column {{column}}. Add a condition such as eq(<table>.{{column}}, <current user id>) (insecure direct object reference, CWE-639).",
+        "This query can {{verb}} rows of {{table}} that belong to any user: its where never compares the owner column {{column}} to the current user (eq/inArray). Add that condition, or disable the rule with a reason where the query is meant to span users (insecure direct object reference, CWE-639).",
     },
     schema: [
       {

@@ -84,3 +84,8 @@ export function tableDisplayName(table: TableModel): string {
   const base = table.sqlName ?? table.declaredName ?? table.jsName ?? "<table>";
   return table.pgSchema ? `${table.pgSchema}.${base}` : base;
 }
+
+/** Every name a table answers to in options such as `ignore`/`ignoreTables`: JS name, SQL name, declared name, `schema.name`. */
+export function tableNames(table: TableModel): Set<string> {
+  return new Set([table.jsName, table.sqlName, table.declaredName, tableDisplayName(table)].filter((n): n is string => !!n));
+}
