@@ -3,6 +3,9 @@ import { createRuleTester, HEADER } from "./rule-tester.js";
 
 const ruleTester = createRuleTester();
 const H = `${HEADER}import { createOrganization, addAuthor, findPost } from "./tx/helpers";
+async function logEvent(body: string) {
+  await db.insert(tags).values({ name: body });
+}
 `;
 const line = (n: number) => H.split("\n").length - 1 + n;
 
@@ -46,8 +49,36 @@ ruleTester.run("require-transaction", rule, {
       name: "database typed any",
       code: `${H}export async function f(anyDb: any) {\n  await anyDb.insert(tags).values({ name: "a" });\n  await anyDb.delete(comments);\n}`,
     },
+    {
+      name: "sibling ifs with complementary conditions",
+      code: `${H}export async function f(user: { id: number; name: string | null }) {\n  if (user.name) {\n    await db.update(users).set({ name: null }).where(eq(users.id, user.id));\n  }\n  if (!user.name) {\n    await db.insert(tags).values({ name: "welcome" });\n  }\n}`,
+    },
+    {
+      name: "sibling ifs: === and !==",
+      code: `${H}export async function f(kind: string) {\n  if (kind === "a") await db.insert(tags).values({ name: "a" });\n  if (kind !== "a") await db.delete(comments).where(eq(comments.id, 1));\n}`,
+    },
+    {
+      name: "a detached best-effort write (helper().catch) does not count",
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  logEvent("rename").catch((error) => console.error(error));\n  void logEvent("again");\n}`,
+    },
+    {
+      name: "ignoreTables: audit-log writes need not be atomic",
+      options: [{ ignoreTables: ["tags"] }],
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}`,
+    },
   ],
   invalid: [
+    {
+      name: "sibling ifs with unrelated conditions",
+      code: `${H}export async function f(a: boolean, b: boolean) {\n  if (a) {\n    await db.update(users).set({ name: null }).where(eq(users.id, 1));\n  }\n  if (!b) {\n    await db.insert(tags).values({ name: "welcome" });\n  }\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(3), data: { tables: "users, tags" } }],
+    },
+    {
+      name: "an awaited helper write still counts; ignoreTables names another table",
+      options: [{ ignoreTables: ["comments"] }],
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "users, tags" } }],
+    },
     {
       name: "insert organization then membership, no transaction",
       code: `${H}export async function f(userId: number) {\n  const [org] = await db.insert(organizations).values({ name: "acme" }).returning();\n  await db.update(users).set({ name: org.name }).where(eq(users.id, userId));\n}`,

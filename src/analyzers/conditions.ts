@@ -31,6 +31,11 @@ export interface ColumnMention {
   negated: boolean;
   /** The other columns of the same comparison: `eq(posts.userId, users.id)` → `users.id`. */
   others: ColumnRef[];
+  /**
+   * The compared values that are not columns: `eq(posts.id, row.id)` → `row.id`,
+   * `{ id: postId }` → `postId`. Empty for `sql` chunks and value-less operators.
+   */
+  values: ts.Expression[];
 }
 
 export interface ConditionSummary {
@@ -267,20 +272,23 @@ class ConditionReader {
 
   private comparison(call: ts.CallExpression, operator: string, negated: boolean, depth: number): void {
     const columns: ColumnRef[] = [];
+    const values: ts.Expression[] = [];
     let unknown = false;
     for (const arg of call.arguments) {
       const ref = this.column(arg, 0);
-      if (ref === "unknown") unknown = true;
-      else if (ref) columns.push(ref);
-      else {
-        const e = skipOuter(arg);
-        if (ts.isTaggedTemplateExpression(e)) this.condition(e, negated, depth + 1);
+      if (ref && ref !== "unknown") {
+        columns.push(ref);
+        continue;
       }
+      // next to a known column, an operand typed `any` is the compared value
+      if (ref === "unknown") unknown = true;
+      values.push(arg);
+      const e = skipOuter(arg);
+      if (!ref && ts.isTaggedTemplateExpression(e)) this.condition(e, negated, depth + 1);
     }
-    // next to a known column, an operand typed `any` is the compared value
     if (unknown && columns.length === 0) this.unreadable();
     for (const column of columns) {
-      this.summary.mentions.push({ column, operator, negated, others: columns.filter((c) => c !== column) });
+      this.summary.mentions.push({ column, operator, negated, others: columns.filter((c) => c !== column), values });
     }
   }
 
@@ -301,7 +309,7 @@ class ConditionReader {
     const ref = this.column(node, 0);
     if (ref === "unknown") return this.unreadable();
     if (ref) {
-      this.summary.mentions.push({ column: ref, operator: "sql", negated, others: [] });
+      this.summary.mentions.push({ column: ref, operator: "sql", negated, others: [], values: [] });
       return;
     }
     const e = skipOuter(node);
@@ -360,7 +368,7 @@ class ConditionReader {
           this.unreadable();
           continue;
         }
-        this.summary.mentions.push({ column, operator: "eq", negated, others: [] });
+        this.summary.mentions.push({ column, operator: "eq", negated, others: [], values: [value] });
         continue;
       }
       this.columnOperators(column, operand, negated);
@@ -378,7 +386,8 @@ class ConditionReader {
         continue;
       }
       const operator = opKey !== undefined ? OBJECT_FILTER_OPERATORS[opKey] : undefined;
-      if (operator) this.summary.mentions.push({ column, operator, negated, others: [] });
+      const values = ts.isPropertyAssignment(op) ? [op.initializer] : ts.isShorthandPropertyAssignment(op) ? [op.name] : [];
+      if (operator) this.summary.mentions.push({ column, operator, negated, others: [], values });
       else this.unreadable();
     }
   }

@@ -4,7 +4,7 @@ import { builderKind, exprIsDbLike } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
 import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isPromiseCombinator, valueUse } from "./queries.js";
 import { tableDisplayName } from "./schema/model.js";
-import { isAsyncFunction, isFunctionLike, methodCall, resolveAlias, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
+import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, resolveAlias, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
 
 /**
  * One query that runs, seen from some function or region: either a Drizzle
@@ -125,9 +125,8 @@ function isIterable(program: ts.Program, object: ts.Expression, method: string):
   return members.every((t) => (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0 || isArrayLike(t));
 }
 
-function isUserCode(program: ts.Program, node: ts.Node): boolean {
-  const sf = node.getSourceFile();
-  return !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf);
+function isUserCode(node: ts.Node): boolean {
+  return isUserSourceFile(node.getSourceFile());
 }
 
 /** A function-like node with a body that a declaration stands for (`function f`, `const f = () => …`, `m() {}`, `f = async () => …`). */
@@ -157,7 +156,7 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   }
   const decls = symbol?.declarations;
   if (!decls?.length) return undefined;
-  if (!decls.some((d) => isUserCode(program, d))) return null;
+  if (!decls.some((d) => isUserCode(d))) return null;
   const bodies = decls.map(functionOfDeclaration).filter((d): d is ts.FunctionLikeDeclaration => !!d);
   if (bodies.length === 1 && decls.length === 1) return bodies[0];
   return undefined;
@@ -182,7 +181,7 @@ export function resolveCallee(program: ts.Program, call: ts.CallExpression): ts.
     const symbol = fn.name ? checker.getSymbolAtLocation(fn.name) : undefined;
     fn = symbol?.declarations?.find((d): d is ts.FunctionLikeDeclaration => isFunctionLike(d) && !!d.body);
   }
-  if (!fn?.body || !isUserCode(program, fn)) return undefined;
+  if (!fn?.body || !isUserCode(fn)) return undefined;
   return fn;
 }
 

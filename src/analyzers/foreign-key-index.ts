@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { ensureNamedImport } from "./imports.js";
 import type { ForeignKeyModel, TableModel } from "./schema/model.js";
-import { tableDisplayName } from "./schema/model.js";
+import { tableDisplayName, tableNames } from "./schema/model.js";
 import { resolveTable, tablesInFile } from "./schema/resolve.js";
 import { indentationAt, skipOuter } from "./ts-utils.js";
 import type { AnalysisContext, Finding, SuggestionResult, TextEdit } from "./types.js";
@@ -41,14 +41,14 @@ export interface ForeignKeyIndexOptions {
 }
 
 function isIgnored(table: TableModel, fk: ForeignKeyModel, ignore: readonly string[]): boolean {
-  const tableNames = new Set([table.jsName, table.sqlName, table.declaredName, tableDisplayName(table)].filter(Boolean));
+  const names = tableNames(table);
   return ignore.some((entry) => {
     const dot = entry.lastIndexOf(".");
-    if (tableNames.has(entry)) return true;
+    if (names.has(entry)) return true;
     if (dot < 0) return false;
     const t = entry.slice(0, dot);
     const c = entry.slice(dot + 1);
-    if (!tableNames.has(t)) return false;
+    if (!names.has(t)) return false;
     return fk.columns.some((key) => key === c || table.columns.get(key)?.sqlName === c);
   });
 }

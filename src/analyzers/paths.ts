@@ -32,11 +32,61 @@ function statementsOf(node: ts.Node): readonly ts.Statement[] | undefined {
   return undefined;
 }
 
+function unparen(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return e;
+}
+
+const NEGATED_EQUALITY: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
+  [ts.SyntaxKind.EqualsEqualsEqualsToken]: ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  [ts.SyntaxKind.ExclamationEqualsEqualsToken]: ts.SyntaxKind.EqualsEqualsEqualsToken,
+  [ts.SyntaxKind.EqualsEqualsToken]: ts.SyntaxKind.ExclamationEqualsToken,
+  [ts.SyntaxKind.ExclamationEqualsToken]: ts.SyntaxKind.EqualsEqualsToken,
+};
+
+/** `c` and `!c`, or `a === b` and `a !== b` (compared as text). */
+function complementary(a: ts.Expression, b: ts.Expression): boolean {
+  const x = unparen(a);
+  const y = unparen(b);
+  const negationOf = (e: ts.Expression) =>
+    ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken ? unparen(e.operand) : undefined;
+  const nx = negationOf(x);
+  const ny = negationOf(y);
+  if (nx && nx.getText() === y.getText()) return true;
+  if (ny && ny.getText() === x.getText()) return true;
+  if (ts.isBinaryExpression(x) && ts.isBinaryExpression(y) && NEGATED_EQUALITY[x.operatorToken.kind] === y.operatorToken.kind) {
+    return x.left.getText() === y.left.getText() && x.right.getText() === y.right.getText();
+  }
+  return false;
+}
+
+/**
+ * Two sibling `if` statements whose branches cannot both run: `if (c) {A}`
+ * then `if (!c) {B}`, or `if (c) {} else {A}` then `if (c) {B}`. Assumes the
+ * condition is not changed between them.
+ */
+function exclusiveSiblingIfs(a: ts.Node, first: ts.Node, b: ts.Node, second: ts.Node): boolean {
+  if (!ts.isIfStatement(a) || !ts.isIfStatement(b)) return false;
+  const branch = (s: ts.IfStatement, n: ts.Node) =>
+    isWithin(n, s.thenStatement) ? "then" : s.elseStatement && isWithin(n, s.elseStatement) ? "else" : undefined;
+  const fa = branch(a, first);
+  const sb = branch(b, second);
+  if (!fa || !sb) return false;
+  if (fa === sb) return complementary(a.expression, b.expression);
+  return unparen(a.expression).getText() === unparen(b.expression).getText();
+}
+
+function isWithin(node: ts.Node, ancestor: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n; n = n.parent) if (n === ancestor) return true;
+  return false;
+}
+
 /**
  * Whether `first` and `second` (in source order, same function) can both run
  * on one execution path. They cannot when they sit in different branches of an
  * `if`/`else`, a conditional expression, `try`/`catch`, or different `switch`
- * cases that do not fall through, or when `first`'s path ends (return/throw)
+ * cases that do not fall through, in sibling `if`s with complementary
+ * conditions, or when `first`'s path ends (return/throw)
  * before reaching `second`. Conservative otherwise: answers true.
  */
 export function mayRunOnSamePath(first: ts.Node, second: ts.Node): boolean {
@@ -50,6 +100,7 @@ export function mayRunOnSamePath(first: ts.Node, second: ts.Node): boolean {
   if (ts.isIfStatement(lca) && a !== lca.expression && b !== lca.expression) return false;
   if (ts.isConditionalExpression(lca) && a !== lca.condition && b !== lca.condition) return false;
   if (ts.isTryStatement(lca) && a === lca.tryBlock && b === lca.catchClause) return false;
+  if (statementsOf(lca) && exclusiveSiblingIfs(a, first, b, second)) return false;
   if (ts.isCaseBlock(lca) && ts.isCaseOrDefaultClause(a) && ts.isCaseOrDefaultClause(b) && endsClause(a)) return false;
   // early exit: a statement after `first` (within its enclosing lists up to the LCA) returns or throws
   for (let n: ts.Node | undefined = first; n && n !== lca; n = n.parent) {

@@ -3,7 +3,7 @@ import { programCache } from "./cache.js";
 import { exprIsDbLike, exprIsTransaction } from "./drizzle-symbols.js";
 import type { TableModel } from "./schema/model.js";
 import { resolveTable, tablesInFile } from "./schema/resolve.js";
-import { methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
+import { isUserSourceFile, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
 
 /** What a query chain does. */
 export type QueryOperation =
@@ -268,7 +268,7 @@ export function whereArguments(chain: QueryChain): ts.Expression[] {
 export const allTables = programCache((program: ts.Program): TableModel[] => {
   const out: TableModel[] = [];
   for (const sf of program.getSourceFiles()) {
-    if (sf.isDeclarationFile || program.isSourceFileFromExternalLibrary(sf)) continue;
+    if (!isUserSourceFile(sf)) continue;
     try {
       out.push(...tablesInFile(program, sf));
     } catch {

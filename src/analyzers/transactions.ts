@@ -2,8 +2,9 @@ import ts from "typescript";
 import { drizzleClassNames, exprIsDbLike } from "./drizzle-symbols.js";
 import { callbackRole, type QueryExecution, visitRegion } from "./effects.js";
 import { mayRunOnSamePath } from "./paths.js";
-import { isPromiseCombinator, WRITE_OPERATIONS } from "./queries.js";
-import { isFunctionLike, methodCall, skipOuter, symbolAt, walk } from "./ts-utils.js";
+import { chainTable, isPromiseCombinator, WRITE_OPERATIONS } from "./queries.js";
+import { tableNames } from "./schema/model.js";
+import { isFunctionLike, methodCall, skipOuter, skipOuterUp, symbolAt, walk } from "./ts-utils.js";
 import type { AnalysisContext, Finding } from "./types.js";
 
 /** `X.transaction(cb)` on a Drizzle database or transaction (by type). */
@@ -51,6 +52,31 @@ function independentRegions(program: ts.Program, sourceFile: ts.SourceFile): ts.
 
 export interface RequireTransactionOptions {
   maxDepth: number;
+  /** Tables whose writes do not need to be atomic with others (audit logs, analytics), by JS or SQL name. */
+  ignoreTables: readonly string[];
+}
+
+/**
+ * A call or chain whose result nobody waits for (`helper().catch(log)`,
+ * `void helper()`, a bare `helper();`): a deliberately detached, best-effort
+ * write whose failure is tolerated by design.
+ */
+function isDetached(node: ts.Node): boolean {
+  let up = skipOuterUp(node);
+  for (;;) {
+    const parent = up.parent;
+    if (!parent) return false;
+    if (ts.isExpressionStatement(parent) || ts.isVoidExpression(parent)) return true;
+    // helper().catch(...) / .then(...).catch(...)
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === up && ["catch", "then", "finally"].includes(parent.name.text)) {
+      const call = parent.parent;
+      if (call && ts.isCallExpression(call) && call.expression === parent) {
+        up = skipOuterUp(call);
+        continue;
+      }
+    }
+    return false;
+  }
 }
 
 /**
@@ -67,6 +93,9 @@ export function analyzeRequireTransaction(context: AnalysisContext, options: Req
       if (!WRITE_OPERATIONS.has(execution.operation) || execution.chain.rootKind !== "database") return;
       if (execution.tables.length === 0) return;
       if (insideTransactionCallback(program, execution.site, region)) return;
+      if (isDetached(execution.calls[0] ?? execution.chain.end)) return;
+      const table = chainTable(program, execution.chain);
+      if (table && options.ignoreTables.some((name) => tableNames(table).has(name))) return;
       let tables = sites.get(execution.site);
       if (!tables) sites.set(execution.site, (tables = new Set()));
       for (const t of execution.tables) tables.add(t);

@@ -100,6 +100,16 @@ export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaratio
   );
 }
 
+/**
+ * A file of the user's own code: not a declaration file and not under
+ * node_modules. Workspace packages reached through node_modules symlinks
+ * resolve to their real paths, so they count as user code (TypeScript's
+ * `isSourceFileFromExternalLibrary` would treat them as libraries).
+ */
+export function isUserSourceFile(sourceFile: ts.SourceFile): boolean {
+  return !sourceFile.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(sourceFile.fileName);
+}
+
 /** `async function`, `async () => …`, `async m() {}`. */
 export function isAsyncFunction(fn: ts.Node): boolean {
   return (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;

@@ -70,8 +70,42 @@ export function isConstantText(checker: ts.TypeChecker, node: ts.Expression, dep
     const fromVariable = variableConstness(checker, expr, depth, seen);
     if (fromVariable) return fromVariable;
   }
+  if (ts.isCallExpression(expr)) {
+    const converted = conversionConstness(checker, expr, depth, seen);
+    if (converted) return converted;
+  }
   if (isUnknownType(type)) return "unknown";
   return mayCarryText(type!) ? "no" : "unknown";
+}
+
+/** Methods that print a number, bigint or boolean as digits, signs, `.`, `e`, `true`/`false`, `NaN` or `Infinity`. */
+const NUMBER_TO_TEXT = new Set(["toString", "toFixed", "toPrecision", "toExponential"]);
+
+/** Whether `id` is the global `String` function of the TypeScript default library (not a user's own `String`). */
+function isGlobalString(checker: ts.TypeChecker, id: ts.Identifier): boolean {
+  if (id.text !== "String") return false;
+  const decls = symbolAt(checker, id)?.declarations;
+  return !!decls?.length && decls.every((d) => d.getSourceFile().isDeclarationFile && d.getSourceFile().hasNoDefaultLib);
+}
+
+/**
+ * Text conversions: `String(x)` is as constant as `x` (so `String(n)` of a
+ * number is "yes", `String(userText)` is "no"); `n.toString()`,
+ * `n.toFixed(2)`, ... of a number, bigint or boolean are "yes". Undefined for
+ * other calls.
+ */
+function conversionConstness(checker: ts.TypeChecker, call: ts.CallExpression, depth: number, seen: Set<ts.Node>): Tri | undefined {
+  const callee = skipOuter(call.expression);
+  if (ts.isIdentifier(callee) && isGlobalString(checker, callee)) {
+    const [arg] = call.arguments;
+    if (!arg) return "yes";
+    return ts.isSpreadElement(arg) ? undefined : isConstantText(checker, arg, depth + 1, seen);
+  }
+  const m = methodCall(call);
+  if (!m || !NUMBER_TO_TEXT.has(m.name)) return undefined;
+  const receiver = typeOf(checker, m.object);
+  const nonText = ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.BooleanLike;
+  return receiver && !isUnknownType(receiver) && everyConstituent(receiver, nonText) ? "yes" : undefined;
 }
 
 /** A string at runtime, possibly also a number, boolean or nullish: `string | undefined`, `string | number`. */

@@ -2,7 +2,7 @@ import { analyzeRequireTransaction } from "../analyzers/transactions.js";
 import { createAnalyzerRule } from "../utils/create-rule.js";
 import { DEFAULT_MAX_DEPTH, maxDepthOption } from "../utils/rule-options.js";
 
-export type Options = [{ maxDepth?: number }];
+export type Options = [{ maxDepth?: number; ignoreTables?: string[] }];
 export type MessageId = "requireTransaction";
 
 export default createAnalyzerRule<Options, MessageId>({
@@ -23,10 +23,16 @@ export default createAnalyzerRule<Options, MessageId>({
         additionalProperties: false,
         properties: {
           maxDepth: maxDepthOption("How many levels of helper functions to follow when collecting writes (0 = direct writes only)."),
+          ignoreTables: {
+            type: "array",
+            items: { type: "string" },
+            uniqueItems: true,
+            description: "Tables whose writes need not be atomic with others (audit logs, analytics events), by JS or SQL name.",
+          },
         },
       },
     ],
   },
-  defaultOptions: [{ maxDepth: DEFAULT_MAX_DEPTH }],
-  analyze: (context, [options]) => analyzeRequireTransaction(context, { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH }),
+  defaultOptions: [{ maxDepth: DEFAULT_MAX_DEPTH, ignoreTables: [] }],
+  analyze: (context, [options]) => analyzeRequireTransaction(context, { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH, ignoreTables: options.ignoreTables ?? [] }),
 });
