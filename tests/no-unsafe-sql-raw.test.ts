@@ -88,6 +88,34 @@ export async function run(input: string) {
 }`,
     },
     {
+      name: "numbers, bigints and booleans converted to text: String(n), n.toString(), n.toFixed(k), `${n}`, Number(x)",
+      code: `${HEADER}export async function recentPosts(hours: number, input: string, big: bigint, flag: boolean, ratio?: number) {
+  const n = Number(input);
+  const parsed = Number.parseInt(input, 10);
+  await db.select().from(posts).where(sql\`created_at > now() - interval '\${sql.raw(String(hours + 1))} hours'\`);
+  return [
+    sql.raw(String(n)),
+    sql.raw(String(parsed)),
+    sql.raw(n.toString()),
+    sql.raw(hours.toFixed(2)),
+    sql.raw(hours.toPrecision(3)),
+    sql.raw(big.toString()),
+    sql.raw(String(flag)),
+    sql.raw(flag.toString()),
+    sql.raw(\`\${n}\`),
+    sql.raw(String(ratio ?? 1)),
+    sql.raw("limit " + String(hours)),
+    sql.raw(String()),
+  ];
+}`,
+    },
+    {
+      name: "joined arrays of numbers or literals with a constant separator",
+      code: `${HEADER}export function list(ids: number[], dirs: readonly ("asc" | "desc")[], pair: [number, number]) {
+  return [sql.raw(ids.join(",")), sql.raw(ids.join()), sql.raw(dirs.join(", ")), sql.raw(pair.join(" and "))];
+}`,
+    },
+    {
       name: "values typed any are not judged",
       code: `${HEADER}declare const fromJs: any;
 export const q = sql.raw(fromJs);`,
@@ -206,6 +234,30 @@ export function find(name: string, table: string, column: string) {
       errors: [
         { messageId: "unsafeRaw", line: 6, data: { expression: "`select * from posts where title like '%${term}%'`" } },
         { messageId: "unsafeRaw", line: 7, data: { expression: "term" } },
+      ],
+    },
+    {
+      name: "text conversions of strings stay unsafe: String(text), text.toString(), a string|number, a joined string[], a local String",
+      code: `${HEADER}export function run(userText: string, id: string | number, names: string[], ids: number[], sep: string) {
+  return [
+    sql.raw(String(userText)),
+    sql.raw(userText.toString()),
+    sql.raw(String(id)),
+    sql.raw(names.join(",")),
+    sql.raw(ids.join(sep)),
+  ];
+}
+export function shadowed(n: number) {
+  const String = (value: number) => (value > 0 ? "positive" : globalThis.String(value)) + process.argv[2];
+  return sql.raw(String(n));
+}`,
+      errors: [
+        { messageId: "unsafeRaw", line: 7, data: { expression: "String(userText)" } },
+        { messageId: "unsafeRaw", line: 8, data: { expression: "userText.toString()" } },
+        { messageId: "unsafeRaw", line: 9, data: { expression: "String(id)" } },
+        { messageId: "unsafeRaw", line: 10, data: { expression: 'names.join(",")' } },
+        { messageId: "unsafeRaw", line: 11, data: { expression: "ids.join(sep)" } },
+        { messageId: "unsafeRaw", line: 16, data: { expression: "String(n)" } },
       ],
     },
     {

@@ -16,40 +16,20 @@ export function programCache<V>(create: (program: ts.Program) => V): (program: t
   };
 }
 
-/** A lazily filled per-key memo, meant to live inside a per-program cache. */
-export class Memo<K extends object, V> {
-  private readonly map = new WeakMap<K, V>();
-  get(key: K, compute: (key: K) => V): V {
-    if (this.map.has(key)) return this.map.get(key) as V;
-    const value = compute(key);
-    this.map.set(key, value);
-    return value;
-  }
-  /** For recursive computations: seed a provisional value before computing. */
-  seed(key: K, value: V): void {
-    if (!this.map.has(key)) this.map.set(key, value);
-  }
-  has(key: K): boolean {
-    return this.map.has(key);
-  }
-}
-
-/** Per-file, per-options results (rules run once per file with one option set). */
-export function fileResultCache<R>(): (
-  program: ts.Program,
-  sourceFile: ts.SourceFile,
-  key: string,
-  compute: () => R,
-) => R {
-  const cache = new WeakMap<ts.Program, WeakMap<ts.SourceFile, Map<string, R>>>();
-  return (program, sourceFile, key, compute) => {
-    let perProgram = cache.get(program);
-    if (!perProgram) cache.set(program, (perProgram = new WeakMap()));
-    let perFile = perProgram.get(sourceFile);
-    if (!perFile) perProgram.set(sourceFile, (perFile = new Map()));
-    if (perFile.has(key)) return perFile.get(key) as R;
-    const value = compute();
-    perFile.set(key, value);
+/**
+ * A per-file fact, computed once per file of a program. Keyed by the
+ * program's type checker (one per program) for callers that hold a checker.
+ */
+export function checkerFileCache<V>(compute: (sourceFile: ts.SourceFile) => V): (checker: ts.TypeChecker, sourceFile: ts.SourceFile) => V {
+  const cache = new WeakMap<ts.TypeChecker, WeakMap<ts.SourceFile, V>>();
+  return (checker, sourceFile) => {
+    let perChecker = cache.get(checker);
+    if (!perChecker) cache.set(checker, (perChecker = new WeakMap()));
+    let value = perChecker.get(sourceFile);
+    if (value === undefined) {
+      value = compute(sourceFile);
+      perChecker.set(sourceFile, value);
+    }
     return value;
   };
 }

@@ -65,10 +65,25 @@ export type CallbackRole =
  * The role of a function expression passed as an argument. `extraIteration`
  * names user helpers (`pMap`, `Effect.forEach`, lodash `map`) that iterate.
  */
+const roleCache = programCache(() => new WeakMap<ts.Node, { role: CallbackRole; call?: ts.CallExpression }>());
+
 export function callbackRole(
   program: ts.Program,
   fn: ts.Node,
   extraIteration: ReadonlySet<string> = new Set(),
+): { role: CallbackRole; call?: ts.CallExpression } {
+  // the answer without user iteration helpers is asked for the same node by several rules: memoize it
+  if (extraIteration.size > 0) return computeCallbackRole(program, fn, extraIteration);
+  const cache = roleCache(program);
+  let role = cache.get(fn);
+  if (!role) cache.set(fn, (role = computeCallbackRole(program, fn, extraIteration)));
+  return role;
+}
+
+function computeCallbackRole(
+  program: ts.Program,
+  fn: ts.Node,
+  extraIteration: ReadonlySet<string>,
 ): { role: CallbackRole; call?: ts.CallExpression } {
   if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return { role: "none" };
   const up = skipOuterUp(fn);

@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { Memo } from "./cache.js";
+import { checkerFileCache } from "./cache.js";
 import { walk } from "./ts-utils.js";
 import type { TextEdit } from "./types.js";
 
@@ -24,26 +24,25 @@ function bindsName(node: ts.Node): node is ts.NamedDeclaration & { name: ts.Iden
   );
 }
 
-/** Per file version: every value-binding declaration, by name (SourceFiles are immutable). */
-const bindingsByName = new Memo<ts.SourceFile, Map<string, ts.Node[]>>();
+/** Every value-binding declaration of a file, by name, built once per file and program. */
+const bindingsByName = checkerFileCache((file) => {
+  const map = new Map<string, ts.Node[]>();
+  walk(file, (node) => {
+    if (bindsName(node)) {
+      const list = map.get(node.name.text);
+      if (list) list.push(node);
+      else map.set(node.name.text, [node]);
+    }
+  });
+  return map;
+});
 
 /**
  * Whether `name` is declared anywhere in the file (any scope) other than by
  * `except`: a use of the name could then resolve to that other binding.
  */
-function declaredElsewhere(sourceFile: ts.SourceFile, name: string, except?: ts.Node): boolean {
-  const bindings = bindingsByName.get(sourceFile, (file) => {
-    const map = new Map<string, ts.Node[]>();
-    walk(file, (node) => {
-      if (bindsName(node)) {
-        const list = map.get(node.name.text);
-        if (list) list.push(node);
-        else map.set(node.name.text, [node]);
-      }
-    });
-    return map;
-  });
-  return (bindings.get(name) ?? []).some((node) => node !== except);
+function declaredElsewhere(checker: ts.TypeChecker, sourceFile: ts.SourceFile, name: string, except?: ts.Node): boolean {
+  return (bindingsByName(checker, sourceFile).get(name) ?? []).some((node) => node !== except);
 }
 
 /**
@@ -55,7 +54,7 @@ function declaredElsewhere(sourceFile: ts.SourceFile, name: string, except?: ts.
  * that could shadow the reference where it is used.
  */
 export function ensureNamedImport(
-  _checker: ts.TypeChecker, // kept for API stability: the scan is syntactic
+  checker: ts.TypeChecker,
   sourceFile: ts.SourceFile,
   moduleName: string,
   exportName: string,
@@ -68,14 +67,14 @@ export function ensureNamedImport(
     if (!clause || clause.isTypeOnly) continue;
     const bindings = clause.namedBindings;
     if (bindings && ts.isNamespaceImport(bindings)) {
-      if (declaredElsewhere(sourceFile, bindings.name.text, bindings)) return undefined;
+      if (declaredElsewhere(checker, sourceFile, bindings.name.text, bindings)) return undefined;
       return { reference: `${bindings.name.text}.${exportName}`, edits: [] };
     }
     if (bindings && ts.isNamedImports(bindings)) {
       for (const el of bindings.elements) {
         if (el.isTypeOnly) continue;
         if ((el.propertyName ?? el.name).text === exportName) {
-          if (declaredElsewhere(sourceFile, el.name.text, el)) return undefined;
+          if (declaredElsewhere(checker, sourceFile, el.name.text, el)) return undefined;
           return { reference: el.name.text, edits: [] };
         }
       }
@@ -84,7 +83,7 @@ export function ensureNamedImport(
   }
   // the plain name must be free: not declared in any scope of the file (a
   // memoized syntactic scan, cheaper than asking the checker per finding)
-  if (declaredElsewhere(sourceFile, exportName)) return undefined;
+  if (declaredElsewhere(checker, sourceFile, exportName)) return undefined;
   if (namedList) {
     const last = namedList.elements[namedList.elements.length - 1];
     if (!last) return { reference: exportName, edits: [{ start: namedList.getEnd() - 1, end: namedList.getEnd() - 1, text: ` ${exportName} ` }] };

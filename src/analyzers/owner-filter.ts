@@ -1,20 +1,23 @@
 import ts from "typescript";
-import { type ColumnRef, columnMatches, type ConditionSummary, describeCondition } from "./conditions.js";
+import { type ColumnMention, type ColumnRef, columnMatches, type ConditionSummary, describeCondition } from "./conditions.js";
 import { resolveTable } from "./schema/resolve.js";
 import type { ColumnModel, TableModel } from "./schema/model.js";
 import { tableDisplayName, tableNames } from "./schema/model.js";
 import { builderUses } from "./builder-fate.js";
 import { type QueryChain, chainTable, queryChainsIn, whereArguments } from "./queries.js";
 import { optionOrSetting } from "./settings.js";
-import { skipOuter, staticPropertyName } from "./ts-utils.js";
+import { enclosingFunction, skipOuter, skipOuterUp, staticPropertyName, symbolAt } from "./ts-utils.js";
 import type { AnalysisContext, Finding } from "./types.js";
 
 export interface OwnerFilterOptions {
   ownerColumns?: string[];
+  scopeColumns?: string[];
   ignoreTables?: string[];
 }
 
 export const DEFAULT_OWNER_COLUMNS = ["userId"];
+/** Tenant columns: a filter on one scopes the query like an owner filter, but they do not make a table owned. */
+export const DEFAULT_SCOPE_COLUMNS = ["teamId", "organizationId", "orgId", "tenantId", "workspaceId", "accountId", "projectId"];
 
 /** Operators that restrict the owner column to given owners. `ne`, `notInArray`, `isNull`, ... do not. */
 const OWNER_FILTER_OPERATORS = new Set(["eq", "inArray", "sql"]);
@@ -30,6 +33,9 @@ const JOIN_METHODS = new Set([
 /** Joins whose condition filters the rows of the `from` table. */
 const INNER_JOIN_METHODS = new Set(["innerJoin", "innerJoinLateral"]);
 
+/** Queries whose result shows whether a row is in scope: the "check" of check-then-act. */
+const READ_OPERATIONS: ReadonlySet<QueryChain["operation"]> = new Set(["select", "relational", "count"]);
+
 const VERBS: Partial<Record<QueryChain["operation"], string>> = {
   select: "read",
   relational: "read",
@@ -42,9 +48,9 @@ function normalizeName(name: string): string {
   return name.replace(/_/g, "").toLowerCase();
 }
 
-/** The columns of a table that name its owner (`userId`, `user_id`, ... by key or SQL name). */
-export function ownerColumnsOf(table: TableModel, ownerColumns: readonly string[]): ColumnModel[] {
-  const wanted = new Set(ownerColumns.map(normalizeName));
+/** The columns of a table named in `names` (`userId` matches `userId`, `user_id`, ... by key or SQL name). */
+function columnsNamed(table: TableModel, names: readonly string[]): ColumnModel[] {
+  const wanted = new Set(names.map(normalizeName));
   return [...table.columns.values()].filter((c) => wanted.has(normalizeName(c.key)) || wanted.has(normalizeName(c.sqlName)));
 }
 
@@ -101,52 +107,221 @@ function mentionsInSqlText(text: readonly string[], owners: ColumnModel[]): bool
   });
 }
 
+/** How a query is restricted to the rows of the current user or tenant. */
+type Scoping =
+  /** Visibly: an owner or scope filter, a capability lookup, an id proven owned, or an earlier check. */
+  | "filtered"
+  /** Its where cannot be read: assumed filtered (never reported), but it proves nothing for other queries. */
+  | "unreadable"
+  | "missing";
+
+/** Operators whose compared value selects rows by equality. */
+const EQUALITY_OPERATORS = new Set(["eq", "inArray"]);
+/** Variables followed from a compared value back to the query it was read from (`const rows = ...; const row = rows[0]`). */
+const MAX_VALUE_HOPS = 4;
+
 /**
- * Does the query filter by an owner column, or could it as far as we can tell?
- * A filter is an `eq`/`inArray`/`sql` mention, compared to a value, in the
- * where or in an inner join's condition, of: an owner column of the table; an
- * owner column of a joined table (`from(comments).innerJoin(posts, ...)
- * .where(eq(posts.userId, me))` scopes through the parent); or a column that a
- * join or the where equates to one of those (`innerJoin(users, eq(posts.userId,
- * users.id)).where(eq(users.id, me))`). Unreadable conditions count as filters.
+ * The single columns of a table whose values are unique and not (part of) its
+ * primary key: `.unique()`, `unique().on(col)`, a non-partial single-column
+ * `uniqueIndex`. Looking a row up by one (an API key hash, a token, an OAuth
+ * code) is treated as a capability: the caller proves access by knowing it.
  */
-function hasOwnerFilter(context: AnalysisContext, chain: QueryChain, table: TableModel, owners: ColumnModel[], ownerColumns: readonly string[]): boolean {
-  if (chain.operation === "relational" && relationalConfigUnreadable(chain)) return true;
-  const scope = chain.operation === "relational" ? { table } : {};
-  const filters = whereArguments(chain).map((where) => describeCondition(context.program, where, scope));
-  const joins: ConditionSummary[] = [];
-  // the owner columns of the table, of joined tables, and every column equated to them
-  const owned: ColumnRef[] = owners.map((o) => ({ table, key: o.key, node: o.node }));
-  const ownerSqlNames = [...owners];
-  for (const { name, call } of chain.calls) {
-    if (!JOIN_METHODS.has(name)) continue;
-    const joined = call.arguments[0] && resolveTable(context.program, call.arguments[0]);
-    for (const column of joined ? ownerColumnsOf(joined, ownerColumns) : []) {
-      owned.push({ table: joined as TableModel, key: column.key, node: column.node });
-      ownerSqlNames.push(column);
-    }
-    if (!call.arguments[1]) continue;
-    const on = describeCondition(context.program, call.arguments[1]);
-    (INNER_JOIN_METHODS.has(name) ? filters : joins).push(on);
+function secretKeysOf(table: TableModel): Set<string> {
+  const keys = new Set<string>();
+  for (const unique of table.uniques) if (unique.length === 1) keys.add(unique[0] as string);
+  for (const index of table.indexes) {
+    const [only] = index.columns;
+    if (index.unique && !index.partial && index.columns.length === 1 && only && "key" in only) keys.add(only.key);
   }
-  if (filters.some((f) => !f.complete || mentionsInSqlText(f.sqlText, ownerSqlNames))) return true;
-  const mentions = [...filters, ...joins].flatMap((f) => f.mentions.filter((m) => !m.negated));
-  const isOwned = (c: ColumnRef) => owned.some((o) => sameColumn(o, c));
-  for (let changed = true, round = 0; changed && round < 4; round++) {
-    changed = false;
-    for (const m of mentions) {
-      if (m.operator !== "eq" || m.others.length === 0 || !isOwned(m.column)) continue;
-      for (const other of m.others) {
-        if (!isOwned(other)) {
-          owned.push(other);
-          changed = true;
+  for (const key of keys) {
+    if (table.columns.get(key)?.primaryKey || table.primaryKey?.includes(key)) keys.delete(key);
+  }
+  return keys;
+}
+
+/** `const [row] = ...`, `const { id } = ...`: the variable declaration a binding belongs to. */
+function bindingDeclaration(declaration: ts.Node): ts.VariableDeclaration | undefined {
+  let current: ts.Node = declaration;
+  while (ts.isBindingElement(current) || ts.isArrayBindingPattern(current) || ts.isObjectBindingPattern(current)) current = current.parent;
+  return ts.isVariableDeclaration(current) ? current : undefined;
+}
+
+/** A chain run right where it stands, its result awaited before the next statement: `await db.select()...`. */
+function isAwaitedHere(chain: QueryChain): boolean {
+  const parent = skipOuterUp(chain.end).parent;
+  return !!parent && ts.isAwaitExpression(parent);
+}
+
+/** `outer` is `inner`, or contains it. */
+function contains(outer: ts.Node, inner: ts.Node): boolean {
+  return outer.getStart() <= inner.getStart() && inner.getEnd() <= outer.getEnd();
+}
+
+/**
+ * Decides, per file, how each query is scoped. Besides a filter in the query
+ * itself, a query counts as scoped when its where compares a column to a value
+ * read from a scoped query of the same function (`eq(posts.id, latest.id)`),
+ * or when the same function read the same table with a scoped query before it
+ * (check first, then act). Only queries awaited where they stand, and whose
+ * own scoping is visible, serve as such evidence. Results are memoized per
+ * chain; a chain being decided counts as missing for its own evidence.
+ */
+class OwnerScope {
+  private readonly memo = new Map<QueryChain, Scoping>();
+  private readonly checker: ts.TypeChecker;
+  /** `skipOuter(chain.end)` → chain, to find the query a variable was read from. */
+  private readonly byEnd = new Map<ts.Node, QueryChain>();
+
+  constructor(
+    private readonly context: AnalysisContext,
+    private readonly chains: readonly QueryChain[],
+    private readonly ownerColumns: readonly string[],
+    private readonly scopeColumns: readonly string[],
+  ) {
+    this.checker = context.checker;
+    for (const chain of chains) this.byEnd.set(skipOuter(chain.end), chain);
+  }
+
+  scoping(chain: QueryChain, table: TableModel): Scoping {
+    const known = this.memo.get(chain);
+    if (known) return known;
+    this.memo.set(chain, "missing");
+    let result: Scoping = "unreadable";
+    try {
+      result = this.decide(chain, table);
+    } catch {
+      // unusual code: assume filtered, prove nothing
+    }
+    this.memo.set(chain, result);
+    return result;
+  }
+
+  /** Awaited here and visibly scoped: what it returns belongs to the current user or tenant. */
+  private proves(chain: QueryChain): TableModel | undefined {
+    if (!VERBS[chain.operation] || !isAwaitedHere(chain)) return undefined;
+    const table = chainTable(this.context.program, chain);
+    if (!table) return undefined;
+    return this.scoping(chain, table) === "filtered" ? table : undefined;
+  }
+
+  private decide(chain: QueryChain, table: TableModel): Scoping {
+    if (chain.operation === "relational" && relationalConfigUnreadable(chain)) return "unreadable";
+    const { filters, joins, joined } = this.conditions(chain, table);
+    const scoping = this.directFilter(table, filters, joins, joined);
+    if (scoping !== "missing") return scoping;
+    if (this.comparesProvenValue(filters)) return "filtered";
+    return this.checkedEarlier(chain, table) ? "filtered" : "missing";
+  }
+
+  /** The where and inner join conditions (which filter rows), the other join conditions, and the joined tables. */
+  private conditions(chain: QueryChain, table: TableModel) {
+    const program = this.context.program;
+    const scope = chain.operation === "relational" ? { table } : {};
+    const filters = whereArguments(chain).map((where) => describeCondition(program, where, scope));
+    const joins: ConditionSummary[] = [];
+    const joined: TableModel[] = [];
+    for (const { name, call } of chain.calls) {
+      if (!JOIN_METHODS.has(name)) continue;
+      const other = call.arguments[0] && resolveTable(program, call.arguments[0]);
+      if (other) joined.push(other);
+      if (!call.arguments[1]) continue;
+      const on = describeCondition(program, call.arguments[1]);
+      (INNER_JOIN_METHODS.has(name) ? filters : joins).push(on);
+    }
+    return { filters, joins, joined };
+  }
+
+  /**
+   * The query's own filter: an `eq`/`inArray`/`sql` mention, compared to a
+   * value, in the where or in an inner join's condition, of: an owner or scope
+   * column of the table; one of a joined table (`from(comments).innerJoin(posts,
+   * ...).where(eq(posts.userId, me))` scopes through the parent); or a column
+   * that a join or the where equates to one of those (`innerJoin(users,
+   * eq(posts.userId, users.id)).where(eq(users.id, me))`). Or an equality on a
+   * secret key of the table. Unreadable conditions make it "unreadable".
+   */
+  private directFilter(table: TableModel, filters: ConditionSummary[], joins: ConditionSummary[], joined: TableModel[]): Scoping {
+    const names = [...this.ownerColumns, ...this.scopeColumns];
+    const scoped: ColumnRef[] = [];
+    const scopedColumns: ColumnModel[] = [];
+    for (const t of [table, ...joined]) {
+      for (const column of columnsNamed(t, names)) {
+        scoped.push({ table: t, key: column.key, node: column.node });
+        scopedColumns.push(column);
+      }
+    }
+    if (filters.some((f) => mentionsInSqlText(f.sqlText, scopedColumns))) return "filtered";
+    const mentions = [...filters, ...joins].flatMap((f) => f.mentions.filter((m) => !m.negated));
+    const isScoped = (c: ColumnRef) => scoped.some((o) => sameColumn(o, c));
+    for (let changed = true, round = 0; changed && round < 4; round++) {
+      changed = false;
+      for (const m of mentions) {
+        if (m.operator !== "eq" || m.others.length === 0 || !isScoped(m.column)) continue;
+        for (const other of m.others) {
+          if (!isScoped(other)) {
+            scoped.push(other);
+            changed = true;
+          }
         }
       }
     }
+    const secrets = secretKeysOf(table);
+    const filtersBy = (m: ColumnMention) =>
+      !m.negated &&
+      m.others.length === 0 &&
+      ((OWNER_FILTER_OPERATORS.has(m.operator) && isScoped(m.column)) ||
+        (m.operator === "eq" && [...secrets].some((key) => columnMatches(m.column, table, key))));
+    if (filters.some((f) => f.mentions.some(filtersBy))) return "filtered";
+    return filters.some((f) => !f.complete) ? "unreadable" : "missing";
   }
-  return filters.some((f) =>
-    f.mentions.some((m) => !m.negated && m.others.length === 0 && OWNER_FILTER_OPERATORS.has(m.operator) && isOwned(m.column)),
-  );
+
+  /** An equality whose value was read from a scoped query: `eq(posts.id, latest.id)`, `inArray(posts.id, rows.map(...))`. */
+  private comparesProvenValue(filters: ConditionSummary[]): boolean {
+    return filters.some((f) =>
+      f.mentions.some((m) => !m.negated && EQUALITY_OPERATORS.has(m.operator) && m.values.some((v) => this.isProvenValue(v, 0))),
+    );
+  }
+
+  private isProvenValue(value: ts.Expression, hops: number): boolean {
+    if (hops > MAX_VALUE_HOPS) return false;
+    // row.id, row?.id, rows[0].id, rows.map((r) => r.id)
+    let e = skipOuter(value);
+    for (;;) {
+      if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) e = skipOuter(e.expression);
+      else if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === "map") {
+        e = skipOuter(e.expression.expression);
+      } else break;
+    }
+    if (!ts.isIdentifier(e)) return false;
+    const declaration = symbolAt(this.checker, e)?.valueDeclaration;
+    const variable = declaration && bindingDeclaration(declaration);
+    if (!variable?.initializer || !(variable.parent.flags & ts.NodeFlags.Const)) return false;
+    // const [row] = await db.select()...; const row = (await q)[0]; const first = rows[0]
+    let init = skipOuter(variable.initializer);
+    for (;;) {
+      const chain = this.byEnd.get(init);
+      if (chain) return this.proves(chain) !== undefined;
+      if (ts.isAwaitExpression(init) || ts.isPropertyAccessExpression(init) || ts.isElementAccessExpression(init)) {
+        init = skipOuter(init.expression);
+      } else break;
+    }
+    return ts.isIdentifier(init) && this.isProvenValue(init, hops + 1);
+  }
+
+  /**
+   * Check first, then act: a read of the same table, awaited before this
+   * query in the same function (or in a function containing it), is scoped.
+   */
+  private checkedEarlier(chain: QueryChain, table: TableModel): boolean {
+    const fn = enclosingFunction(chain.start) ?? chain.start.getSourceFile();
+    const start = chain.start.getStart();
+    return this.chains.some((earlier) => {
+      if (earlier === chain || !READ_OPERATIONS.has(earlier.operation) || earlier.end.getEnd() > start) return false;
+      const earlierFn = enclosingFunction(earlier.start) ?? earlier.start.getSourceFile();
+      if (!contains(earlierFn, fn)) return false;
+      return this.proves(earlier)?.call === table.call;
+    });
+  }
 }
 
 /** Where the report goes: the query up to its table (`db.select().from(posts)`, `db.update(posts)`, `db.query.posts.findMany`). */
@@ -162,18 +337,21 @@ function reportRange(context: AnalysisContext, chain: QueryChain): { start: numb
 
 export function analyzeOwnerFilters(context: AnalysisContext, options: OwnerFilterOptions): Finding[] {
   const ownerColumns = optionOrSetting(options.ownerColumns, context.settings.ownerColumns, DEFAULT_OWNER_COLUMNS);
+  const scopeColumns = optionOrSetting(options.scopeColumns, context.settings.scopeColumns, DEFAULT_SCOPE_COLUMNS);
   const ignoreTables = optionOrSetting(options.ignoreTables, context.settings.ignoreTables, []);
   if (ownerColumns.length === 0) return [];
+  const chains = queryChainsIn(context.program, context.sourceFile);
+  const scope = new OwnerScope(context, chains, ownerColumns, scopeColumns);
   const findings: Finding[] = [];
-  for (const chain of queryChainsIn(context.program, context.sourceFile)) {
+  for (const chain of chains) {
     const verb = VERBS[chain.operation];
     if (!verb) continue;
     try {
       if (!isCheckedUse(context.program, chain)) continue;
       const table = chainTable(context.program, chain);
       if (!table || isIgnoredTable(table, ignoreTables)) continue;
-      const owners = ownerColumnsOf(table, ownerColumns);
-      if (owners.length === 0 || hasOwnerFilter(context, chain, table, owners, ownerColumns)) continue;
+      const owners = columnsNamed(table, ownerColumns);
+      if (owners.length === 0 || scope.scoping(chain, table) !== "missing") continue;
       findings.push({
         messageId: "missingOwnerFilter",
         data: {

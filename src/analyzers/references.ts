@@ -1,4 +1,5 @@
 import ts from "typescript";
+import { checkerFileCache } from "./cache.js";
 import { isFunctionLike, skipOuterUp, symbolAt, walk } from "./ts-utils.js";
 
 /** The block, function or file in which a variable declaration is visible. */
@@ -10,25 +11,20 @@ export function declarationScope(declaration: ts.VariableDeclaration): ts.Node {
   return current;
 }
 
-/** Identifiers of a file grouped by text, built once per file and program (keyed by the program's checker). */
-const identifierIndex = new WeakMap<ts.TypeChecker, WeakMap<ts.SourceFile, Map<string, ts.Identifier[]>>>();
+/** Identifiers of a file grouped by text, built once per file and program. */
+const identifierIndex = checkerFileCache((sourceFile) => {
+  const index = new Map<string, ts.Identifier[]>();
+  walk(sourceFile, (node) => {
+    if (!ts.isIdentifier(node)) return;
+    const list = index.get(node.text);
+    if (list) list.push(node);
+    else index.set(node.text, [node]);
+  });
+  return index;
+});
 
 function identifiersNamed(checker: ts.TypeChecker, sourceFile: ts.SourceFile, name: string): readonly ts.Identifier[] {
-  let cache = identifierIndex.get(checker);
-  if (!cache) identifierIndex.set(checker, (cache = new WeakMap()));
-  let index = cache.get(sourceFile);
-  if (!index) {
-    const built = new Map<string, ts.Identifier[]>();
-    walk(sourceFile, (node) => {
-      if (!ts.isIdentifier(node)) return;
-      const list = built.get(node.text);
-      if (list) list.push(node);
-      else built.set(node.text, [node]);
-    });
-    cache.set(sourceFile, built);
-    index = built;
-  }
-  return index.get(name) ?? [];
+  return identifierIndex(checker, sourceFile).get(name) ?? [];
 }
 
 /**

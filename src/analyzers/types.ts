@@ -29,6 +29,7 @@ export interface Finding {
 /** Shared options read from `settings["drizzle-guard"]` (ESLint) or the transformer config. */
 export interface SharedSettings {
   ownerColumns?: string[];
+  scopeColumns?: string[];
   ignoreTables?: string[];
   ignore?: string[];
   [key: string]: unknown;

@@ -81,17 +81,18 @@ export function isConstantText(checker: ts.TypeChecker, node: ts.Expression, dep
 /** Methods that print a number, bigint or boolean as digits, signs, `.`, `e`, `true`/`false`, `NaN` or `Infinity`. */
 const NUMBER_TO_TEXT = new Set(["toString", "toFixed", "toPrecision", "toExponential"]);
 
-/** Whether `id` is the global `String` function of the TypeScript default library (not a user's own `String`). */
+/** Whether `id` is the global `String` constructor declared by the TypeScript library (not a user's own `String`). */
 function isGlobalString(checker: ts.TypeChecker, id: ts.Identifier): boolean {
   if (id.text !== "String") return false;
-  const decls = symbolAt(checker, id)?.declarations;
-  return !!decls?.length && decls.every((d) => d.getSourceFile().isDeclarationFile && d.getSourceFile().hasNoDefaultLib);
+  const value = symbolAt(checker, id)?.valueDeclaration;
+  return !!value && value.getSourceFile().isDeclarationFile && typeOf(checker, id)?.getSymbol()?.getName() === "StringConstructor";
 }
 
 /**
  * Text conversions: `String(x)` is as constant as `x` (so `String(n)` of a
  * number is "yes", `String(userText)` is "no"); `n.toString()`,
- * `n.toFixed(2)`, ... of a number, bigint or boolean are "yes". Undefined for
+ * `n.toFixed(2)`, ... of a number, bigint or boolean are "yes", and so is
+ * `xs.join(sep)` of an array of numbers or literals with a constant separator. Undefined for
  * other calls.
  */
 function conversionConstness(checker: ts.TypeChecker, call: ts.CallExpression, depth: number, seen: Set<ts.Node>): Tri | undefined {
@@ -102,10 +103,20 @@ function conversionConstness(checker: ts.TypeChecker, call: ts.CallExpression, d
     return ts.isSpreadElement(arg) ? undefined : isConstantText(checker, arg, depth + 1, seen);
   }
   const m = methodCall(call);
-  if (!m || !NUMBER_TO_TEXT.has(m.name)) return undefined;
+  if (!m) return undefined;
   const receiver = typeOf(checker, m.object);
-  const nonText = ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.BooleanLike;
-  return receiver && !isUnknownType(receiver) && everyConstituent(receiver, nonText) ? "yes" : undefined;
+  if (!receiver || isUnknownType(receiver)) return undefined;
+  if (NUMBER_TO_TEXT.has(m.name)) return everyConstituent(receiver, NON_TEXT_FLAGS) ? "yes" : undefined;
+  // `ids.join(",")` of a number[] (or of a literal union array): constant pieces and a constant separator
+  if (m.name === "join" && (checker.isArrayType(receiver) || checker.isTupleType(receiver))) {
+    const element = checker.getIndexTypeOfType(receiver, ts.IndexKind.Number);
+    if (!element || isUnknownType(element)) return undefined;
+    if (!everyConstituent(element, NON_TEXT_FLAGS) && !everyConstituent(element, LITERAL_FLAGS)) return undefined;
+    const [separator] = call.arguments;
+    if (!separator) return "yes";
+    return ts.isSpreadElement(separator) ? undefined : isConstantText(checker, separator, depth + 1, seen);
+  }
+  return undefined;
 }
 
 /** A string at runtime, possibly also a number, boolean or nullish: `string | undefined`, `string | number`. */

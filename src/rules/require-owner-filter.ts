@@ -1,7 +1,7 @@
 import { analyzeOwnerFilters } from "../analyzers/owner-filter.js";
 import { createAnalyzerRule } from "../utils/create-rule.js";
 
-export type Options = [{ ownerColumns?: string[]; ignoreTables?: string[] }];
+export type Options = [{ ownerColumns?: string[]; scopeColumns?: string[]; ignoreTables?: string[] }];
 export type MessageId = "missingOwnerFilter";
 
 export default createAnalyzerRule<Options, MessageId>({
@@ -10,11 +10,12 @@ export default createAnalyzerRule<Options, MessageId>({
     type: "problem",
     docs: {
       description: "Require queries on user-owned tables to filter by their owner column",
-      recommended: true,
+      // opt-in: which columns name owners and tenants, and which code may span them, is project-specific
+      recommended: false,
     },
     messages: {
       missingOwnerFilter:
-        "This query can {{verb}} rows of {{table}} that belong to any user: its where never compares the owner column {{column}} to the current user (eq/inArray). Add that condition, or disable the rule with a reason where the query is meant to span users (insecure direct object reference, CWE-639).",
+        "This query can {{verb}} rows of {{table}} of any owner: its where never restricts the owner column {{column}}, or a tenant column (scopeColumns), to the current user or tenant with eq/inArray. Add that condition, or disable the rule with a reason where the query is meant to span owners (insecure direct object reference, CWE-639).",
     },
     schema: [
       {
@@ -27,6 +28,13 @@ export default createAnalyzerRule<Options, MessageId>({
             uniqueItems: true,
             description:
               'Column keys or SQL names that mark a table as owned, matched ignoring case and "_". Default ["userId"]; also read from settings["drizzle-guard"].ownerColumns.',
+          },
+          scopeColumns: {
+            type: "array",
+            items: { type: "string" },
+            uniqueItems: true,
+            description:
+              'Tenant column keys or SQL names (matched like ownerColumns): an eq/inArray filter on one of the queried table scopes the query, but they do not make a table owned. Default ["teamId", "organizationId", "orgId", "tenantId", "workspaceId", "accountId", "projectId"]; also read from settings["drizzle-guard"].scopeColumns.',
           },
           ignoreTables: {
             type: "array",
