@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createAnalyzerRule } from "../src/utils/create-rule.js";
-import { allRulesOn, fixturesDir, lint, lintConfig, plugin, type LintOutcome } from "./lint-harness.js";
+import { fixturesDir, lint, lintConfig, plugin, type LintOutcome } from "./lint-harness.js";
 
 /**
  * No rule ever throws: every rule of the plugin (iterating `plugin.rules`)

@@ -4,7 +4,7 @@ import type { TableModel } from "./schema/model.js";
 import { resolveCallee } from "./effects.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
 import { resolveTable } from "./schema/resolve.js";
-import { isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, symbolAt, typeOf, walk } from "./ts-utils.js";
+import { isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, symbolAt, typeOf, valueSymbolAt, walk } from "./ts-utils.js";
 
 /**
  * What a Drizzle condition expression (a `where`) mentions: which columns,
@@ -530,14 +530,7 @@ class ConditionReader {
 
   /** The symbol a reference denotes, through imports and `{ where }` shorthands. */
   private referenceSymbol(e: ts.Identifier | ts.PropertyAccessExpression): ts.Symbol | undefined {
-    if (ts.isIdentifier(e) && e.parent && ts.isShorthandPropertyAssignment(e.parent) && e.parent.name === e) {
-      try {
-        return this.checker.getShorthandAssignmentValueSymbol(e.parent);
-      } catch {
-        return undefined;
-      }
-    }
-    return symbolAt(this.checker, ts.isPropertyAccessExpression(e) ? e.name : e);
+    return ts.isIdentifier(e) ? valueSymbolAt(this.checker, e) : symbolAt(this.checker, e.name);
   }
 }
 

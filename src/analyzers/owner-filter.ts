@@ -5,6 +5,7 @@ import type { ColumnModel, TableModel } from "./schema/model.js";
 import { tableDisplayName, tableNames } from "./schema/model.js";
 import { builderUses } from "./builder-fate.js";
 import { type QueryChain, chainTable, queryChainsIn, whereArguments } from "./queries.js";
+import { mayRunOnSamePath } from "./paths.js";
 import { optionOrSetting } from "./settings.js";
 import { enclosingFunction, skipOuter, skipOuterUp, staticPropertyName, symbolAt } from "./ts-utils.js";
 import type { AnalysisContext, Finding } from "./types.js";
@@ -139,22 +140,10 @@ function secretKeysOf(table: TableModel): Set<string> {
   return keys;
 }
 
-/** `const [row] = ...`, `const { id } = ...`: the variable declaration a binding belongs to. */
-function bindingDeclaration(declaration: ts.Node): ts.VariableDeclaration | undefined {
-  let current: ts.Node = declaration;
-  while (ts.isBindingElement(current) || ts.isArrayBindingPattern(current) || ts.isObjectBindingPattern(current)) current = current.parent;
-  return ts.isVariableDeclaration(current) ? current : undefined;
-}
-
 /** A chain run right where it stands, its result awaited before the next statement: `await db.select()...`. */
 function isAwaitedHere(chain: QueryChain): boolean {
   const parent = skipOuterUp(chain.end).parent;
   return !!parent && ts.isAwaitExpression(parent);
-}
-
-/** `outer` is `inner`, or contains it. */
-function contains(outer: ts.Node, inner: ts.Node): boolean {
-  return outer.getStart() <= inner.getStart() && inner.getEnd() <= outer.getEnd();
 }
 
 /**
@@ -293,9 +282,12 @@ class OwnerScope {
       } else break;
     }
     if (!ts.isIdentifier(e)) return false;
+    // `const row = ...`, `const [row] = ...`, `const [{ id }] = ...`
     const declaration = symbolAt(this.checker, e)?.valueDeclaration;
-    const variable = declaration && bindingDeclaration(declaration);
-    if (!variable?.initializer || !(variable.parent.flags & ts.NodeFlags.Const)) return false;
+    const variable = declaration && ts.isBindingElement(declaration) ? ts.walkUpBindingElementsAndPatterns(declaration) : declaration;
+    if (!variable || !ts.isVariableDeclaration(variable) || !variable.initializer || !(variable.parent.flags & ts.NodeFlags.Const)) {
+      return false;
+    }
     // const [row] = await db.select()...; const row = (await q)[0]; const first = rows[0]
     let init = skipOuter(variable.initializer);
     for (;;) {
@@ -310,7 +302,8 @@ class OwnerScope {
 
   /**
    * Check first, then act: a read of the same table, awaited before this
-   * query in the same function (or in a function containing it), is scoped.
+   * query on a path that reaches it, in the same function (or in a function
+   * containing it), is scoped.
    */
   private checkedEarlier(chain: QueryChain, table: TableModel): boolean {
     const fn = enclosingFunction(chain.start) ?? chain.start.getSourceFile();
@@ -318,7 +311,7 @@ class OwnerScope {
     return this.chains.some((earlier) => {
       if (earlier === chain || !READ_OPERATIONS.has(earlier.operation) || earlier.end.getEnd() > start) return false;
       const earlierFn = enclosingFunction(earlier.start) ?? earlier.start.getSourceFile();
-      if (!contains(earlierFn, fn)) return false;
+      if (!ts.findAncestor(fn, (n) => n === earlierFn)) return false;
       return this.proves(earlier)?.call === table.call;
     });
   }

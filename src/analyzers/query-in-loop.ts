@@ -1,8 +1,10 @@
 import ts from "typescript";
+import { describeCondition } from "./conditions.js";
 import type { QueryExecution, RegionOptions } from "./effects.js";
-import { callbackRole, visitRegion } from "./effects.js";
+import { callbackRole, resolveCallee, visitRegion } from "./effects.js";
 import type { QueryOperation } from "./queries.js";
-import { isFunctionLike, skipOuter, skipOuterUp, symbolAt, walk } from "./ts-utils.js";
+import { chainTable, whereArguments } from "./queries.js";
+import { isFunctionLike, methodCall, skipOuter, skipOuterUp, staticPropertyName, symbolAt, typeOf, valueSymbolAt, walk } from "./ts-utils.js";
 import type { AnalysisContext, Finding } from "./types.js";
 
 export interface QueryInLoopOptions {
@@ -150,12 +152,14 @@ function boundSymbols(checker: ts.TypeChecker, target: ts.Node): ts.Symbol[] {
   return out;
 }
 
-function references(checker: ts.TypeChecker, node: ts.Node, symbols: ReadonlySet<ts.Symbol>): boolean {
+/** Whether `node` mentions one of `symbols`, or contains one of the `sources` expressions. */
+function references(checker: ts.TypeChecker, node: ts.Node, symbols: ReadonlySet<ts.Symbol>, sources?: ReadonlySet<ts.Node>): boolean {
   let found = false;
   walk(node, (n) => {
     if (found) return false;
-    if (ts.isIdentifier(n)) {
-      const symbol = symbolAt(checker, n);
+    if (sources?.has(n)) found = true;
+    else if (ts.isIdentifier(n)) {
+      const symbol = valueSymbolAt(checker, n);
       if (symbol && symbols.has(symbol)) found = true;
     }
     return undefined;
@@ -163,18 +167,25 @@ function references(checker: ts.TypeChecker, node: ts.Node, symbols: ReadonlySet
   return found;
 }
 
-/** Symbols derived from `seed` by assignments inside `loop` (`cursor = rows.at(-1)?.id`, `offset += rows.length`). */
-function derivedSymbols(checker: ts.TypeChecker, loop: ts.IterationStatement, seed: ts.Symbol[]): Set<ts.Symbol> {
+/**
+ * Symbols derived from `seed` (or from the `sources` expressions) by
+ * declarations, assignments and `for…of` loops inside `scope`
+ * (`cursor = rows.at(-1)?.id`, `offset += rows.length`,
+ * `const batch = ids.slice(i, i + 100)`).
+ */
+function derivedSymbols(checker: ts.TypeChecker, scope: ts.Node, seed: ts.Symbol[], sources?: ReadonlySet<ts.Node>): Set<ts.Symbol> {
   const tainted = new Set(seed);
   const assignments: Array<{ target: ts.Node; value: ts.Node }> = [];
-  walk(loop, (node) => {
+  walk(scope, (node) => {
     if (ts.isVariableDeclaration(node) && node.initializer) assignments.push({ target: node.name, value: node.initializer });
     else if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) assignments.push({ target: node.left, value: node.right });
+    // `for (const part of parts)`: the loop variable holds elements of the collection
+    else if (ts.isForOfStatement(node)) assignments.push({ target: node.initializer, value: node.expression });
   });
   for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
     changed = false;
     for (const { target, value } of assignments) {
-      if (!references(checker, value, tainted)) continue;
+      if (!references(checker, value, tainted, sources)) continue;
       for (const symbol of boundSymbols(checker, target)) {
         if (!tainted.has(symbol)) {
           tainted.add(symbol);
@@ -225,6 +236,203 @@ function isPaginationLoop(checker: ts.TypeChecker, loop: ts.IterationStatement, 
   return continuationConditions(loop).some((condition) => references(checker, condition, tainted));
 }
 
+/** Every non-nullish constituent is an array, readonly array or tuple (and there is one). */
+function isArrayType(checker: ts.TypeChecker, type: ts.Type | undefined): boolean {
+  if (!type) return false;
+  const members = (type.isUnion() ? type.types : [type]).filter((t) => (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) === 0);
+  return members.length > 0 && members.every((t) => checker.isArrayType(t) || checker.isTupleType(t));
+}
+
+/**
+ * The argument a helper's caller passed for `decl`: a parameter of `callee`
+ * (the whole argument), or a name destructured from one
+ * (`{ messages }: { messages: Row[] }` → the `messages` property of the
+ * caller's object literal). Undefined for rest parameters and spreads.
+ */
+function argumentFor(callee: ts.FunctionLikeDeclaration, call: ts.CallExpression, decl: ts.Declaration): ts.Expression | undefined {
+  const path: string[] = [];
+  let node: ts.Node = decl;
+  while (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent)) {
+    const key = staticPropertyName(node.propertyName ?? (ts.isIdentifier(node.name) ? node.name : undefined));
+    if (key === undefined) return undefined;
+    path.unshift(key);
+    node = node.parent.parent;
+  }
+  if (!ts.isParameter(node) || node.parent !== callee || node.dotDotDotToken) return undefined;
+  let arg: ts.Expression | undefined = call.arguments[callee.parameters.indexOf(node)];
+  for (const key of path) {
+    const object: ts.Expression | undefined = arg && skipOuter(arg);
+    if (!object || !ts.isObjectLiteralExpression(object)) return undefined;
+    const property: ts.ObjectLiteralElementLike | undefined = object.properties.find((p) => p.name && staticPropertyName(p.name) === key);
+    if (property && ts.isPropertyAssignment(property)) arg = property.initializer;
+    else if (property && ts.isShorthandPropertyAssignment(property)) arg = property.name;
+    else return undefined;
+  }
+  return arg && !ts.isSpreadElement(arg) ? arg : undefined;
+}
+
+/**
+ * Whether `expr`, at step `hop` of the execution's trail (0: in the loop; k:
+ * in the helper called by `calls[k - 1]`), is an array literal without spreads
+ * (`[{ name }]`: a fixed number of rows), followed through `const`s and from a
+ * helper's parameters to its caller's arguments.
+ */
+function isFixedList(program: ts.Program, execution: QueryExecution, hop: number, expr: ts.Expression, depth = 0): boolean {
+  const e = skipOuter(expr);
+  if (ts.isArrayLiteralExpression(e)) return !e.elements.some(ts.isSpreadElement);
+  if (!ts.isIdentifier(e) || depth > 8) return false;
+  const decl = valueSymbolAt(program.getTypeChecker(), e)?.valueDeclaration;
+  if (!decl) return false;
+  if (ts.isVariableDeclaration(decl) && decl.initializer && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0) {
+    return isFixedList(program, execution, hop, decl.initializer, depth + 1);
+  }
+  const call = hop > 0 ? execution.calls[hop - 1] : undefined;
+  const callee = call && resolveCallee(program, call);
+  const arg = callee && argumentFor(callee, call, decl);
+  return !!arg && isFixedList(program, execution, hop - 1, arg, depth + 1);
+}
+
+/**
+ * A collection of rows whose size is not fixed where it is written: an
+ * array-typed value, but not an array literal without spreads (`[{ name }]`
+ * is one row, written as an array), here or where a helper's caller wrote it.
+ */
+function isRowCollection(program: ts.Program, execution: QueryExecution, hop: number, expr: ts.Expression): boolean {
+  const checker = program.getTypeChecker();
+  return isArrayType(checker, typeOf(checker, expr)) && !isFixedList(program, execution, hop, expr);
+}
+
+/** `db.insert(t).values(rows)` with an array of rows: each iteration writes a batch (a chunked bulk insert). */
+function insertsRowCollection(program: ts.Program, execution: QueryExecution): boolean {
+  const { chain } = execution;
+  if (chain.operation !== "insert") return false;
+  const values = chain.calls.find((c) => c.name === "values")?.call.arguments[0];
+  return !!values && !ts.isSpreadElement(values) && isRowCollection(program, execution, execution.calls.length, values);
+}
+
+/** What a loop steps through in chunks: variables holding the current chunk, and `slice`/`splice` calls taking one. */
+interface LoopChunks {
+  symbols: ReadonlySet<ts.Symbol>;
+  sources: ReadonlySet<ts.Node>;
+}
+
+/** The variables a loop binds per iteration: its loop variables, callback parameters, and what it assigns (counters, cursors). */
+function iterationSymbols(checker: ts.TypeChecker, loop: Loop): { bound: ts.Symbol[]; all: Set<ts.Symbol> } {
+  const bound: ts.Symbol[] = [];
+  const names = (list: ts.ForInitializer | undefined): ts.Node[] =>
+    !list ? [] : ts.isVariableDeclarationList(list) ? list.declarations.map((d) => d.name) : [list];
+  if (ts.isForStatement(loop) || ts.isForOfStatement(loop) || ts.isForInStatement(loop)) {
+    for (const name of names(loop.initializer)) bound.push(...boundSymbols(checker, name));
+  } else if (ts.isArrowFunction(loop) || ts.isFunctionExpression(loop)) for (const p of loop.parameters) bound.push(...boundSymbols(checker, p.name));
+  const all = new Set(bound);
+  walk(loop, (node) => {
+    if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) boundSymbols(checker, node.left).forEach((s) => all.add(s));
+    else if (
+      (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
+    ) {
+      boundSymbols(checker, node.operand).forEach((s) => all.add(s));
+    }
+  });
+  return { bound, all };
+}
+
+/**
+ * The chunks a loop steps through: a loop variable (or callback parameter)
+ * that is itself an array (`for (const chunk of chunks)`,
+ * `chunks.map((chunk) => ...)`), `xs.slice(i, i + n)` with a bound that
+ * changes per iteration, `xs.splice(0, n)`, and variables derived from those.
+ */
+function loopChunks(checker: ts.TypeChecker, loop: Loop): LoopChunks {
+  const { bound, all } = iterationSymbols(checker, loop);
+  const seeds = bound.filter((symbol) => {
+    try {
+      return isArrayType(checker, checker.getTypeOfSymbol(symbol));
+    } catch {
+      return false;
+    }
+  });
+  const sources = new Set<ts.Node>();
+  walk(loopBody(loop), (node) => {
+    if (!ts.isCallExpression(node)) return;
+    const m = methodCall(node);
+    if (!m || (m.name !== "slice" && m.name !== "splice") || !isArrayType(checker, typeOf(checker, m.object))) return;
+    if (m.name === "splice" || node.arguments.some((arg) => references(checker, arg, all))) sources.add(node);
+  });
+  return { symbols: derivedSymbols(checker, loop, seeds, sources), sources };
+}
+
+/**
+ * Whether `expr`, evaluated at step `hop` of the execution's trail (0: in the
+ * loop; k: in the helper called by `calls[k - 1]`), depends on the loop's
+ * chunk: directly, or through the helpers' parameters and the arguments
+ * passed to them.
+ */
+function dependsOnChunk(program: ts.Program, execution: QueryExecution, hop: number, expr: ts.Expression, chunks: LoopChunks): boolean {
+  const checker = program.getTypeChecker();
+  if (hop === 0) return references(checker, expr, chunks.symbols, chunks.sources);
+  const call = execution.calls[hop - 1];
+  const callee = call && resolveCallee(program, call);
+  if (!callee?.body) return false;
+  return callee.parameters.some((param) => {
+    const arg = argumentFor(callee, call, param);
+    if (!arg) return false;
+    const derived = derivedSymbols(checker, callee.body!, boundSymbols(checker, param.name));
+    return references(checker, expr, derived) && dependsOnChunk(program, execution, hop - 1, arg, chunks);
+  });
+}
+
+/** A read or write filtered with `inArray(column, chunk)` on the loop's current chunk: each iteration handles a batch. */
+function filtersByChunk(program: ts.Program, execution: QueryExecution, chunks: LoopChunks): boolean {
+  const { chain } = execution;
+  if (chain.operation === "insert" || chain.operation === "execute" || chain.operation === "refresh") return false;
+  if (chunks.symbols.size === 0 && chunks.sources.size === 0) return false;
+  const scope = chain.operation === "relational" ? { table: chainTable(program, chain) } : {};
+  return whereArguments(chain).some((where) =>
+    describeCondition(program, where, scope).mentions.some((mention) => {
+      const [values] = mention.values;
+      return (
+        mention.operator === "inArray" &&
+        !mention.negated &&
+        mention.values.length === 1 &&
+        !!values &&
+        isRowCollection(program, execution, execution.calls.length, values) &&
+        dependsOnChunk(program, execution, execution.calls.length, values, chunks)
+      );
+    }),
+  );
+}
+
+/** A function passed as the handler of `.catch(...)`. */
+function isCatchHandler(fn: ts.Node): boolean {
+  const up = skipOuterUp(fn);
+  const call = up.parent;
+  if (!call || !ts.isCallExpression(call) || call.arguments[0] !== up) return false;
+  return methodCall(call)?.name === "catch";
+}
+
+/** Whether `node` sits in a `catch` block or a `.catch(...)` handler below `container`. */
+function inErrorHandler(node: ts.Node, container: ts.Node): boolean {
+  for (let n: ts.Node = node; n.parent && n !== container; n = n.parent) {
+    if (ts.isCatchClause(n.parent) && n.parent.block === n) return true;
+    if (isFunctionLike(n) && isCatchHandler(n)) return true;
+  }
+  return false;
+}
+
+/**
+ * An execution that runs only when something failed: the query, or a helper
+ * call on its trail, sits in a `catch` block (or a `.catch(...)` handler) of
+ * the loop body or of a helper. Error paths are not the per-iteration cost.
+ */
+function onErrorPath(program: ts.Program, execution: QueryExecution, loop: Loop): boolean {
+  const steps: ts.Node[] = [...execution.calls, execution.chain.start];
+  return steps.some((node, hop) => {
+    const container = hop === 0 ? loopBody(loop) : resolveCallee(program, execution.calls[hop - 1]!);
+    return !!container && inErrorHandler(node, container);
+  });
+}
+
 /** The executions that run once per iteration of `loop`. */
 function perIterationExecutions(program: ts.Program, loop: Loop, options: RegionOptions): QueryExecution[] {
   const out: QueryExecution[] = [];
@@ -245,6 +453,18 @@ const MESSAGE_BY_OPERATION: Record<QueryOperation, QueryInLoopMessageId> = {
   refresh: "rawInLoop",
 };
 
+/**
+ * The fix for a write per row. One update with `inArray` only works when every
+ * row gets the same values; per-row values need one `UPDATE … FROM (VALUES …)`
+ * or `CASE`. A loop outside a transaction pays a commit per row.
+ */
+function writeAdvice(execution: QueryExecution): string {
+  if (execution.operation === "delete") return "Run one delete for all rows, filtered with `inArray(...)`.";
+  const statement =
+    "Use one statement for all rows: an update filtered with `inArray(...)` when every row gets the same values, or a single `UPDATE … FROM (VALUES …)` or `CASE` built with `sql` when the values differ";
+  return execution.chain.rootKind === "transaction" ? `${statement}.` : `${statement} (or at least run the loop in one transaction, to commit once).`;
+}
+
 function finding(sourceFile: ts.SourceFile, site: ts.Node, executions: QueryExecution[]): Finding {
   const [first] = executions;
   const tables = [...new Set(executions.flatMap((e) => e.tables))];
@@ -256,6 +476,7 @@ function finding(sourceFile: ts.SourceFile, site: ts.Node, executions: QueryExec
       tables: tables.length ? tables.join(", ") : "a table",
       operation,
       verb: operation === "delete" ? "deletes from" : "updates",
+      advice: operation === "update" || operation === "delete" ? writeAdvice(first) : "",
     },
     start: site.getStart(sourceFile),
     end: site.getEnd(),
@@ -281,6 +502,11 @@ export function analyzeQueriesInLoops(context: AnalysisContext, options: QueryIn
       if (!options.reportPagination && isPaginationLoop(checker, loop, executions.map((e) => e.site))) continue;
       executions = executions.filter((e) => !runsAtMostOnce(checker, e.site, loop));
     }
+    // batches (chunked bulk writes and reads) and error paths are not one query per row
+    executions = executions.filter((e) => !insertsRowCollection(program, e) && !onErrorPath(program, e, loop));
+    if (executions.length === 0) continue;
+    const chunks = loopChunks(checker, loop);
+    executions = executions.filter((e) => !filtersByChunk(program, e, chunks));
     for (const execution of executions) {
       const list = bySite.get(execution.site);
       if (!list) bySite.set(execution.site, [execution]);

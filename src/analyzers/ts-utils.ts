@@ -88,6 +88,23 @@ export function symbolAt(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | un
   }
 }
 
+/**
+ * The symbol an identifier denotes as a value: like `symbolAt`, but for the
+ * name of a `{ x }` shorthand property it is the variable `x`, not the
+ * property. Never throws.
+ */
+export function valueSymbolAt(checker: ts.TypeChecker, node: ts.Identifier): ts.Symbol | undefined {
+  const parent = node.parent;
+  if (parent && ts.isShorthandPropertyAssignment(parent) && parent.name === node) {
+    try {
+      return resolveAlias(checker, checker.getShorthandAssignmentValueSymbol(parent));
+    } catch {
+      return undefined;
+    }
+  }
+  return symbolAt(checker, node);
+}
+
 export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
   return (
     ts.isFunctionDeclaration(node) ||

@@ -21,8 +21,7 @@ export default createAnalyzerRule<Options, MessageId>({
         "N+1 query: `{{query}}` counts {{tables}} once per loop iteration. Count every group in one query filtered with `inArray(...)` and grouped by the key.",
       insertInLoop:
         "N+1 query: `{{query}}` inserts into {{tables}} once per loop iteration. Collect the rows and insert them with one bulk `.values([...])`.",
-      writeInLoop:
-        "N+1 query: `{{query}}` {{verb}} {{tables}} once per loop iteration. Run one {{operation}} for all rows, filtered with `inArray(...)`.",
+      writeInLoop: "N+1 query: `{{query}}` {{verb}} {{tables}} once per loop iteration. {{advice}}",
       rawInLoop:
         "N+1 query: `{{query}}` runs once per loop iteration. Combine the work into one statement before or after the loop.",
     },

@@ -9,7 +9,7 @@ export default createAnalyzerRule<Options, MessageId>({
   meta: {
     type: "problem",
     docs: {
-      description: "Require queries on user-owned tables to filter by their owner column",
+      description: "Require queries on user-owned tables to filter by their owner or tenant column",
       // opt-in: which columns name owners and tenants, and which code may span them, is project-specific
       recommended: false,
     },

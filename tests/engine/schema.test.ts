@@ -1,4 +1,3 @@
-import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import type { TableModel } from "../../src/analyzers/schema/model.js";

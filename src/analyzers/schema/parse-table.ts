@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { drizzleImportName, isDrizzleSymbol } from "../drizzle-symbols.js";
-import { methodCall, resolveAlias, skipOuter, staticPropertyName, stringValue, symbolAt, typeOf } from "../ts-utils.js";
+import { methodCall, skipOuter, staticPropertyName, stringValue, symbolAt, typeOf, valueSymbolAt } from "../ts-utils.js";
 import type {
   Casing,
   ColumnModel,
@@ -103,11 +103,7 @@ function initializerOf(checker: ts.TypeChecker, expr: ts.Expression): ts.Express
 
 /** `{ ownerId }`: the declaration of the value a shorthand property stands for (through imports). */
 export function shorthandValueDeclaration(checker: ts.TypeChecker, prop: ts.ShorthandPropertyAssignment): ts.Declaration | undefined {
-  try {
-    return valueDeclarationOf(resolveAlias(checker, checker.getShorthandAssignmentValueSymbol(prop)));
-  } catch {
-    return undefined;
-  }
+  return valueDeclarationOf(valueSymbolAt(checker, prop.name));
 }
 
 function shorthandInitializer(checker: ts.TypeChecker, prop: ts.ShorthandPropertyAssignment): ts.Expression | undefined {
