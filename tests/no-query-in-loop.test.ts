@@ -10,6 +10,17 @@ import { PostRepository } from "./n1/repository";
 `;
 /** HEADER + N1 is six lines: test code starts on line 7. */
 const withHelpers = (body: string) => `${HEADER}${N1}${body}`;
+const BATCHING = `import { insertTags, insertTag, saveTags, publishPosts, unpublishPosts, resetDrafts, fetchRemote, sendOrLog, withAudit, loadOrNull } from "./n1/batching";
+`;
+/** HEADER + BATCHING is five lines: test code starts on line 6. */
+const withBatching = (body: string) => `${HEADER}${BATCHING}${body}`;
+
+const DELETE_ADVICE = "Run one delete for all rows, filtered with `inArray(...)`.";
+const UPDATE_ADVICE =
+  "Use one statement for all rows: an update filtered with `inArray(...)` when every row gets the same values, or a single `UPDATE … FROM (VALUES …)` or `CASE` built with `sql` when the values differ";
+/** Outside a transaction the advice adds one transaction around the loop; inside one it does not. */
+const UPDATE_DB_ADVICE = `${UPDATE_ADVICE} (or at least run the loop in one transaction, to commit once).`;
+const UPDATE_TX_ADVICE = `${UPDATE_ADVICE}.`;
 
 ruleTester.run("no-query-in-loop", rule, {
   valid: [
@@ -224,8 +235,176 @@ export async function f(ids: number[]) {
   await pMap(ids, async (id) => db.select().from(posts).where(eq(posts.id, id)));
 }`),
     },
+    {
+      name: "chunked bulk inserts: a slice of the rows per iteration, directly and through a helper",
+      code: withBatching(`export async function importTags(names: string[], batchSize = 500) {
+  for (let i = 0; i < names.length; i += batchSize) {
+    const batch = names.slice(i, i + batchSize);
+    await db.insert(tags).values(batch.map((name) => ({ name })));
+    await insertTags(batch.map((name) => ({ name })));
+  }
+}
+export async function importRows(rows: Array<{ name: string }>, chunks: ReadonlyArray<Array<{ name: string }>>) {
+  for (let i = 0; i < rows.length; i += 100) await db.insert(tags).values(rows.slice(i, i + 100)).onConflictDoNothing();
+  for (const chunk of chunks) await db.insert(tags).values([...chunk, { name: "extra" }]);
+  await Promise.all(chunks.map((chunk) => insertTags(chunk)));
+  for (const rows of chunks) await saveTags({ rows });
+  for (const chunk of chunks) await saveTags({ rows: chunk.filter((row) => row.name) });
+}`),
+    },
+    {
+      name: "chunked updates, deletes and reads: inArray over the loop's chunk",
+      code: withBatching(`export async function publish(ids: number[], chunks: number[][]) {
+  for (const chunk of chunks) {
+    await db.update(posts).set({ published: true }).where(inArray(posts.id, chunk));
+    const rows = await db.select().from(posts).where(and(eq(posts.published, true), inArray(posts.id, chunk)));
+    await db.query.posts.findMany({ where: inArray(posts.id, chunk) });
+    await db.$count(comments, inArray(comments.postId, chunk));
+    console.log(rows.length);
+  }
+  for (let i = 0; i < ids.length; i += 1000) {
+    await db.delete(comments).where(inArray(comments.postId, ids.slice(i, i + 1000)));
+  }
+  let offset = 0;
+  while (offset < ids.length) {
+    const end = offset + 200;
+    const batch = ids.slice(offset, end).map((id) => id * 2);
+    await db.update(posts).set({ published: false }).where(inArray(posts.id, batch));
+    offset = end;
+  }
+  const queue = [...ids];
+  while (queue.length > 0) {
+    const next = queue.splice(0, 100);
+    await db.delete(posts).where(inArray(posts.id, next));
+  }
+  await Promise.all(chunks.map((chunk) => db.delete(tags).where(inArray(tags.id, chunk))));
+  for (const [index, chunk] of chunks.entries()) {
+    console.log(index);
+    await db.update(posts).set({ title: "batch" }).where(inArray(posts.id, chunk));
+  }
+}`),
+    },
+    {
+      name: "chunked writes through helpers: the chunk reaches the helper's inArray through its parameter",
+      code: withBatching(`export async function publishAll(ids: number[], chunks: number[][]) {
+  for (const chunk of chunks) await publishPosts(chunk);
+  for (let i = 0; i < ids.length; i += 100) {
+    await unpublishPosts(ids.slice(i, i + 100).map((id) => ({ id })));
+  }
+}`),
+    },
+    {
+      name: "a query that runs only in a helper's catch block (the error path)",
+      code: withBatching(`export async function fetchAll(ids: number[], userId: number) {
+  for (const id of ids) {
+    try {
+      await fetchRemote(id, userId);
+    } catch {}
+  }
+  await Promise.all(ids.map((id) => sendOrLog(id)));
+}`),
+    },
+    {
+      name: "a query in the loop's own catch block: runs per failure, not per row",
+      code: code(`export async function sendAll(ids: number[]) {
+  for (const id of ids) {
+    try {
+      await fetch("https://example.com/" + id);
+    } catch (error) {
+      await db.insert(tags).values({ name: String(error) + id });
+    }
+  }
+  await Promise.all(ids.map((id) => fetch("https://example.com/" + id).catch(async () => {
+    await db.insert(tags).values({ name: "failed" });
+  })));
+}`),
+    },
   ],
   invalid: [
+    {
+      name: "one row per insert is still N+1: an object, a one-row array literal, here or passed to a bulk helper",
+      code: withBatching(`export async function f(names: string[]) {
+  for (const name of names) {
+    const row = { name };
+    await db.insert(tags).values(row);
+    await db.insert(tags).values([{ name }]);
+    await insertTag(name);
+    await insertTags([{ name }]);
+    await saveTags({ rows: [{ name }] });
+    const rows = [row];
+    await saveTags({ rows });
+  }
+}`),
+      errors: [
+        { messageId: "insertInLoop", line: 9, data: { query: "db.insert(tags)", tables: "tags" } },
+        { messageId: "insertInLoop", line: 10, data: { query: "db.insert(tags)", tables: "tags" } },
+        { messageId: "insertInLoop", line: 11, data: { query: "insertTag → db.insert(tags)", tables: "tags" } },
+        { messageId: "insertInLoop", line: 12, data: { query: "insertTags → db.insert(tags)", tables: "tags" } },
+        { messageId: "insertInLoop", line: 13, data: { query: "saveTags → db.insert(tags)", tables: "tags" } },
+        { messageId: "insertInLoop", line: 15, data: { query: "saveTags → db.insert(tags)", tables: "tags" } },
+      ],
+    },
+    {
+      name: "inArray whose array does not follow the loop: a fixed list, a one-element literal, a property of the row, a fixed slice",
+      code: withBatching(`export async function f(userIds: number[], fixed: number[], rows: Array<{ userId: number; postIds: number[] }>) {
+  for (const userId of userIds) {
+    await db.update(posts).set({ userId }).where(inArray(posts.id, fixed));
+    await db.delete(comments).where(inArray(comments.postId, [userId]));
+    await db.select().from(posts).where(inArray(posts.id, fixed.slice(0, 10)));
+    await resetDrafts(userId);
+  }
+  for (const row of rows) await db.update(posts).set({ userId: row.userId }).where(inArray(posts.id, row.postIds));
+}`),
+      errors: [
+        { messageId: "writeInLoop", line: 8, data: { query: "db.update(posts)", tables: "posts", verb: "updates", advice: UPDATE_DB_ADVICE } },
+        { messageId: "writeInLoop", line: 9, data: { query: "db.delete(comments)", tables: "comments", verb: "deletes from", advice: DELETE_ADVICE } },
+        { messageId: "readInLoop", line: 10 },
+        { messageId: "writeInLoop", line: 11, data: { query: "resetDrafts → db.update(posts)", tables: "posts", verb: "updates", advice: UPDATE_DB_ADVICE } },
+        { messageId: "writeInLoop", line: 13 },
+      ],
+    },
+    {
+      name: "a helper given the whole list, not the loop's chunk, and notInArray on the chunk",
+      code: withBatching(`export async function f(all: number[], chunks: number[][]) {
+  for (const chunk of chunks) {
+    await publishPosts(all);
+    await db.delete(posts).where(notInArray(posts.id, chunk));
+  }
+}
+import { notInArray } from "drizzle-orm";`),
+      errors: [
+        { messageId: "writeInLoop", line: 8, data: { query: "publishPosts → db.update(posts)", tables: "posts", verb: "updates", advice: UPDATE_DB_ADVICE } },
+        { messageId: "writeInLoop", line: 9 },
+      ],
+    },
+    {
+      name: "queries in a helper's try or finally block run on every call",
+      code: withBatching(`export async function f(ids: number[]) {
+  for (const id of ids) {
+    await loadOrNull(id);
+    await withAudit(async () => id, id);
+  }
+}`),
+      errors: [
+        { messageId: "readInLoop", line: 8, data: { query: "loadOrNull → db.select(posts)", tables: "posts" } },
+        { messageId: "insertInLoop", line: 9, data: { query: "withAudit → db.insert(tags)", tables: "tags" } },
+      ],
+    },
+    {
+      name: "per-row update values: the advice names UPDATE … FROM (VALUES …) or CASE, without a transaction hint inside one",
+      code: code(`export async function reorder(userId: number, items: { id: number; title: string }[]) {
+  await db.transaction(async (tx) => {
+    for (const item of items) {
+      await tx.update(posts).set({ title: item.title }).where(and(eq(posts.id, item.id), eq(posts.userId, userId)));
+    }
+  });
+  for (const item of items) await db.update(posts).set({ title: item.title }).where(eq(posts.id, item.id));
+}`),
+      errors: [
+        { messageId: "writeInLoop", line: 8, data: { query: "tx.update(posts)", tables: "posts", verb: "updates", advice: UPDATE_TX_ADVICE } },
+        { messageId: "writeInLoop", line: 11, data: { query: "db.update(posts)", tables: "posts", verb: "updates", advice: UPDATE_DB_ADVICE } },
+      ],
+    },
     {
       name: "for-of with an awaited select",
       code: code(`export async function f(ids: number[]) {
@@ -252,8 +431,8 @@ export async function f(ids: number[]) {
   } while (i > 0);
 }`),
       errors: [
-        { messageId: "writeInLoop", line: 6, data: { query: "db.delete(posts)", tables: "posts", verb: "deletes from", operation: "delete" } },
-        { messageId: "writeInLoop", line: 7, data: { query: "db.update(posts)", tables: "posts", verb: "updates", operation: "update" } },
+        { messageId: "writeInLoop", line: 6, data: { query: "db.delete(posts)", tables: "posts", verb: "deletes from", advice: DELETE_ADVICE } },
+        { messageId: "writeInLoop", line: 7, data: { query: "db.update(posts)", tables: "posts", verb: "updates", advice: UPDATE_DB_ADVICE } },
         { messageId: "insertInLoop", line: 10, data: { query: "db.insert(tags)", tables: "tags" } },
         { messageId: "countInLoop", line: 14, data: { query: "db.$count(comments)", tables: "comments" } },
       ],
@@ -370,7 +549,7 @@ export async function f(ids: number[]) {
 }`),
       errors: [
         { messageId: "insertInLoop", line: 9, data: { query: "commentStore.add → db.insert(comments)", tables: "comments" } },
-        { messageId: "writeInLoop", line: 10, data: { query: "commentStore.remove → db.delete(comments)", tables: "comments", verb: "deletes from", operation: "delete" } },
+        { messageId: "writeInLoop", line: 10, data: { query: "commentStore.remove → db.delete(comments)", tables: "comments", verb: "deletes from", advice: DELETE_ADVICE } },
       ],
     },
     {
@@ -422,7 +601,7 @@ export async function f(ids: number[]) {
 }`),
       errors: [
         { messageId: "readInLoop", line: 11, data: { query: "findPost → db.select(posts)", tables: "posts" } },
-        { messageId: "writeInLoop", line: 13, data: { query: "db.delete(tags)", tables: "tags", verb: "deletes from", operation: "delete" } },
+        { messageId: "writeInLoop", line: 13, data: { query: "db.delete(tags)", tables: "tags", verb: "deletes from", advice: DELETE_ADVICE } },
       ],
     },
     {

@@ -1,7 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
-import rule from "../src/rules/require-owner-filter.js";
+import type { RunTests } from "@typescript-eslint/rule-tester";
+import { describe } from "vitest";
+import rule, { type MessageId, type Options } from "../src/rules/require-owner-filter.js";
 import { createRuleTester, HEADER } from "./rule-tester.js";
+import { itTypeChecks } from "./typecheck-cases.js";
 
 const H = `${HEADER}import { ne, not, type SQL } from "drizzle-orm";
 import * as postSchema from "./schema/posts";
@@ -434,6 +437,261 @@ createRuleTester().run("require-owner-filter (runs in the caller)", rule, {
       code: `${H}export async function wipe(id: number) {\n  await db.transaction((tx) => tx.delete(posts).where(eq(posts.id, id)));\n}\n`,
       marker: "tx.delete",
       table: "posts",
+      verb: "delete",
+    }),
+  ],
+});
+
+// Shapes met in real apps (see docs: "What counts as scoped"): tenant columns,
+// check first then act, ids read from scoped rows, and secret-key lookups.
+const S = `${H}import { apiKeys, invoices, memberships, oauthCodes, sessions } from "./owner-filter/schema";
+import { scopedDb } from "./owner-filter/db";
+`;
+/** A request handler with the signed-in user `me`, their organization `org`, and a requested `id`. */
+const scoped = (body: string) => `${S}export async function handler(me: number, org: string, id: number, secret: string) {\n${body}\n}\n`;
+
+const unfilteredThenUpdate = scoped(
+  `  const [post] = await db.select().from(posts).where(eq(posts.title, "x")).limit(1);\n  if (!post) return;\n  await db.update(posts).set({ published: true }).where(eq(posts.id, post.id));`,
+);
+
+const scopingCases: RunTests<MessageId, Options> = {
+  valid: [
+    // 1. tenant scoping
+    {
+      name: "membership removed by id within the current organization (scope column)",
+      code: scoped(`  await db.delete(memberships).where(and(eq(memberships.id, id), eq(memberships.orgId, org)));`),
+    },
+    { name: "inArray on a scope column", code: scoped(`  await db.select().from(memberships).where(inArray(memberships.orgId, [org]));`) },
+    {
+      name: "scope column matched by its SQL name (team_id)",
+      code: scoped(`  await db.update(invoices).set({ paid: true }).where(and(eq(invoices.id, id), eq(invoices.team, org)));`),
+    },
+    {
+      name: "scope column in a relational where",
+      code: scoped(`  await scopedDb.query.memberships.findFirst({ where: (t, { and, eq }) => and(eq(t.id, id), eq(t.orgId, org)) });`),
+    },
+    {
+      name: "scope column of an inner-joined parent table",
+      code: scoped(
+        `  await db.select().from(apiKeys).innerJoin(memberships, eq(memberships.userId, apiKeys.userId)).where(eq(memberships.orgId, org));`,
+      ),
+    },
+    {
+      name: "scopeColumns option",
+      code: scoped(`  await db.select().from(oauthCodes).where(eq(oauthCodes.clientId, secret));`),
+      options: [{ scopeColumns: ["client_id"] }],
+    },
+    // 2. check first, then act
+    {
+      name: "owner-filtered select, then delete by id (check then act)",
+      code: scoped(
+        `  const [existing] = await db.select().from(posts).where(and(eq(posts.id, id), eq(posts.userId, me))).limit(1);\n  if (!existing) throw new Error("not found");\n  await db.delete(posts).where(eq(posts.id, id));`,
+      ),
+    },
+    {
+      name: "relational check, then update and read inside a transaction",
+      code: scoped(
+        `  const post = await db.query.posts.findFirst({ where: and(eq(posts.id, id), eq(posts.userId, me)) });\n  if (!post) throw new Error("not found");\n  await db.transaction(async (tx) => {\n    await tx.update(posts).set({ title: "t" }).where(eq(posts.id, id));\n    return tx.select().from(posts).where(eq(posts.id, id));\n  });`,
+      ),
+    },
+    {
+      name: "team-scoped check, then act on the same table",
+      code: scoped(
+        `  const found = await db.$count(memberships, and(eq(memberships.id, id), eq(memberships.orgId, org)));\n  if (found === 0) throw new Error("not found");\n  await db.update(memberships).set({ role: "admin" }).where(eq(memberships.id, id));`,
+      ),
+    },
+    // 3. ids read from scoped rows
+    {
+      name: "id of a row just read with an owner filter",
+      code: scoped(
+        `  const [latest] = await db.select({ id: posts.id }).from(posts).where(eq(posts.userId, me)).limit(1);\n  if (!latest) return;\n  await db.update(posts).set({ published: true }).where(eq(posts.id, latest.id));`,
+      ),
+    },
+    {
+      name: "ids of team-scoped rows, through a variable and map",
+      code: scoped(
+        `  const rows = await db.select().from(memberships).where(eq(memberships.orgId, org));\n  const members = rows;\n  await db.delete(memberships).where(inArray(memberships.id, members.map((m) => m.id)));`,
+      ),
+    },
+    {
+      name: "ids of the current user's rows of another table, through a variable and map",
+      code: scoped(
+        `  const rows = await db.select({ id: posts.id }).from(posts).where(eq(posts.userId, me));\n  const mine = rows;\n  return db.select().from(comments).where(inArray(comments.postId, mine.map((p) => p.id)));`,
+      ),
+      options: [{ ownerColumns: ["userId", "authorId"] }],
+    },
+    {
+      name: "a foreign key read from the current user's own row",
+      code: scoped(
+        `  const mine = (await db.select().from(posts).where(and(eq(posts.id, id), eq(posts.userId, me))))[0];\n  if (!mine) return;\n  return db.query.comments.findMany({ where: eq(comments.postId, mine.id) });`,
+      ),
+      options: [{ ownerColumns: ["userId", "authorId"] }],
+    },
+    {
+      name: "id of a row found by a secret key",
+      code: scoped(
+        `  const [{ id: codeId } = { id: 0 }] = await db.select().from(oauthCodes).where(eq(oauthCodes.code, secret));\n  await db.delete(oauthCodes).where(eq(oauthCodes.id, codeId));`,
+      ),
+    },
+    // 4. secret-key lookups
+    {
+      name: "api key looked up by its hash (column .unique())",
+      code: scoped(`  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, secret)).limit(1);\n  return row?.userId;`),
+    },
+    { name: "OAuth code by a single-column uniqueIndex", code: scoped(`  return scopedDb.query.oauthCodes.findFirst({ where: eq(oauthCodes.code, secret) });`) },
+    {
+      name: "a value read from the row of a secret-key lookup",
+      code: scoped(
+        `  const [session] = await db.select().from(sessions).where(eq(sessions.token, secret));\n  if (!session) throw new Error("signed out");\n  return db.select().from(posts).where(eq(posts.id, session.currentPostId));`,
+      ),
+    },
+    {
+      name: "session by a token unique through unique().on()",
+      code: scoped(`  await db.delete(sessions).where(eq(sessions.token, secret));`),
+    },
+  ],
+  invalid: [
+    // 1. scope columns of another table do not scope
+    invalid({
+      name: "scope column of a left-joined table (its condition filters nothing)",
+      code: scoped(
+        `  await db.select().from(posts).leftJoin(memberships, and(eq(memberships.userId, posts.userId), eq(memberships.orgId, org))).where(eq(posts.id, id));`,
+      ),
+      marker: "from(posts)",
+      table: "posts",
+      verb: "read",
+    }),
+    invalid({
+      name: "scope column of another table in the where",
+      code: scoped(`  await db.delete(apiKeys).where(and(eq(apiKeys.id, id), eq(memberships.orgId, org)));`),
+      marker: "db.delete",
+      table: "api_keys",
+      verb: "delete",
+    }),
+    invalid({
+      name: "scopeColumns: [] turns tenant scoping off",
+      code: scoped(`  await db.delete(memberships).where(and(eq(memberships.id, id), eq(memberships.orgId, org)));`),
+      options: [{ scopeColumns: [] }],
+      marker: "db.delete",
+      table: "memberships",
+      verb: "delete",
+    }),
+    // 2. the check must be a scoped read of the same table, awaited before the act
+    invalid({
+      name: "earlier scoped read of a different table",
+      code: scoped(
+        `  const [membership] = await db.select().from(memberships).where(and(eq(memberships.userId, me), eq(memberships.orgId, org)));\n  if (!membership) throw new Error("forbidden");\n  await db.delete(posts).where(eq(posts.id, id));`,
+      ),
+      marker: "db.delete",
+      table: "posts",
+      verb: "delete",
+    }),
+    invalid({
+      name: "check run in parallel with the act",
+      code: scoped(
+        `  await Promise.all([\n    db.select().from(posts).where(and(eq(posts.id, id), eq(posts.userId, me))),\n    db.delete(posts).where(eq(posts.id, id)),\n  ]);`,
+      ),
+      marker: "db.delete",
+      table: "posts",
+      verb: "delete",
+    }),
+    invalid({
+      name: "check after the act",
+      code: scoped(
+        `  await db.delete(posts).where(eq(posts.id, id));\n  await db.select().from(posts).where(and(eq(posts.id, id), eq(posts.userId, me)));`,
+      ),
+      marker: "db.delete",
+      table: "posts",
+      verb: "delete",
+    }),
+    invalid({
+      name: "check in the other branch of an if",
+      code: scoped(
+        `  if (id > 0) {\n    await db.select().from(posts).where(and(eq(posts.id, id), eq(posts.userId, me)));\n  } else {\n    await db.delete(posts).where(eq(posts.id, id));\n  }`,
+      ),
+      marker: "db.delete",
+      table: "posts",
+      verb: "delete",
+    }),
+    invalid({
+      name: "an earlier owner-filtered write is no check",
+      code: scoped(
+        `  await db.update(posts).set({ title: "t" }).where(and(eq(posts.id, id), eq(posts.userId, me)));\n  await db.delete(posts).where(eq(posts.id, id));`,
+      ),
+      marker: "db.delete",
+      table: "posts",
+      verb: "delete",
+    }),
+    invalid({
+      name: "check in another function",
+      code: `${S}export async function check(me: number, id: number) {\n  return db.select().from(posts).where(and(eq(posts.id, id), eq(posts.userId, me)));\n}\nexport async function remove(id: number) {\n  await db.delete(posts).where(eq(posts.id, id));\n}\n`,
+      marker: "db.delete",
+      table: "posts",
+      verb: "delete",
+    }),
+    // 3. ids must come from a scoped read
+    {
+      name: "id from an unfiltered earlier query",
+      code: unfilteredThenUpdate,
+      errors: [
+        { messageId: "missingOwnerFilter", line: lineOf(unfilteredThenUpdate, "db.select"), data: { table: "posts", column: "userId", verb: "read" } },
+        { messageId: "missingOwnerFilter", line: lineOf(unfilteredThenUpdate, "db.update"), data: { table: "posts", column: "userId", verb: "update" } },
+      ],
+    },
+    invalid({
+      name: "id from a scoped query that is only built, not run",
+      code: scoped(
+        `  const q = db.select().from(posts).where(eq(posts.userId, me));\n  await db.delete(posts).where(inArray(posts.id, q));`,
+      ),
+      marker: "db.delete",
+      table: "posts",
+      verb: "delete",
+    }),
+    // 4. only a single unique, non-primary-key column is a secret
+    invalid({
+      name: "equality on a non-unique column",
+      code: scoped(`  return db.select().from(oauthCodes).where(eq(oauthCodes.clientId, secret));`),
+      marker: "from(oauthCodes)",
+      table: "oauth_codes",
+      verb: "read",
+    }),
+    invalid({
+      name: "equality on a column unique only together with another",
+      code: scoped(`  await db.delete(apiKeys).where(eq(apiKeys.label, secret));`),
+      marker: "db.delete",
+      table: "api_keys",
+      verb: "delete",
+    }),
+    invalid({
+      name: "the primary key is no secret",
+      code: scoped(`  await db.delete(sessions).where(eq(sessions.id, secret));`),
+      marker: "db.delete",
+      table: "sessions",
+      verb: "delete",
+    }),
+    invalid({
+      name: "a secret key compared with ne",
+      code: scoped(`  await db.delete(apiKeys).where(ne(apiKeys.keyHash, secret));`),
+      marker: "db.delete",
+      table: "api_keys",
+      verb: "delete",
+    }),
+  ],
+};
+
+createRuleTester().run("require-owner-filter (scoping)", rule, scopingCases);
+describe("require-owner-filter scoping cases", () => itTypeChecks(scopingCases));
+
+createRuleTester({ "drizzle-guard": { scopeColumns: ["clientId"] } }).run("require-owner-filter (scopeColumns setting)", rule, {
+  valid: [
+    { name: "scope column from settings", code: scoped(`  await db.select().from(oauthCodes).where(eq(oauthCodes.clientId, secret));`) },
+  ],
+  invalid: [
+    invalid({
+      name: "settings replace the default scope columns",
+      code: scoped(`  await db.delete(memberships).where(and(eq(memberships.id, id), eq(memberships.orgId, org)));`),
+      marker: "db.delete",
+      table: "memberships",
       verb: "delete",
     }),
   ],

@@ -311,7 +311,7 @@ class OwnerScope {
     return this.chains.some((earlier) => {
       if (earlier === chain || !READ_OPERATIONS.has(earlier.operation) || earlier.end.getEnd() > start) return false;
       const earlierFn = enclosingFunction(earlier.start) ?? earlier.start.getSourceFile();
-      if (!ts.findAncestor(fn, (n) => n === earlierFn)) return false;
+      if (!ts.findAncestor(fn, (n) => n === earlierFn) || !mayRunOnSamePath(earlier.end, chain.start)) return false;
       return this.proves(earlier)?.call === table.call;
     });
   }

@@ -59,6 +59,13 @@ describe("describeCondition", () => {
     expect(summary("join")).toEqual({ mentions: ["eq(posts.userId, users.id)", "eq(users.id, posts.userId)"], complete: true });
   });
 
+  it("keeps the compared values that are not columns", () => {
+    const values = (name: string) => describeCondition(program, cases.get(name)!).mentions.map((m) => m.values.map((v) => v.getText()));
+    expect(values("plain")).toEqual([["me"]]);
+    expect(values("join")).toEqual([[], []]);
+    expect(values("nested")).toEqual([["me"], ["[me]"]]);
+  });
+
   it("follows variables, arrays with push, spreads and helpers", () => {
     expect(summary("nested")).toEqual({ mentions: ["eq(posts.userId)", "inArray(comments.authorId)"], complete: true });
     expect(summary("spread")).toEqual({ mentions: ["eq(posts.id)", "eq(posts.userId)"], complete: true });
