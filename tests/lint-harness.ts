@@ -36,7 +36,15 @@ function languageOptions(setup: ParserSetup): Linter.LanguageOptions {
     case "typed":
       return {
         parser: tsParser,
-        parserOptions: { project: "./tsconfig.json", tsconfigRootDir: setup.tsconfigRootDir ?? fixturesDir, ecmaFeatures: { jsx: true } },
+        parserOptions: {
+          project: "./tsconfig.json",
+          tsconfigRootDir: setup.tsconfigRootDir ?? fixturesDir,
+          ecmaFeatures: { jsx: true },
+          // The code linted here is in memory, not the placeholder file on disk. With CI=true,
+          // typescript-eslint infers a "single run" and builds its program from disk once,
+          // so the types would be the placeholder's; RuleTester disables the inference too.
+          disallowAutomaticSingleRunInference: true,
+        },
       };
     case "untyped":
       return { parser: tsParser, parserOptions: { ecmaFeatures: { jsx: true } } };
@@ -46,6 +54,7 @@ function languageOptions(setup: ParserSetup): Linter.LanguageOptions {
         parserOptions: {
           projectService: { allowDefaultProject: ["*.ts", "*.js"] },
           tsconfigRootDir: setup.tsconfigRootDir,
+          disallowAutomaticSingleRunInference: true,
         },
       };
     case "espree":
