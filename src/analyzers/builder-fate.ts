@@ -1,8 +1,7 @@
 import ts from "typescript";
-import { exprIsDbLike } from "./drizzle-symbols.js";
-import { extendChain, type QueryChain, RUNNER_METHODS, valueUse } from "./queries.js";
+import { extendChain, isFirstArgumentOfDbMethod, type QueryChain, RUNNER_METHODS, valueUse } from "./queries.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
-import { enclosingFunction, isAsyncFunction, methodCall, skipOuterUp } from "./ts-utils.js";
+import { enclosingFunction, isAsyncFunction, skipOuterUp } from "./ts-utils.js";
 
 /**
  * One way a query builder value is used (Drizzle builders are lazy: building
@@ -101,19 +100,6 @@ function collectUses(
       builtUses(program, end, hops, uses);
       return;
   }
-}
-
-/** `X.batch([...])` / `X.transaction(fn)` with X a Drizzle database or transaction, by type. */
-function isDbMethodCall(program: ts.Program, node: ts.Node | undefined, name: string): node is ts.CallExpression {
-  if (!node || !ts.isCallExpression(node)) return false;
-  const m = methodCall(node);
-  return !!m && m.name === name && exprIsDbLike(program, m.object) === "yes";
-}
-
-/** `node` is the first argument of `X.<name>(...)` on a Drizzle database or transaction. */
-function isFirstArgumentOfDbMethod(program: ts.Program, node: ts.Node, name: string): boolean {
-  const up = skipOuterUp(node);
-  return isDbMethodCall(program, up.parent, name) && up.parent.arguments[0] === up;
 }
 
 /**

@@ -1,8 +1,8 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
-import { builderKind, exprIsDbLike } from "./drizzle-symbols.js";
+import { builderKind } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
-import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isPromiseCombinator, valueUse } from "./queries.js";
+import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, valueUse } from "./queries.js";
 import { tableDisplayName } from "./schema/model.js";
 import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, resolveAlias, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
 
@@ -109,7 +109,7 @@ function computeCallbackRole(
     const obj = skipOuter(m.object);
     if (m.name === "from" && argIndex === 1 && ts.isIdentifier(obj) && obj.text === "Array") return { role: "iteration", call };
     if ((m.name === "then" || m.name === "catch" || m.name === "finally") && argIndex <= 1) return { role: "once", call };
-    if (m.name === "transaction" && argIndex === 0 && exprIsDbLike(program, m.object) === "yes") return { role: "once", call };
+    if (isFirstArgumentOfDbMethod(program, fn, "transaction")) return { role: "once", call };
   }
   return { role: "none" };
 }

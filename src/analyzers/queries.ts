@@ -236,6 +236,19 @@ function isLogical(kind: ts.SyntaxKind): boolean {
   );
 }
 
+/** `X.batch([...])` / `X.transaction(fn)` with X a Drizzle database or transaction, by type. */
+export function isDbMethodCall(program: ts.Program, node: ts.Node | undefined, name: string): node is ts.CallExpression {
+  if (!node || !ts.isCallExpression(node)) return false;
+  const m = methodCall(node);
+  return !!m && m.name === name && exprIsDbLike(program, m.object) === "yes";
+}
+
+/** `node` is the first argument of `X.<name>(...)` on a Drizzle database or transaction. */
+export function isFirstArgumentOfDbMethod(program: ts.Program, node: ts.Node, name: string): boolean {
+  const up = skipOuterUp(node);
+  return isDbMethodCall(program, up.parent, name) && up.parent.arguments[0] === up;
+}
+
 const COMBINATORS = new Set(["all", "allSettled", "any", "race"]);
 
 /** `Promise.all(...)`, `Promise.allSettled(...)`, `Promise.any(...)`, `Promise.race(...)`. */

@@ -1,8 +1,8 @@
 import ts from "typescript";
-import { drizzleClassNames, exprIsDbLike } from "./drizzle-symbols.js";
+import { drizzleClassNames } from "./drizzle-symbols.js";
 import { callbackRole, type QueryExecution, visitRegion } from "./effects.js";
 import { mayRunOnSamePath } from "./paths.js";
-import { chainTable, isPromiseCombinator, WRITE_OPERATIONS } from "./queries.js";
+import { chainTable, isDbMethodCall, isFirstArgumentOfDbMethod, isPromiseCombinator, WRITE_OPERATIONS } from "./queries.js";
 import { tableNames } from "./schema/model.js";
 import { isFunctionLike, methodCall, skipOuter, skipOuterUp, symbolAt, walk } from "./ts-utils.js";
 import type { AnalysisContext, Finding } from "./types.js";
@@ -20,9 +20,8 @@ export function transactionCallsIn(context: AnalysisContext): TransactionCall[] 
   const out: TransactionCall[] = [];
   walk(context.sourceFile, (node) => {
     if (!ts.isCallExpression(node)) return;
-    const m = methodCall(node);
-    if (!m || m.name !== "transaction") return;
-    if (exprIsDbLike(context.program, m.object) !== "yes") return;
+    if (!isDbMethodCall(context.program, node, "transaction")) return;
+    const m = methodCall(node)!;
     const arg = node.arguments[0] && skipOuter(node.arguments[0]);
     const callback = arg && (ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) ? arg : undefined;
     const p = callback?.parameters[0];
@@ -31,14 +30,12 @@ export function transactionCallsIn(context: AnalysisContext): TransactionCall[] 
   return out;
 }
 
-function insideTransactionCallback(program: ts.Program, node: ts.Node, stop: ts.Node): boolean {
+/** The innermost `db.transaction(fn)` callback around `node`, below `stop`. */
+function enclosingTransactionCallback(program: ts.Program, node: ts.Node, stop?: ts.Node): ts.Node | undefined {
   for (let n: ts.Node | undefined = node.parent; n && n !== stop; n = n.parent) {
-    if (isFunctionLike(n)) {
-      const { role, call } = callbackRole(program, n);
-      if (role === "once" && call && methodCall(call)?.name === "transaction") return true;
-    }
+    if (isFunctionLike(n) && isFirstArgumentOfDbMethod(program, n, "transaction")) return n;
   }
-  return false;
+  return undefined;
 }
 
 /** Regions analysed on their own: the file's top level and every function not invoked in place. */
@@ -92,7 +89,7 @@ export function analyzeRequireTransaction(context: AnalysisContext, options: Req
       if (use !== "executed" && use !== "returned") return;
       if (!WRITE_OPERATIONS.has(execution.operation) || execution.chain.rootKind !== "database") return;
       if (execution.tables.length === 0) return;
-      if (insideTransactionCallback(program, execution.site, region)) return;
+      if (enclosingTransactionCallback(program, execution.site, region)) return;
       if (isDetached(execution.calls[0] ?? execution.chain.end)) return;
       const table = chainTable(program, execution.chain);
       if (table && options.ignoreTables.some((name) => tableNames(table).has(name))) return;
@@ -134,7 +131,7 @@ export function analyzeDbInTransaction(context: AnalysisContext): Finding[] {
     visitRegion(program, tx.callback.body, { maxDepth: 3 }, (execution) => {
       if (execution.chain.rootKind !== "database") return;
       // nested transactions are checked on their own
-      if (innermostTransactionCallback(program, execution.site) !== tx.callback) return;
+      if (enclosingTransactionCallback(program, execution.site) !== tx.callback) return;
       if (seen.has(execution.site)) return;
       seen.add(execution.site);
       const direct = execution.calls.length === 0;
@@ -154,16 +151,6 @@ export function analyzeDbInTransaction(context: AnalysisContext): Finding[] {
     });
   }
   return findings;
-}
-
-function innermostTransactionCallback(program: ts.Program, node: ts.Node): ts.Node | undefined {
-  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
-    if (isFunctionLike(n)) {
-      const { role, call } = callbackRole(program, n);
-      if (role === "once" && call && methodCall(call)?.name === "transaction") return n;
-    }
-  }
-  return undefined;
 }
 
 /** The query root is a module-level binding (a shared `db`), not a parameter the caller controls. */
