@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { extendChain, isFirstArgumentOfDbMethod, type QueryChain, RUNNER_METHODS, valueUse } from "./queries.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
-import { enclosingFunction, isAsyncFunction, skipOuterUp } from "./ts-utils.js";
+import { enclosingFunction, isAsyncFunction, isUnknownType, skipOuterUp } from "./ts-utils.js";
 
 /**
  * One way a query builder value is used (Drizzle builders are lazy: building
@@ -114,7 +114,7 @@ function returnedUse(program: ts.Program, end: ts.Expression): BuilderUse {
   if (isFirstArgumentOfDbMethod(program, fn, "transaction")) return "runsInCaller";
   if (!fn.type) return "returned";
   const returnType = program.getTypeChecker().getSignatureFromDeclaration(fn)?.getReturnType();
-  if (!returnType || returnType.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return "returned";
+  if (!returnType || isUnknownType(returnType)) return "returned";
   return returnType.getProperty("where") ? "returned" : "runsInCaller";
 }
 

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
-import { resolveAlias, skipOuter, typeOf } from "./ts-utils.js";
+import { isUnknownType, resolveAlias, skipOuter, typeOf } from "./ts-utils.js";
 import type { Tri } from "./types.js";
 
 /** A declaration file that belongs to the drizzle-orm package (installed, linked or in a monorepo). */
@@ -46,12 +46,6 @@ export function drizzleImportName(checker: ts.TypeChecker, node: ts.Expression):
 export type DrizzleTypeInfo = { names: Set<string>; unknown: boolean; nonDrizzle: boolean };
 
 const typeInfoCache = programCache(() => new WeakMap<ts.Type, DrizzleTypeInfo>());
-
-function isUnknownType(type: ts.Type): boolean {
-  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
-  // error types are intrinsic `any`s named "error"
-  return (type as { intrinsicName?: string }).intrinsicName === "error";
-}
 
 function collectClassNames(checker: ts.TypeChecker, type: ts.Type, names: Set<string>, seen: Set<ts.Type>): void {
   if (seen.has(type)) return;

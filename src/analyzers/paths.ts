@@ -1,4 +1,5 @@
 import ts from "typescript";
+import { skipOuter } from "./ts-utils.js";
 
 function ancestors(node: ts.Node): ts.Node[] {
   const out: ts.Node[] = [];
@@ -32,11 +33,6 @@ function statementsOf(node: ts.Node): readonly ts.Statement[] | undefined {
   return undefined;
 }
 
-function unparen(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e)) e = e.expression;
-  return e;
-}
-
 const NEGATED_EQUALITY: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
   [ts.SyntaxKind.EqualsEqualsEqualsToken]: ts.SyntaxKind.ExclamationEqualsEqualsToken,
   [ts.SyntaxKind.ExclamationEqualsEqualsToken]: ts.SyntaxKind.EqualsEqualsEqualsToken,
@@ -46,10 +42,10 @@ const NEGATED_EQUALITY: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
 
 /** `c` and `!c`, or `a === b` and `a !== b` (compared as text). */
 function complementary(a: ts.Expression, b: ts.Expression): boolean {
-  const x = unparen(a);
-  const y = unparen(b);
+  const x = skipOuter(a);
+  const y = skipOuter(b);
   const negationOf = (e: ts.Expression) =>
-    ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken ? unparen(e.operand) : undefined;
+    ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken ? skipOuter(e.operand) : undefined;
   const nx = negationOf(x);
   const ny = negationOf(y);
   if (nx && nx.getText() === y.getText()) return true;
@@ -73,7 +69,7 @@ function exclusiveSiblingIfs(a: ts.Node, first: ts.Node, b: ts.Node, second: ts.
   const sb = branch(b, second);
   if (!fa || !sb) return false;
   if (fa === sb) return complementary(a.expression, b.expression);
-  return unparen(a.expression).getText() === unparen(b.expression).getText();
+  return skipOuter(a.expression).getText() === skipOuter(b.expression).getText();
 }
 
 function isWithin(node: ts.Node, ancestor: ts.Node): boolean {

@@ -156,6 +156,11 @@ export function lineOf(sourceFile: ts.SourceFile, pos: number): number {
   return sourceFile.getLineAndCharacterOfPosition(pos).line + 1;
 }
 
+/** A type the checker could not determine: missing, `any`, `unknown`, or an error type (an intrinsic `any`). */
+export function isUnknownType(type: ts.Type | undefined): boolean {
+  return !type || (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
+}
+
 /** The type of an expression, or undefined when the checker cannot answer. */
 export function typeOf(checker: ts.TypeChecker, node: ts.Node): ts.Type | undefined {
   try {

@@ -3,14 +3,10 @@ import { drizzleImportName } from "./drizzle-symbols.js";
 import { ensureNamedImport } from "./imports.js";
 import { chainLabel, queryChainsIn } from "./queries.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
-import { methodCall, skipOuter, skipOuterUp, symbolAt, typeOf, walk } from "./ts-utils.js";
+import { isUnknownType, methodCall, skipOuter, skipOuterUp, symbolAt, typeOf, walk } from "./ts-utils.js";
 import type { AnalysisContext, Finding, SuggestionResult, Tri } from "./types.js";
 
 const MAX_DEPTH = 8;
-
-function isUnknownType(type: ts.Type | undefined): boolean {
-  return !type || (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
-}
 
 const LITERAL_FLAGS =
   ts.TypeFlags.StringLiteral |
