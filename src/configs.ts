@@ -7,8 +7,11 @@ type AnyRule = ({ meta?: { docs?: { recommended?: boolean } } } | AnalyzerRule<r
   fileLanguages?: readonly FileLanguage[];
 };
 
+/** Extensions of the files the typed code rules apply to (ESLint configs and the transformer/CLI alike). */
+export const CODE_EXTENSIONS = ["ts", "tsx", "mts", "cts"] as const;
+
 /** Files the typed code rules apply to. */
-export const CODE_FILES = ["**/*.{ts,tsx,mts,cts}"];
+export const CODE_FILES = [`**/*.{${CODE_EXTENSIONS.join(",")}}`];
 
 /**
  * Flat-config arrays users spread: `...drizzleGuard.configs.recommended`.

@@ -1,6 +1,7 @@
 import { ESLintUtils } from "@typescript-eslint/utils";
 import type ts from "typescript";
 import { readSharedSettings } from "../analyzers/settings.js";
+import { CODE_EXTENSIONS } from "../configs.js";
 import type { AnalysisContext, Finding, SharedSettings } from "../analyzers/types.js";
 import { rules as registry } from "../rules/index.js";
 import { safeAnalyze } from "../utils/create-rule.js";
@@ -160,9 +161,9 @@ export function formatMessage(template: string, data: Record<string, unknown> | 
   });
 }
 
-/** Files the plugin's configs lint: `**\/*.{ts,tsx,mts,cts}` (see CODE_FILES in src/configs.ts). */
+/** Files the plugin's configs lint (CODE_EXTENSIONS, shared with the ESLint configs). */
 export function isCodeFile(fileName: string): boolean {
-  return /\.(?:ts|tsx|mts|cts)$/u.test(fileName);
+  return CODE_EXTENSIONS.some((ext) => fileName.endsWith(`.${ext}`));
 }
 
 /**
