@@ -4,6 +4,7 @@ import type { QueryExecution, RegionOptions } from "./effects.js";
 import { callbackRole, resolveCallee, visitRegion } from "./effects.js";
 import type { QueryOperation } from "./queries.js";
 import { chainTable, whereArguments } from "./queries.js";
+import { isAssignmentOperator, isIncrementOrDecrement } from "./references.js";
 import { isFunctionLike, methodCall, skipOuter, skipOuterUp, staticPropertyName, symbolAt, typeOf, valueSymbolAt, walk } from "./ts-utils.js";
 import type { AnalysisContext, Finding } from "./types.js";
 
@@ -123,7 +124,7 @@ function resultAssignment(site: ts.Node): ts.VariableDeclaration | ts.BinaryExpr
   if (up.parent && ts.isAwaitExpression(up.parent)) up = skipOuterUp(up.parent);
   const parent = up.parent;
   if (parent && ts.isVariableDeclaration(parent) && parent.initializer === up) return parent;
-  if (parent && ts.isBinaryExpression(parent) && parent.right === up && isAssignment(parent.operatorToken.kind)) return parent;
+  if (parent && ts.isBinaryExpression(parent) && parent.right === up && isAssignmentOperator(parent.operatorToken.kind)) return parent;
   return undefined;
 }
 
@@ -132,10 +133,6 @@ function resultSymbols(checker: ts.TypeChecker, site: ts.Node): ts.Symbol[] {
   const assignment = resultAssignment(site);
   if (!assignment) return [];
   return boundSymbols(checker, ts.isVariableDeclaration(assignment) ? assignment.name : assignment.left);
-}
-
-function isAssignment(kind: ts.SyntaxKind): boolean {
-  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
 
 /** Symbols of the identifiers a binding name or assignment target binds. */
@@ -178,7 +175,7 @@ function derivedSymbols(checker: ts.TypeChecker, scope: ts.Node, seed: ts.Symbol
   const assignments: Array<{ target: ts.Node; value: ts.Node }> = [];
   walk(scope, (node) => {
     if (ts.isVariableDeclaration(node) && node.initializer) assignments.push({ target: node.name, value: node.initializer });
-    else if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) assignments.push({ target: node.left, value: node.right });
+    else if (ts.isBinaryExpression(node) && isAssignmentOperator(node.operatorToken.kind)) assignments.push({ target: node.left, value: node.right });
     // `for (const part of parts)`: the loop variable holds elements of the collection
     else if (ts.isForOfStatement(node)) assignments.push({ target: node.initializer, value: node.expression });
   });
@@ -326,13 +323,8 @@ function iterationSymbols(checker: ts.TypeChecker, loop: Loop): { bound: ts.Symb
   } else if (ts.isArrowFunction(loop) || ts.isFunctionExpression(loop)) for (const p of loop.parameters) bound.push(...boundSymbols(checker, p.name));
   const all = new Set(bound);
   walk(loop, (node) => {
-    if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) boundSymbols(checker, node.left).forEach((s) => all.add(s));
-    else if (
-      (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
-      (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
-    ) {
-      boundSymbols(checker, node.operand).forEach((s) => all.add(s));
-    }
+    if (ts.isBinaryExpression(node) && isAssignmentOperator(node.operatorToken.kind)) boundSymbols(checker, node.left).forEach((s) => all.add(s));
+    else if (isIncrementOrDecrement(node)) boundSymbols(checker, node.operand).forEach((s) => all.add(s));
   });
   return { bound, all };
 }

@@ -48,19 +48,26 @@ export function variableReferences(
   );
 }
 
+/** `=`, `+=`, `??=`, …: an assignment operator. */
+export function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+/** `x++`, `--x`: an update that writes its operand. */
+export function isIncrementOrDecrement(node: ts.Node): node is ts.PrefixUnaryExpression | ts.PostfixUnaryExpression {
+  return (
+    (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+    (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
+  );
+}
+
 /** `x = ...`, `x += ...`, `x++`: the identifier is written, not read. */
 export function isAssignmentTarget(node: ts.Node): boolean {
   const up = skipOuterUp(node);
   const parent = up.parent;
   if (!parent) return false;
-  if (ts.isBinaryExpression(parent) && parent.left === up) {
-    const kind = parent.operatorToken.kind;
-    return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
-  }
-  if (ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) {
-    return parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken;
-  }
-  return false;
+  if (ts.isBinaryExpression(parent) && parent.left === up) return isAssignmentOperator(parent.operatorToken.kind);
+  return isIncrementOrDecrement(parent);
 }
 
 /** Whether a variable statement carries `export`. */
