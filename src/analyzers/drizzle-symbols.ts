@@ -1,5 +1,6 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
+import { declaredTypesOf } from "./declared-types.js";
 import { isUnknownType, resolveAlias, skipOuter, typeOf } from "./ts-utils.js";
 import type { Tri } from "./types.js";
 
@@ -102,13 +103,16 @@ export const DATABASE_CLASSES = ["PgDatabase", "PgAsyncDatabase"];
 export const TRANSACTION_CLASSES = ["PgTransaction", "PgAsyncTransaction"];
 
 /** A Drizzle Postgres database or transaction (both run queries). */
+const isDbLikeNames = (n: Set<string>): boolean => DATABASE_CLASSES.some((c) => n.has(c));
+const isTransactionNames = (n: Set<string>): boolean => TRANSACTION_CLASSES.some((c) => n.has(c));
+
 export function isDrizzleDbLike(program: ts.Program, type: ts.Type | undefined): Tri {
-  return classify(program, type, (n) => DATABASE_CLASSES.some((c) => n.has(c)));
+  return classify(program, type, isDbLikeNames);
 }
 
 /** A Drizzle Postgres transaction (`PgTransaction` and its driver subclasses). */
 export function isDrizzleTransaction(program: ts.Program, type: ts.Type | undefined): Tri {
-  return classify(program, type, (n) => TRANSACTION_CLASSES.some((c) => n.has(c)));
+  return classify(program, type, isTransactionNames);
 }
 
 /** A Drizzle Postgres database that is not a transaction. */
@@ -167,16 +171,37 @@ export function builderKind(program: ts.Program, type: ts.Type | undefined): Bui
   return undefined;
 }
 
-/** Convenience: classify the type of an expression as a Drizzle database/transaction. */
+/**
+ * Classifies an expression: first by its declared types (cheap, see
+ * declared-types.ts), then by its full type when the declared answer is not
+ * conclusive. A declared union is never trusted to say "no" (a type guard may
+ * narrow it at this use).
+ */
+function classifyExpression(program: ts.Program, expr: ts.Expression, match: (names: Set<string>) => boolean): Tri {
+  const declared = declaredTypesOf(program.getTypeChecker(), expr);
+  if (declared) {
+    const answers = declared.map((t) => classify(program, t, match));
+    if (answers.every((a) => a === "yes")) return "yes";
+    if (answers.every((a) => a === "no") && !declared.some((t) => t.isUnion())) return "no";
+  }
+  return classify(program, typeOf(program.getTypeChecker(), expr), match);
+}
+
+/** Classify an expression as a Drizzle database or transaction (both run queries). */
 export function exprIsDbLike(program: ts.Program, expr: ts.Expression): Tri {
-  return isDrizzleDbLike(program, typeOf(program.getTypeChecker(), expr));
+  return classifyExpression(program, expr, isDbLikeNames);
 }
 
 export function exprIsTransaction(program: ts.Program, expr: ts.Expression): Tri {
-  return isDrizzleTransaction(program, typeOf(program.getTypeChecker(), expr));
+  return classifyExpression(program, expr, isTransactionNames);
 }
 
 /** The concrete driver database class names of a type (e.g. "NeonHttpDatabase"). */
 export function drizzleClassNames(program: ts.Program, expr: ts.Expression): Set<string> {
+  const declared = declaredTypesOf(program.getTypeChecker(), expr);
+  const infos = declared?.map((t) => drizzleTypeInfo(program, t));
+  if (infos?.every((info) => !info.unknown && !info.nonDrizzle && info.names.size > 0)) {
+    return new Set(infos.flatMap((info) => [...info.names]));
+  }
   return drizzleTypeInfo(program, typeOf(program.getTypeChecker(), expr)).names;
 }

@@ -1,8 +1,9 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
+import { userMemberNames } from "./callable-names.js";
 import { builderKind } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
-import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, valueUse } from "./queries.js";
+import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, isQueryChainCall, valueUse } from "./queries.js";
 import { tableDisplayName } from "./schema/model.js";
 import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, resolveAlias, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
 
@@ -161,6 +162,11 @@ function functionOfDeclaration(decl: ts.Declaration): ts.FunctionLikeDeclaration
  */
 function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.FunctionLikeDeclaration | null | undefined {
   const callee = skipOuter(call.expression);
+  // `x.name(…)` with a name no user code declares, or a query builder's own method: no user callee,
+  // known without typing the receiver
+  const member = methodCall(call);
+  if (member && !userMemberNames(program).has(member.name)) return null;
+  if (member && isQueryChainCall(program, call)) return null;
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
   if (!nameNode) return undefined;
   let symbol: ts.Symbol | undefined;

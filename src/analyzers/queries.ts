@@ -2,6 +2,7 @@ import ts from "typescript";
 import { programCache } from "./cache.js";
 import { exprIsDbLike, exprIsTransaction } from "./drizzle-symbols.js";
 import type { TableModel } from "./schema/model.js";
+import { relationalTableByDeclaration } from "./schema/relational.js";
 import { resolveTable, tablesInFile } from "./schema/resolve.js";
 import { isUserSourceFile, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
 
@@ -144,6 +145,8 @@ function tableOf(chain: Pick<QueryChain, "operation" | "start" | "calls">): ts.E
 interface FileQueries {
   chains: QueryChain[];
   byStart: Map<ts.CallExpression, QueryChain>;
+  /** Every call of every chain: its start and the builder methods after it. */
+  calls: Set<ts.CallExpression>;
 }
 
 const fileQueries = programCache(() => new WeakMap<ts.SourceFile, FileQueries>());
@@ -160,7 +163,7 @@ function fileQueryIndex(program: ts.Program, sourceFile: ts.SourceFile): FileQue
   const cache = fileQueries(program);
   let entry = cache.get(sourceFile);
   if (entry) return entry;
-  entry = { chains: [], byStart: new Map() };
+  entry = { chains: [], byStart: new Map(), calls: new Set() };
   const found = entry;
   walk(sourceFile, (node) => {
     if (!ts.isCallExpression(node)) return;
@@ -176,6 +179,8 @@ function fileQueryIndex(program: ts.Program, sourceFile: ts.SourceFile): FileQue
     chain.tableExpr = tableOf(chain);
     found.chains.push(chain);
     found.byStart.set(node, chain);
+    found.calls.add(node);
+    for (const c of calls) found.calls.add(c.call);
   });
   cache.set(sourceFile, entry);
   return entry;
@@ -184,6 +189,11 @@ function fileQueryIndex(program: ts.Program, sourceFile: ts.SourceFile): FileQue
 /** The chain whose start call is `call`, if any. */
 export function chainAtStart(program: ts.Program, call: ts.CallExpression): QueryChain | undefined {
   return fileQueryIndex(program, call.getSourceFile()).byStart.get(call);
+}
+
+/** A call that belongs to a Drizzle query chain (`db.select()`, `.from(t)`, `.where(…)`): a drizzle-orm method, never user code. */
+export function isQueryChainCall(program: ts.Program, call: ts.CallExpression): boolean {
+  return fileQueryIndex(program, call.getSourceFile()).calls.has(call);
 }
 
 /** The chain that contains `node` as its start, a call, or its end. */
@@ -291,8 +301,10 @@ export const allTables = programCache((program: ts.Program): TableModel[] => {
   return out;
 });
 
-/** The table model behind `db.query.<key>`: by the builder's `dbName`/`schema` type arguments. */
+/** The table model behind `db.query.<key>`: from the declarations, else by the builder's `dbName`/`schema` type arguments. */
 function relationalTable(program: ts.Program, chain: QueryChain): TableModel | undefined {
+  const declared = chain.relationalKey === undefined ? undefined : relationalTableByDeclaration(program, chain.root, chain.relationalKey);
+  if (declared) return declared;
   const checker = program.getTypeChecker();
   const callee = skipOuter(chain.start.expression);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;

@@ -313,6 +313,10 @@ interface LoopChunks {
   sources: ReadonlySet<ts.Node>;
 }
 
+function hasChunks(chunks: LoopChunks): boolean {
+  return chunks.symbols.size > 0 || chunks.sources.size > 0;
+}
+
 /** The variables a loop binds per iteration: its loop variables, callback parameters, and what it assigns (counters, cursors). */
 function iterationSymbols(checker: ts.TypeChecker, loop: Loop): { bound: ts.Symbol[]; all: Set<ts.Symbol> } {
   const bound: ts.Symbol[] = [];
@@ -375,10 +379,10 @@ function dependsOnChunk(program: ts.Program, execution: QueryExecution, hop: num
 }
 
 /** A read or write filtered with `inArray(column, chunk)` on the loop's current chunk: each iteration handles a batch. */
-function filtersByChunk(program: ts.Program, execution: QueryExecution, chunks: LoopChunks): boolean {
+function filtersByChunk(program: ts.Program, execution: QueryExecution, loopChunks: () => LoopChunks): boolean {
   const { chain } = execution;
   if (chain.operation === "insert" || chain.operation === "execute" || chain.operation === "refresh") return false;
-  if (chunks.symbols.size === 0 && chunks.sources.size === 0) return false;
+  if (whereArguments(chain).length === 0) return false;
   const scope = chain.operation === "relational" ? { table: chainTable(program, chain) } : {};
   return whereArguments(chain).some((where) =>
     describeCondition(program, where, scope).mentions.some((mention) => {
@@ -389,7 +393,8 @@ function filtersByChunk(program: ts.Program, execution: QueryExecution, chunks: 
         mention.values.length === 1 &&
         !!values &&
         isRowCollection(program, execution, execution.calls.length, values) &&
-        dependsOnChunk(program, execution, execution.calls.length, values, chunks)
+        hasChunks(loopChunks()) &&
+        dependsOnChunk(program, execution, execution.calls.length, values, loopChunks())
       );
     }),
   );
@@ -497,8 +502,10 @@ export function analyzeQueriesInLoops(context: AnalysisContext, options: QueryIn
     // batches (chunked bulk writes and reads) and error paths are not one query per row
     executions = executions.filter((e) => !insertsRowCollection(program, e) && !onErrorPath(program, e, loop));
     if (executions.length === 0) continue;
-    const chunks = loopChunks(checker, loop);
-    executions = executions.filter((e) => !filtersByChunk(program, e, chunks));
+    // typing the loop's variables can be costly: only when a query filters with `inArray`
+    let chunks: LoopChunks | undefined;
+    const chunksOfLoop = (): LoopChunks => (chunks ??= loopChunks(checker, loop));
+    executions = executions.filter((e) => !filtersByChunk(program, e, chunksOfLoop));
     for (const execution of executions) {
       const list = bySite.get(execution.site);
       if (!list) bySite.set(execution.site, [execution]);

@@ -82,10 +82,24 @@ export function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol | undefi
 
 export function symbolAt(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
   try {
-    return resolveAlias(checker, checker.getSymbolAtLocation(node));
+    return namespaceMember(checker, node) ?? resolveAlias(checker, checker.getSymbolAtLocation(node));
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `name` in `ns.name` with `ns` a namespace import (or a namespace): the
+ * module's export, looked up directly. `getSymbolAtLocation` would check the
+ * property access, which types the member (for a table, its whole `pgTable`
+ * call).
+ */
+function namespaceMember(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
+  const parent = node.parent;
+  if (!parent || !ts.isPropertyAccessExpression(parent) || parent.name !== node || !ts.isIdentifier(parent.expression)) return undefined;
+  const container = resolveAlias(checker, checker.getSymbolAtLocation(parent.expression));
+  if (!container || !(container.flags & ts.SymbolFlags.ValueModule)) return undefined;
+  return resolveAlias(checker, checker.tryGetMemberInModuleExports(parent.name.text, container));
 }
 
 /**

@@ -290,6 +290,14 @@ function shortText(node: ts.Node, sourceFile: ts.SourceFile): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** ``sql`…` `` or `sql.raw(…)`/`sql.join(…)` with drizzle's `sql`: an SQL object, never a string (known without typing it). */
+function isDrizzleSqlValue(checker: ts.TypeChecker, node: ts.Expression): boolean {
+  const expr = skipOuter(node);
+  if (ts.isTaggedTemplateExpression(expr)) return drizzleImportName(checker, expr.tag) === "sql";
+  const m = ts.isCallExpression(expr) ? methodCall(expr) : undefined;
+  return !!m && drizzleImportName(checker, m.object) === "sql";
+}
+
 /**
  * `no-unsafe-sql-raw`: `sql.raw(x)` (drizzle's `sql`, by import binding) and
  * `db.execute(x)` with a plain string (by type), where `x` is not constant.
@@ -315,7 +323,7 @@ export function analyzeUnsafeSqlRaw(context: AnalysisContext): Finding[] {
   for (const chain of queryChainsIn(program, sourceFile)) {
     if (chain.operation !== "execute") continue;
     const arg = chain.start.arguments[0];
-    if (!arg || ts.isSpreadElement(arg)) continue;
+    if (!arg || ts.isSpreadElement(arg) || isDrizzleSqlValue(checker, arg)) continue;
     if (!isStringType(typeOf(checker, arg)) || isConstantText(checker, arg) !== "no") continue;
     findings.push({
       messageId: "unsafeExecute",

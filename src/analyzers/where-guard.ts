@@ -89,9 +89,12 @@ function spreadMayBeEmpty(context: AnalysisContext, expr: ts.Expression, use: ts
 function matchesAllRows(context: AnalysisContext, arg: ts.Expression | undefined, whereCall: ts.CallExpression): boolean {
   if (!arg) return false;
   const expr = skipOuter(arg);
-  if (isUndefinedValue(context, expr)) return true;
+  // a drizzle-orm operator (`eq(…)`, `and(…)`) or a `sql` template never evaluates to plain `undefined`:
+  // known without typing the condition, which would type its columns
+  const operator = ts.isCallExpression(expr) ? drizzleImportName(context.checker, expr.expression) : undefined;
+  if (operator === undefined && !ts.isTaggedTemplateExpression(expr) && isUndefinedValue(context, expr)) return true;
   if (!ts.isCallExpression(expr)) return false;
-  const combinator = drizzleImportName(context.checker, expr.expression);
+  const combinator = operator;
   if (combinator !== "and" && combinator !== "or") return false;
   return expr.arguments.every((a) => ts.isSpreadElement(a) && spreadMayBeEmpty(context, a.expression, whereCall, 0));
 }

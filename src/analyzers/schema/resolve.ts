@@ -62,7 +62,14 @@ export function resolveTable(program: ts.Program, expr: ts.Expression, depth = 0
   }
   if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e)) return undefined;
   const nameNode = ts.isPropertyAccessExpression(e) ? e.name : ts.isElementAccessExpression(e) ? e.argumentExpression : e;
-  const decl = valueDeclarationOf(symbolAt(checker, nameNode));
+  return resolveTableSymbol(program, symbolAt(checker, nameNode), depth);
+}
+
+/** The table a value symbol (resolved through aliases) denotes: a table variable, a default export, a schema object's property. */
+export function resolveTableSymbol(program: ts.Program, symbol: ts.Symbol | undefined, depth = 0): TableModel | undefined {
+  if (depth > MAX_ALIAS_DEPTH) return undefined;
+  const checker = program.getTypeChecker();
+  const decl = valueDeclarationOf(symbol);
   if (!decl) return undefined;
   if (ts.isVariableDeclaration(decl)) return modelForVariable(program, decl, depth);
   // import t from "./table"  →  export default pgTable(...)

@@ -1,0 +1,128 @@
+import ts from "typescript";
+import { declaredTypeNode } from "../declared-types.js";
+import { drizzleImportName } from "../drizzle-symbols.js";
+import { methodCall, resolveAlias, skipOuter, skipOuterUp, staticPropertyName, symbolAt, valueSymbolAt } from "../ts-utils.js";
+import type { TableModel } from "./model.js";
+import { resolveTable, resolveTableSymbol } from "./resolve.js";
+
+const MAX_DEPTH = 6;
+
+/**
+ * The table behind `db.query.<key>`, read from declarations: the `schema`
+ * the database was created with (`drizzle(url, { schema })`, a
+ * `NodePgDatabase<typeof schema>` annotation, `typeof db`, the `tx` of a
+ * transaction on such a database), then that schema's `<key>` (a namespace
+ * import's export, or an object literal's property, spreads included).
+ *
+ * Undefined when any step is not written in one of these shapes; the caller
+ * then asks the type checker, which infers the database's whole schema type.
+ */
+export function relationalTableByDeclaration(program: ts.Program, root: ts.Expression, key: string): TableModel | undefined {
+  try {
+    const checker = program.getTypeChecker();
+    const schema = schemaOfDatabase(checker, root, 0);
+    const table = schema ? schemaMember(program, schema, key, 0) : undefined;
+    return table ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The expression (or `typeof` name) a database's relational schema was given as. */
+function schemaOfDatabase(checker: ts.TypeChecker, expr: ts.Expression, depth: number): ts.Expression | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const e = skipOuter(expr);
+  if (ts.isCallExpression(e)) {
+    if (drizzleImportName(checker, e.expression) !== "drizzle") return undefined;
+    for (const arg of e.arguments) {
+      const config = skipOuter(arg);
+      if (!ts.isObjectLiteralExpression(config)) continue;
+      for (const p of config.properties) {
+        if (ts.isPropertyAssignment(p) && staticPropertyName(p.name) === "schema") return p.initializer;
+        if (ts.isShorthandPropertyAssignment(p) && p.name.text === "schema") return p.name;
+      }
+    }
+    return undefined;
+  }
+  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return undefined;
+  const decl = symbolAt(checker, ts.isPropertyAccessExpression(e) ? e.name : e)?.valueDeclaration;
+  if (!decl) return undefined;
+  if (ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertySignature(decl) || ts.isParameter(decl)) {
+    if (decl.type) return schemaInTypeNode(checker, decl.type, depth + 1);
+    if (ts.isParameter(decl)) return schemaOfTransactionParameter(checker, decl, depth);
+    const initializer = ts.isPropertySignature(decl) ? undefined : decl.initializer;
+    return initializer ? schemaOfDatabase(checker, initializer, depth + 1) : undefined;
+  }
+  if (ts.isPropertyAssignment(decl)) return schemaOfDatabase(checker, decl.initializer, depth + 1);
+  return undefined;
+}
+
+/** `tx` in `db.transaction(async (tx) => …)`: the schema of `db`. */
+function schemaOfTransactionParameter(checker: ts.TypeChecker, param: ts.ParameterDeclaration, depth: number): ts.Expression | undefined {
+  const fn = param.parent;
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || fn.parameters[0] !== param) return undefined;
+  const up = skipOuterUp(fn);
+  const call = up.parent;
+  if (!call || !ts.isCallExpression(call) || call.arguments[0] !== up) return undefined;
+  const m = methodCall(call);
+  return m?.name === "transaction" ? schemaOfDatabase(checker, m.object, depth + 1) : undefined;
+}
+
+/** `NodePgDatabase<typeof schema>`, `PgDatabase<HKT, typeof schema>`, `typeof db`, through aliases and intersections. */
+function schemaInTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, depth: number): ts.Expression | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const written = declaredTypeNode(checker, node);
+  if (!written) return undefined;
+  if (ts.isTypeQueryNode(written)) return ts.isIdentifier(written.exprName) ? schemaOfDatabase(checker, written.exprName, depth + 1) : undefined;
+  if (ts.isIntersectionTypeNode(written)) {
+    for (const member of written.types) {
+      const found = schemaInTypeNode(checker, member, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (ts.isTypeReferenceNode(written)) {
+    const query = written.typeArguments?.find(ts.isTypeQueryNode);
+    return query && ts.isIdentifier(query.exprName) ? query.exprName : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The table under `key` in a schema value: a table, null when the schema
+ * surely has no such key, undefined when it cannot be told.
+ */
+function schemaMember(program: ts.Program, schema: ts.Expression, key: string, depth: number): TableModel | null | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const checker = program.getTypeChecker();
+  const e = skipOuter(schema);
+  if (ts.isObjectLiteralExpression(e)) {
+    // later properties override earlier ones
+    for (const p of [...e.properties].reverse()) {
+      if (ts.isPropertyAssignment(p)) {
+        const name = staticPropertyName(p.name);
+        if (name === undefined) return undefined;
+        if (name === key) return resolveTable(program, p.initializer);
+      } else if (ts.isShorthandPropertyAssignment(p)) {
+        if (p.name.text === key) return resolveTableSymbol(program, valueSymbolAt(checker, p.name));
+      } else if (ts.isSpreadAssignment(p)) {
+        const found = schemaMember(program, p.expression, key, depth + 1);
+        if (found !== null) return found;
+      } else {
+        return undefined;
+      }
+    }
+    return null;
+  }
+  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return undefined;
+  const symbol = ts.isPropertyAccessExpression(e) ? symbolAt(checker, e.name) : valueSymbolAt(checker, e);
+  if (!symbol) return undefined;
+  // import * as schema from "./schema"
+  if (symbol.flags & ts.SymbolFlags.ValueModule) {
+    const exported = checker.getExportsOfModule(symbol).find((s) => s.name === key);
+    return exported ? resolveTableSymbol(program, resolveAlias(checker, exported)) : null;
+  }
+  const decl = symbol.valueDeclaration;
+  if (decl && ts.isVariableDeclaration(decl) && decl.initializer) return schemaMember(program, decl.initializer, key, depth + 1);
+  return undefined;
+}
