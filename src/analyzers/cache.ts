@@ -33,3 +33,16 @@ export function checkerFileCache<V>(compute: (sourceFile: ts.SourceFile) => V): 
     return value;
   };
 }
+
+/** A per-checker (so per-program) value, for callers that hold a checker rather than a program. */
+export function checkerCache<V>(create: () => V): (checker: ts.TypeChecker) => V {
+  const cache = new WeakMap<ts.TypeChecker, V>();
+  return (checker) => {
+    let value = cache.get(checker);
+    if (value === undefined) {
+      value = create();
+      cache.set(checker, value);
+    }
+    return value;
+  };
+}

@@ -3,18 +3,18 @@ import { programCache } from "./cache.js";
 import { isUserSourceFile, staticPropertyName } from "./ts-utils.js";
 
 /**
- * Every name under which the program's own code may expose a function as a
- * member: methods, accessors, class fields, object-literal properties that are
- * not plain data, module-level variables and functions (reached as `ns.fn`
- * through namespace imports), export aliases and `x.name = …` assignments.
+ * Every name under which the program's own code may hold a function: functions,
+ * variables, parameters and renamed or default imports (for `name(…)`), and
+ * methods, accessors, class fields, object-literal properties that are not
+ * plain data, export aliases and `x.name = …` assignments (for `x.name(…)`).
  *
- * A call `x.name(…)` whose name is not here cannot land in a function body of
- * the user's code, so the engine answers "no user callee" without asking the
- * checker for the symbol of `name` — which would type the receiver, and for
- * `rows.map(…)` or `out.push(await db.select()…)` type a whole query. Computed
- * once per program by a syntax walk of the user's files.
+ * A call whose callee name is not here cannot land in a function body of the
+ * user's code, so the engine answers "no user callee" without asking the
+ * checker — which, for `x.name(…)`, would type the receiver: for `rows.map(…)`
+ * or `out.push(await db.select()…)` a whole query. Computed once per program
+ * by a syntax walk of the user's files.
  */
-export const userMemberNames = programCache((program: ts.Program): ReadonlySet<string> => {
+export const userDeclaredNames = programCache((program: ts.Program): ReadonlySet<string> => {
   const names = new Set<string>();
   const add = (name: ts.PropertyName | ts.BindingName | ts.ModuleExportName | undefined): void => {
     if (!name || ts.isObjectBindingPattern(name) || ts.isArrayBindingPattern(name)) return;
@@ -35,9 +35,13 @@ export const userMemberNames = programCache((program: ts.Program): ReadonlySet<s
       add(node.name);
     } else if (ts.isPropertyAssignment(node)) {
       if (!isPlainData(node.initializer)) add(node.name);
-    } else if (ts.isVariableDeclaration(node)) {
-      const statement = node.parent?.parent;
-      if (statement && ts.isVariableStatement(statement) && (ts.isSourceFile(statement.parent) || ts.isModuleBlock(statement.parent))) add(node.name);
+    } else if (ts.isVariableDeclaration(node) || ts.isBindingElement(node) || ts.isParameter(node) || ts.isImportEqualsDeclaration(node)) {
+      add(node.name);
+    } else if (ts.isImportSpecifier(node)) {
+      // a renamed import is called under its local name; others under the name their module declares
+      if (node.propertyName) add(node.name);
+    } else if (ts.isImportClause(node)) {
+      add(node.name);
     } else if (ts.isExportAssignment(node)) {
       names.add("default");
     } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {

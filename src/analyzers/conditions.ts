@@ -475,6 +475,8 @@ class ConditionReader {
 
   /** A column identified by its type: `PgColumn<{ tableName: "posts"; name: "user_id" }>`. */
   private columnByType(e: ts.Expression): ColumnRef | "unknown" | undefined {
+    // a parameter or variable annotated with a primitive type (`id: number`) is a value: no need to type the use
+    if (ts.isIdentifier(e) && hasPrimitiveAnnotation(this.referenceSymbol(e))) return undefined;
     const type = typeOf(this.checker, e);
     const info = drizzleTypeInfo(this.program, type);
     if (info.unknown) return ts.isPropertyAccessExpression(e) || ts.isIdentifier(e) ? "unknown" : undefined;
@@ -532,6 +534,20 @@ class ConditionReader {
   private referenceSymbol(e: ts.Identifier | ts.PropertyAccessExpression): ts.Symbol | undefined {
     return ts.isIdentifier(e) ? valueSymbolAt(this.checker, e) : symbolAt(this.checker, e.name);
   }
+}
+
+const PRIMITIVE_KEYWORDS = new Set([
+  ts.SyntaxKind.NumberKeyword,
+  ts.SyntaxKind.StringKeyword,
+  ts.SyntaxKind.BooleanKeyword,
+  ts.SyntaxKind.BigIntKeyword,
+]);
+
+/** `id: number`, `const name: string = …`: declared with a primitive keyword type. */
+function hasPrimitiveAnnotation(symbol: ts.Symbol | undefined): boolean {
+  const decl = symbol?.valueDeclaration;
+  const type = decl && (ts.isParameter(decl) || ts.isVariableDeclaration(decl)) ? decl.type : undefined;
+  return !!type && PRIMITIVE_KEYWORDS.has(type.kind);
 }
 
 function isDateLike(type: ts.Type): boolean {

@@ -1,4 +1,5 @@
 import ts from "typescript";
+import { checkerCache } from "./cache.js";
 import { methodCall, skipOuterUp, symbolAt } from "./ts-utils.js";
 
 /**
@@ -71,15 +72,36 @@ function declaredTypesOfExpression(checker: ts.TypeChecker, node: ts.Expression,
   if (ts.isPropertyAccessExpression(node)) return declaredTypesOfSymbol(checker, symbolAt(checker, node.name), depth);
   if (ts.isNewExpression(node)) {
     const symbol = symbolAt(checker, node.expression);
-    if (!symbol || !(symbol.flags & ts.SymbolFlags.Class)) return undefined;
-    return [checker.getDeclaredTypeOfSymbol(symbol)];
+    if (!symbol) return undefined;
+    if (symbol.flags & ts.SymbolFlags.Class) return [checker.getDeclaredTypeOfSymbol(symbol)];
+    // `new Map()`: `declare var Map: MapConstructor`, whose construct signatures declare the instance type
+    const decl = symbol.valueDeclaration;
+    if (!decl || !ts.isVariableDeclaration(decl) || !decl.type) return undefined;
+    const signatures = checker.getSignaturesOfType(checker.getTypeFromTypeNode(decl.type), ts.SignatureKind.Construct);
+    return signatures.length ? signatures.map((s) => checker.getReturnTypeOfSignature(s)) : undefined;
   }
   if (ts.isCallExpression(node)) return declaredReturnTypes(checker, node);
   return undefined;
 }
 
+/** Declared types per symbol (null: none), per checker: a `db` imported everywhere is read once. */
+const bySymbol = checkerCache(() => new WeakMap<ts.Symbol, ts.Type[] | null>());
+
 function declaredTypesOfSymbol(checker: ts.TypeChecker, symbol: ts.Symbol | undefined, depth: number): ts.Type[] | undefined {
-  const decl = symbol?.valueDeclaration;
+  if (!symbol) return undefined;
+  const cache = bySymbol(checker);
+  const cached = cache.get(symbol);
+  if (cached !== undefined) return cached ?? undefined;
+  cache.set(symbol, null); // cycle guard
+  const types = readDeclaredTypesOfSymbol(checker, symbol, depth);
+  // an answer cut short by the depth limit is not the symbol's answer
+  if (types || depth === 0) cache.set(symbol, types ?? null);
+  else cache.delete(symbol);
+  return types;
+}
+
+function readDeclaredTypesOfSymbol(checker: ts.TypeChecker, symbol: ts.Symbol, depth: number): ts.Type[] | undefined {
+  const decl = symbol.valueDeclaration;
   if (!decl) return undefined;
   if (ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertySignature(decl)) {
     if (!ts.isIdentifier(decl.name) && !ts.isPrivateIdentifier(decl.name) && !ts.isStringLiteral(decl.name)) return undefined;

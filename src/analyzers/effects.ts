@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
-import { userMemberNames } from "./callable-names.js";
+import { userDeclaredNames } from "./callable-names.js";
 import { builderKind } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
 import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, isQueryChainCall, valueUse } from "./queries.js";
@@ -162,10 +162,11 @@ function functionOfDeclaration(decl: ts.Declaration): ts.FunctionLikeDeclaration
  */
 function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.FunctionLikeDeclaration | null | undefined {
   const callee = skipOuter(call.expression);
-  // `x.name(…)` with a name no user code declares, or a query builder's own method: no user callee,
+  // a callee name no user code declares, or a query builder's own method: no user callee,
   // known without typing the receiver
   const member = methodCall(call);
-  if (member && !userMemberNames(program).has(member.name)) return null;
+  const calleeName = member?.name ?? (ts.isIdentifier(callee) ? callee.text : undefined);
+  if (calleeName !== undefined && !userDeclaredNames(program).has(calleeName)) return null;
   if (member && isQueryChainCall(program, call)) return null;
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
   if (!nameNode) return undefined;

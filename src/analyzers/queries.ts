@@ -101,9 +101,17 @@ function chainStart(program: ts.Program, call: ts.CallExpression): Omit<QueryCha
   return { root, rootKind: kind, operation, start: call };
 }
 
+const rootKinds = programCache(() => new WeakMap<ts.Expression, "database" | "transaction" | null>());
+
+/** Whether an expression is a Drizzle database or transaction, by type; memoized per node (several rules ask). */
 function rootKindOf(program: ts.Program, root: ts.Expression): "database" | "transaction" | undefined {
-  if (exprIsDbLike(program, root) !== "yes") return undefined;
-  return exprIsTransaction(program, root) === "yes" ? "transaction" : "database";
+  const cache = rootKinds(program);
+  let kind = cache.get(root);
+  if (kind === undefined) {
+    kind = exprIsDbLike(program, root) !== "yes" ? null : exprIsTransaction(program, root) === "yes" ? "transaction" : "database";
+    cache.set(root, kind);
+  }
+  return kind ?? undefined;
 }
 
 /**
@@ -250,7 +258,7 @@ function isLogical(kind: ts.SyntaxKind): boolean {
 export function isDbMethodCall(program: ts.Program, node: ts.Node | undefined, name: string): node is ts.CallExpression {
   if (!node || !ts.isCallExpression(node)) return false;
   const m = methodCall(node);
-  return !!m && m.name === name && exprIsDbLike(program, m.object) === "yes";
+  return !!m && m.name === name && rootKindOf(program, m.object) !== undefined;
 }
 
 /** `node` is the first argument of `X.<name>(...)` on a Drizzle database or transaction. */
