@@ -1,9 +1,10 @@
 // One measured lint run, in its own process (typescript-eslint caches programs
 // per process, so every measurement starts cold).
-// Usage: node bench/lint.mjs --dir <project> --rules all|none|typed-floor [--plugin dist/index.js]
+// Usage: node bench/lint.mjs --dir <project> --rules all|none|typed-floor [--plugin dist/index.js] [--tseslint]
 //   none: same parser setup, no rules (typescript-eslint's floor)
 //   typed-floor: no plugin rules, one trivial rule that asks the checker for the
 //   type of every call (the type-checking cost any typed rule pays once)
+//   --tseslint: also typescript-eslint's recommendedTypeChecked rules (a typical typed setup)
 // Prints one JSON line: { wallMs, files, messages, perRule: { ruleId: ms }, parseMs, rulesMs, fatal }
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -12,6 +13,7 @@ import { repoRoot } from "./generate.mjs";
 const args = Object.fromEntries(
   process.argv.slice(2).flatMap((arg, i, all) => (arg.startsWith("--") ? [[arg.slice(2), all[i + 1]]] : [])),
 );
+const withTseslint = process.argv.includes("--tseslint");
 const dir = path.resolve(args.dir);
 const withRules = args.rules === "all";
 const typedFloor = args.rules === "typed-floor";
@@ -33,7 +35,10 @@ const touchTypes = {
     return { CallExpression: (node) => void checker.getTypeAtLocation(services.esTreeNodeToTSNodeMap.get(node)) };
   },
 };
+// typescript-eslint's own typed rules, on the code files only
+const tseslintConfigs = withTseslint ? tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ["**/*.ts"] })) : [];
 const overrideConfig = [
+  ...tseslintConfigs,
   ...pluginConfigs,
   {
     files: ["**/*.ts"],

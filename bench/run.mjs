@@ -47,10 +47,10 @@ function timeCommand(command, args, cwd) {
 }
 
 /** One cold lint run in a child process (see bench/lint.mjs); best of `repeat`. */
-function lint(dir, rules) {
+function lint(dir, rules, extra = []) {
   let best;
   for (let i = 0; i < repeat; i++) {
-    const out = execFileSync(process.execPath, [path.join(repoRoot, "bench/lint.mjs"), "--dir", dir, "--rules", rules, "--plugin", dist("index.js")], {
+    const out = execFileSync(process.execPath, [path.join(repoRoot, "bench/lint.mjs"), "--dir", dir, "--rules", rules, "--plugin", dist("index.js"), ...extra], {
       cwd: repoRoot,
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
@@ -59,6 +59,13 @@ function lint(dir, rules) {
     if (!best || run.wallMs < best.wallMs) best = run;
   }
   return best;
+}
+
+/** The summed time of the drizzle-guard rules in a run's per-rule times. */
+function sumPlugin(perRule) {
+  return Object.entries(perRule)
+    .filter(([id]) => id.startsWith("drizzle-guard/"))
+    .reduce((sum, [, v]) => sum + v, 0);
 }
 
 function transformerUsable() {
@@ -90,9 +97,7 @@ function measureSize(t, f) {
   const typedFloor = lint(dir, "typed-floor");
   const full = lint(dir, "all");
   if (full.fatal || floor.fatal) notes.push(`${t}x${f}: ${full.fatal + floor.fatal} fatal lint messages (parse errors or crashes)`);
-  const pluginMs = Object.entries(full.perRule)
-    .filter(([id]) => id.startsWith("drizzle-guard/"))
-    .reduce((sum, [, v]) => sum + v, 0);
+  const pluginMs = sumPlugin(full.perRule);
   console.log(`typed lint, all rules : ${ms(full.wallMs)}  (${full.messages} findings)`);
   console.log(`typed lint, no rules  : ${ms(floor.wallMs)}  (typescript-eslint floor)`);
   const checkerMs = typedFloor.perRule["bench/touch-types"] ?? 0;
@@ -101,7 +106,14 @@ function measureSize(t, f) {
   for (const [id, v] of Object.entries(full.perRule).sort((a, b) => b[1] - a[1]))
     console.log(`  ${id.padEnd(48)} ${v.toFixed(1).padStart(9)} ms  ${String(full.countsByRule[id] ?? 0).padStart(5)} findings`);
 
-  const result = { tables: t, files: f, sourceFiles, dir, full, floor, typedFloor, checkerMs, pluginMs };
+
+  // a typical typed setup: typescript-eslint's recommendedTypeChecked, alone and with every drizzle-guard rule
+  const tseslintOnly = lint(dir, "none", ["--tseslint"]);
+  const withTseslint = lint(dir, "all", ["--tseslint"]);
+  const pluginInTypicalMs = sumPlugin(withTseslint.perRule);
+  console.log(`typescript-eslint recommendedTypeChecked: ${ms(tseslintOnly.wallMs)}; with drizzle-guard: ${ms(withTseslint.wallMs)}, drizzle-guard rules ${ms(pluginInTypicalMs)} = ${pct(pluginInTypicalMs / withTseslint.wallMs)} of the total`);
+
+  const result = { tables: t, files: f, sourceFiles, dir, full, floor, typedFloor, checkerMs, pluginMs, tseslintOnly, withTseslint, pluginInTypicalMs };
 
   const tsc = timeCommand(process.execPath, [tscBin, "--noEmit", "-p", "tsconfig.json"], dir);
   result.tscNoEmitMs = tsc.ms;
@@ -166,12 +178,13 @@ console.log(`\nplugin time growth n → 2n: ${growth.toFixed(2)}× (typed lint t
 // Markdown for docs/performance.md / the README.
 const rows = [small, large];
 const cell = (v, f) => (v === undefined ? "—" : f(v));
-let md = "| Project | typed lint (all rules) | no-rules floor | typed floor¹ | drizzle-guard rules | share of total | tsc --noEmit | drizzle-guard CLI | tsc (emit) | tspc, no transformer | tspc + transformer | transformer overhead² |\n";
-md += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+let md = "| Project | typed lint (all rules) | no-rules floor | typed floor¹ | drizzle-guard rules | share of total | with recommendedTypeChecked³ | share there | tsc --noEmit | drizzle-guard CLI | tsc (emit) | tspc, no transformer | tspc + transformer | transformer overhead² |\n";
+md += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
 for (const r of rows) {
-  md += `| ${r.tables} tables, ${r.sourceFiles} files | ${ms(r.full.wallMs)} | ${ms(r.floor.wallMs)} | ${ms(r.typedFloor.wallMs)} | ${ms(r.pluginMs)} | ${pct(r.pluginMs / r.full.wallMs)} | ${ms(r.tscNoEmitMs)} | ${cell(r.cliMs, ms)} | ${cell(r.tscEmitMs, ms)} | ${cell(r.tspcBareMs, ms)} | ${cell(r.tspcEmitMs, ms)} | ${r.tspcEmitMs === undefined ? "—" : signed(r.tspcEmitMs / r.tspcBareMs - 1)} |\n`;
+  md += `| ${r.tables} tables, ${r.sourceFiles} files | ${ms(r.full.wallMs)} | ${ms(r.floor.wallMs)} | ${ms(r.typedFloor.wallMs)} | ${ms(r.pluginMs)} | ${pct(r.pluginMs / r.full.wallMs)} | ${ms(r.withTseslint.wallMs)} | ${pct(r.pluginInTypicalMs / r.withTseslint.wallMs)} | ${ms(r.tscNoEmitMs)} | ${cell(r.cliMs, ms)} | ${cell(r.tscEmitMs, ms)} | ${cell(r.tspcBareMs, ms)} | ${cell(r.tspcEmitMs, ms)} | ${r.tspcEmitMs === undefined ? "—" : signed(r.tspcEmitMs / r.tspcBareMs - 1)} |\n`;
 }
 md += "\n¹ No plugin rules, one trivial rule that asks the type checker for the type of every call expression: the type-checking cost that the first typed rule of any plugin pays (typescript-eslint checks lazily, so the no-rules floor does not include it).\n";
+md += "\n³ The same lint with typescript-eslint's `recommendedTypeChecked` rules on as well (a typical typed setup); the share is drizzle-guard's rules in that run's total.\n";
 md += "\n² The transformer's cost: tspc with the transformer against tspc without it (ts-patch patches TypeScript in memory at start-up, whatever the plugins).\n";
 md += `\nPlugin time growth when the project doubles: **${growth.toFixed(2)}×** (typed lint total ${totalGrowth.toFixed(2)}×).\n`;
 md += "\n| Rule | n | 2n |\n|---|---:|---:|\n";

@@ -406,6 +406,13 @@ import { notInArray } from "drizzle-orm";`),
       ],
     },
     {
+      name: "neon-http has no interactive transactions: no transaction advice",
+      code: code(`export async function reorder(items: { id: number; title: string }[]) {
+  for (const item of items) await neonDb.update(posts).set({ title: item.title }).where(eq(posts.id, item.id));
+}`),
+      errors: [{ messageId: "writeInLoop", line: 6, data: { query: "neonDb.update(posts)", tables: "posts", verb: "updates", advice: UPDATE_TX_ADVICE } }],
+    },
+    {
       name: "for-of with an awaited select",
       code: code(`export async function f(ids: number[]) {
   for (const id of ids) {

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { checkerCache } from "./cache.js";
-import { methodCall, skipOuterUp, symbolAt } from "./ts-utils.js";
+import { methodCall, skipOuterUp, symbolAt, valueSymbolAt } from "./ts-utils.js";
 
 /**
  * Cheap type evidence: the types an expression is *declared* with, read
@@ -110,6 +110,7 @@ function readDeclaredTypesOfSymbol(checker: ts.TypeChecker, symbol: ts.Symbol, d
     return initializer ? declaredTypesOf(checker, initializer, depth + 1) : undefined;
   }
   if (ts.isPropertyAssignment(decl)) return declaredTypesOf(checker, decl.initializer, depth + 1);
+  if (ts.isShorthandPropertyAssignment(decl)) return declaredTypesOfSymbol(checker, valueSymbolAt(checker, decl.name), depth + 1);
   if (ts.isParameter(decl)) {
     if (decl.type) return fromTypeNode(checker, decl.type, depth);
     return callbackParameterTypes(checker, decl, depth);

@@ -197,11 +197,25 @@ export function exprIsTransaction(program: ts.Program, expr: ts.Expression): Tri
 }
 
 /** The concrete driver database class names of a type (e.g. "NeonHttpDatabase"). */
-export function drizzleClassNames(program: ts.Program, expr: ts.Expression): Set<string> {
+function drizzleClassNames(program: ts.Program, expr: ts.Expression): Set<string> {
   const declared = declaredTypesOf(program.getTypeChecker(), expr);
   const infos = declared?.map((t) => drizzleTypeInfo(program, t));
   if (infos?.every((info) => !info.unknown && !info.nonDrizzle && info.names.size > 0)) {
     return new Set(infos.flatMap((info) => [...info.names]));
   }
   return drizzleTypeInfo(program, typeOf(program.getTypeChecker(), expr)).names;
+}
+
+/** Driver database classes whose `transaction()` throws at runtime, with the driver's name. */
+const TRANSACTIONLESS_DRIVERS: Record<string, string> = {
+  NeonHttpDatabase: "neon-http",
+  PgRemoteDatabase: "pg-proxy",
+  XataHttpDatabase: "xata-http",
+};
+
+/** The driver of a database expression when that driver cannot run interactive transactions ("neon-http"), by type. */
+export function transactionlessDriver(program: ts.Program, expr: ts.Expression): string | undefined {
+  const names = drizzleClassNames(program, expr);
+  const cls = Object.keys(TRANSACTIONLESS_DRIVERS).find((n) => names.has(n));
+  return cls && TRANSACTIONLESS_DRIVERS[cls];
 }

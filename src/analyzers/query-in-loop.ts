@@ -1,5 +1,6 @@
 import ts from "typescript";
 import { describeCondition } from "./conditions.js";
+import { transactionlessDriver } from "./drizzle-symbols.js";
 import type { QueryExecution, RegionOptions } from "./effects.js";
 import { callbackRole, resolveCallee, visitRegion } from "./effects.js";
 import type { QueryOperation } from "./queries.js";
@@ -455,14 +456,17 @@ const MESSAGE_BY_OPERATION: Record<QueryOperation, QueryInLoopMessageId> = {
  * row gets the same values; per-row values need one `UPDATE … FROM (VALUES …)`
  * or `CASE`. A loop outside a transaction pays a commit per row.
  */
-function writeAdvice(execution: QueryExecution): string {
+function writeAdvice(program: ts.Program, execution: QueryExecution): string {
   if (execution.operation === "delete") return "Run one delete for all rows, filtered with `inArray(...)`.";
   const statement =
     "Use one statement for all rows: an update filtered with `inArray(...)` when every row gets the same values, or a single `UPDATE … FROM (VALUES …)` or `CASE` built with `sql` when the values differ";
-  return execution.chain.rootKind === "transaction" ? `${statement}.` : `${statement} (or at least run the loop in one transaction, to commit once).`;
+  const { chain } = execution;
+  // neon-http and the like have no interactive transactions: do not advise one
+  if (chain.rootKind === "transaction" || transactionlessDriver(program, chain.root)) return `${statement}.`;
+  return `${statement} (or at least run the loop in one transaction, to commit once).`;
 }
 
-function finding(sourceFile: ts.SourceFile, site: ts.Node, executions: QueryExecution[]): Finding {
+function finding(program: ts.Program, sourceFile: ts.SourceFile, site: ts.Node, executions: QueryExecution[]): Finding {
   const [first] = executions;
   const tables = [...new Set(executions.flatMap((e) => e.tables))];
   const operation = first.operation;
@@ -473,7 +477,7 @@ function finding(sourceFile: ts.SourceFile, site: ts.Node, executions: QueryExec
       tables: tables.length ? tables.join(", ") : "a table",
       operation,
       verb: operation === "delete" ? "deletes from" : "updates",
-      advice: operation === "update" || operation === "delete" ? writeAdvice(first) : "",
+      advice: operation === "update" || operation === "delete" ? writeAdvice(program, first) : "",
     },
     start: site.getStart(sourceFile),
     end: site.getEnd(),
@@ -514,5 +518,5 @@ export function analyzeQueriesInLoops(context: AnalysisContext, options: QueryIn
   }
   return [...bySite]
     .sort(([a], [b]) => a.getStart(sourceFile) - b.getStart(sourceFile))
-    .map(([site, executions]) => finding(sourceFile, site, executions));
+    .map(([site, executions]) => finding(program, sourceFile, site, executions));
 }

@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { drizzleClassNames } from "./drizzle-symbols.js";
+import { transactionlessDriver } from "./drizzle-symbols.js";
 import { callbackRole, type QueryExecution, visitRegion } from "./effects.js";
 import { mayRunOnSamePath } from "./paths.js";
 import { chainTable, isDbMethodCall, isFirstArgumentOfDbMethod, isPromiseCombinator, WRITE_OPERATIONS } from "./queries.js";
@@ -168,23 +168,16 @@ function canReplace(root: ts.Expression): boolean {
   return ts.isIdentifier(e) || ts.isPropertyAccessExpression(e);
 }
 
-const UNSUPPORTED_DRIVERS: Record<string, string> = {
-  NeonHttpDatabase: "neon-http",
-  PgRemoteDatabase: "pg-proxy",
-  XataHttpDatabase: "xata-http",
-};
-
 /** `no-unsupported-transaction`: `db.transaction` on drivers that throw at runtime. */
 export function analyzeUnsupportedTransaction(context: AnalysisContext): Finding[] {
   const findings: Finding[] = [];
   for (const tx of transactionCallsIn(context)) {
-    const names = drizzleClassNames(context.program, tx.receiver);
-    const driver = Object.keys(UNSUPPORTED_DRIVERS).find((n) => names.has(n));
+    const driver = transactionlessDriver(context.program, tx.receiver);
     if (!driver) continue;
     const callee = skipOuter(tx.call.expression) as ts.PropertyAccessExpression;
     findings.push({
       messageId: "unsupportedTransaction",
-      data: { driver: UNSUPPORTED_DRIVERS[driver] },
+      data: { driver },
       start: callee.name.getStart(context.sourceFile),
       end: tx.call.arguments.length ? callee.name.getEnd() : tx.call.getEnd(),
     });

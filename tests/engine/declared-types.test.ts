@@ -1,0 +1,185 @@
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { declaredTypesOf } from "../../src/analyzers/declared-types.js";
+import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction } from "../../src/analyzers/drizzle-symbols.js";
+import { functionName, resolveCallee } from "../../src/analyzers/effects.js";
+import { chainTable, queryChainsIn } from "../../src/analyzers/queries.js";
+import { relationalTableByDeclaration } from "../../src/analyzers/schema/relational.js";
+import { typeOf, walk } from "../../src/analyzers/ts-utils.js";
+import { fixtureProgram, sourceFileOf } from "../program.js";
+import { HEADER } from "../rule-tester.js";
+
+/**
+ * The engine answers "is this a database / transaction" and "which table is
+ * `db.query.<key>`" from declarations first (cheap), and from the inferred
+ * type only when the declarations do not say. Both must agree.
+ */
+const code = `${HEADER}
+import type { NodePgDatabase } from "drizzle-orm/node-postgres";
+import type { Db } from "./db";
+import * as schemaNs from "./schema/posts";
+
+type Alias = Db;
+declare const anyDb: any;
+const cache = new Map<string, number>();
+const local = { db };
+const viaAs = db as NodePgDatabase<typeof schemaNs>;
+const ctx: { db: typeof db } = { db };
+
+class Repo {
+  constructor(private readonly conn: Alias) {}
+  db: NodePgDatabase<typeof schemaNs> = db as never;
+  async run() {
+    await /*1*/this.conn.select().from(posts);
+    await /*2*/this.db.query.comments.findMany();
+  }
+}
+
+export async function f(param: Db, narrowed: Db | undefined) {
+  await /*3*/db.query.posts.findMany();
+  await /*4*/param.query.users.findMany();
+  await /*5*/local.db.select().from(users);
+  await /*6*/viaAs.query.tags.findMany();
+  await /*7*/ctx.db.query.users.findFirst();
+  await /*8*/db.transaction(async (tx) => {
+    await tx.query.comments.findMany();
+    await tx.transaction(async (nested) => {
+      await nested.query.posts.findFirst();
+    });
+  });
+  if (narrowed) await narrowed.delete(posts);
+  cache.delete("x");
+  await anyDb.delete(posts);
+  await kv.delete("k");
+  await prisma.post.delete({});
+  return new Repo(db);
+}
+`;
+
+describe("declared types agree with inferred types", () => {
+  const program = fixtureProgram({ "file.ts": code });
+  const sf = sourceFileOf(program, "file.ts");
+  const checker = program.getTypeChecker();
+
+  /** Every receiver of a call named like a Drizzle root method, with both answers. */
+  const receivers: { text: string; declared: boolean; dbLike: string; transaction: string; fullDbLike: string; fullTransaction: string }[] = [];
+  walk(sf, (node) => {
+    if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
+    if (!["select", "delete", "transaction", "findMany", "findFirst"].includes(node.expression.name.text)) return;
+    let receiver = node.expression.expression;
+    // db.query.posts.findMany → db
+    if (ts.isPropertyAccessExpression(receiver) && ts.isPropertyAccessExpression(receiver.expression) && receiver.expression.name.text === "query") {
+      receiver = receiver.expression.expression;
+    }
+    const type = typeOf(checker, receiver);
+    receivers.push({
+      text: receiver.getText(sf),
+      declared: declaredTypesOf(checker, receiver) !== undefined,
+      dbLike: exprIsDbLike(program, receiver),
+      transaction: exprIsTransaction(program, receiver),
+      fullDbLike: isDrizzleDbLike(program, type),
+      fullTransaction: isDrizzleTransaction(program, type),
+    });
+  });
+
+  it("answers from declarations for databases, transactions, aliases, annotations and `typeof`", () => {
+    const declared = receivers.filter((r) => r.declared).map((r) => r.text);
+    expect(declared).toEqual(
+      expect.arrayContaining(["this.conn", "this.db", "db", "param", "local.db", "viaAs", "ctx.db", "tx", "nested", "narrowed", "cache"]),
+    );
+    // a value typed `any` and object literals of functions are left to the checker
+    expect(declared).not.toContain("anyDb");
+  });
+
+  it("gives the same classification as the inferred type for every receiver", () => {
+    for (const r of receivers) {
+      expect({ text: r.text, dbLike: r.dbLike, transaction: r.transaction }).toEqual({
+        text: r.text,
+        dbLike: r.fullDbLike,
+        transaction: r.fullTransaction,
+      });
+    }
+    const byText = Object.fromEntries(receivers.map((r) => [r.text, `${r.dbLike}/${r.transaction}`]));
+    expect(byText).toMatchObject({
+      db: "yes/no",
+      tx: "yes/yes",
+      nested: "yes/yes",
+      "this.conn": "yes/no",
+      "ctx.db": "yes/no",
+      cache: "no/no",
+      anyDb: "unknown/unknown",
+      kv: "no/no",
+    });
+  });
+
+  it("finds the table behind db.query.<key> from the schema the database was created with", () => {
+    const relational = queryChainsIn(program, sf).filter((c) => c.operation === "relational");
+    const found = relational.map((c) => [c.root.getText(sf), c.relationalKey, relationalTableByDeclaration(program, c.root, c.relationalKey!)?.sqlName]);
+    expect(found).toEqual([
+      ["this.db", "comments", "comments"],
+      ["db", "posts", "posts"],
+      ["param", "users", "users"],
+      ["viaAs", "tags", "tags"],
+      ["ctx.db", "users", "users"],
+      ["tx", "comments", "comments"],
+      ["nested", "posts", "posts"],
+    ]);
+    // and the type-based answer is the same table
+    for (const chain of relational) {
+      expect(chainTable(program, chain)?.sqlName).toBe(chain.relationalKey);
+    }
+  });
+
+  it("answers undefined (ask the checker) for a key the schema does not hold", () => {
+    const chain = queryChainsIn(program, sf).find((c) => c.operation === "relational")!;
+    expect(relationalTableByDeclaration(program, chain.root, "noSuchTable")).toBeUndefined();
+  });
+});
+
+const calleeCode = `${HEADER}
+import saveDefault from "./helpers-default";
+import { savePost as persist, helpers } from "./helpers-named";
+
+export async function g(id: number) {
+  await persist(id);
+  await saveDefault(id);
+  await helpers.save(id);
+  const { save } = helpers;
+  await save(id);
+  await helpers["save"](id);
+  [1, 2].map((n) => n + 1);
+  eq(posts.id, id);
+}
+`;
+
+describe("callee resolution with the declared-name pre-filter", () => {
+  const program = fixtureProgram({
+    "file.ts": calleeCode,
+    "helpers-default.ts": `import { db } from "./db";\nimport { posts } from "./schema/posts";\nexport default async function removePost(id: number) { await db.delete(posts); return id; }\n`,
+    "helpers-named.ts": `import { db } from "./db";\nimport { posts } from "./schema/posts";\nexport async function savePost(id: number) { await db.insert(posts).values({ title: "t", userId: id }); }\nexport const helpers = { save: savePost };\n`,
+  });
+  const sf = sourceFileOf(program, "file.ts");
+  const fn = sf.statements.find(ts.isFunctionDeclaration)!;
+  const resolved: string[] = [];
+  walk(fn.body!, (node) => {
+    if (!ts.isCallExpression(node)) return;
+    const callee = resolveCallee(program, node);
+    resolved.push(`${node.expression.getText(sf)} -> ${callee ? functionName(callee) : "-"}`);
+  });
+
+  it("follows renamed, default, object-property, destructured and element-access callees to user code", () => {
+    expect(resolved).toEqual(
+      expect.arrayContaining([
+        "persist -> savePost",
+        "saveDefault -> removePost",
+        "helpers.save -> savePost",
+        "save -> savePost",
+        'helpers["save"] -> savePost',
+      ]),
+    );
+  });
+
+  it("answers 'no user callee' for library methods and functions", () => {
+    expect(resolved).toEqual(expect.arrayContaining(["[1, 2].map -> -", "eq -> -"]));
+  });
+});
