@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
 import { userDeclaredNames } from "./callable-names.js";
-import { builderKind } from "./drizzle-symbols.js";
+import { builderKind, drizzleImportName } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
 import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, isQueryChainCall, valueUse } from "./queries.js";
 import { tableDisplayName } from "./schema/model.js";
@@ -122,12 +122,6 @@ function computeCallbackRole(
  */
 function isIterable(program: ts.Program, object: ts.Expression, method: string): boolean {
   const checker = program.getTypeChecker();
-  let type: ts.Type;
-  try {
-    type = checker.getTypeAtLocation(object);
-  } catch {
-    return false;
-  }
   const isArrayLike = (t: ts.Type): boolean => {
     if (checker.isArrayType(t) || checker.isTupleType(t)) return true;
     const symbol = t.getSymbol();
@@ -137,8 +131,15 @@ function isIterable(program: ts.Program, object: ts.Expression, method: string):
     if (name && /Iterator$/.test(name)) return true;
     return false;
   };
-  const members = type.isUnion() ? type.types : [type];
-  return members.every((t) => (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0 || isArrayLike(t));
+  const iterable = (type: ts.Type): boolean => {
+    const members = type.isUnion() ? type.types : [type];
+    return members.every((t) => (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0 || isArrayLike(t));
+  };
+  try {
+    return iterable(checker.getTypeAtLocation(object));
+  } catch {
+    return false;
+  }
 }
 
 function isUserCode(node: ts.Node): boolean {
@@ -165,8 +166,8 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   // a callee name no user code declares, or a query builder's own method: no user callee,
   // known without typing the receiver
   const member = methodCall(call);
-  const calleeName = member?.name ?? (ts.isIdentifier(callee) ? callee.text : undefined);
-  if (calleeName !== undefined && !userDeclaredNames(program).has(calleeName)) return null;
+  const declared = userDeclaredNames(program);
+  if (member ? !declared.members.has(member.name) : ts.isIdentifier(callee) && !declared.bindings.has(callee.text)) return null;
   if (member && isQueryChainCall(program, call)) return null;
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
   if (!nameNode) return undefined;
@@ -179,9 +180,19 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   const decls = symbol?.declarations;
   if (!decls?.length) return undefined;
   if (!decls.some((d) => isUserCode(d))) return null;
+  // `const createTable = pgTableCreator(…)`: a function made by drizzle-orm, never user code
+  // (resolving a call to it would infer the whole table)
+  if (decls.every((d) => isMadeByDrizzle(program.getTypeChecker(), d))) return null;
   const bodies = decls.map(functionOfDeclaration).filter((d): d is ts.FunctionLikeDeclaration => !!d);
   if (bodies.length === 1 && decls.length === 1) return bodies[0];
   return undefined;
+}
+
+/** A variable initialized by a call to a drizzle-orm function (`pgTableCreator(…)`, `pgSchema(…)`). */
+function isMadeByDrizzle(checker: ts.TypeChecker, decl: ts.Declaration): boolean {
+  if (!ts.isVariableDeclaration(decl) || !decl.initializer) return false;
+  const init = skipOuter(decl.initializer);
+  return ts.isCallExpression(init) && drizzleImportName(checker, init.expression) !== undefined;
 }
 
 /** The body-bearing declaration a call resolves to, if it is user code (not a library or declaration file). */

@@ -3,8 +3,8 @@ import { programCache } from "./cache.js";
 import { exprIsDbLike, exprIsTransaction } from "./drizzle-symbols.js";
 import type { TableModel } from "./schema/model.js";
 import { relationalTableByDeclaration } from "./schema/relational.js";
-import { resolveTable, tablesInFile } from "./schema/resolve.js";
-import { isUserSourceFile, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
+import { resolveTable, tablesWithSqlName } from "./schema/resolve.js";
+import { methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
 
 /** What a query chain does. */
 export type QueryOperation =
@@ -295,20 +295,6 @@ export function whereArguments(chain: QueryChain): ts.Expression[] {
   return out;
 }
 
-/** Every table known in the program's own source files (not declaration files), computed once per program. */
-export const allTables = programCache((program: ts.Program): TableModel[] => {
-  const out: TableModel[] = [];
-  for (const sf of program.getSourceFiles()) {
-    if (!isUserSourceFile(sf)) continue;
-    try {
-      out.push(...tablesInFile(program, sf));
-    } catch {
-      // a file we cannot read contributes nothing
-    }
-  }
-  return out;
-});
-
 /** The table model behind `db.query.<key>`: from the declarations, else by the builder's `dbName`/`schema` type arguments. */
 function relationalTable(program: ts.Program, chain: QueryChain): TableModel | undefined {
   const declared = chain.relationalKey === undefined ? undefined : relationalTableByDeclaration(program, chain.root, chain.relationalKey);
@@ -326,7 +312,7 @@ function relationalTable(program: ts.Program, chain: QueryChain): TableModel | u
     const schemaSym = arg.getProperty("schema");
     const schemaType = schemaSym ? checker.getTypeOfSymbol(schemaSym) : undefined;
     const pgSchema = schemaType?.isStringLiteral() ? schemaType.value : undefined;
-    const matches = allTables(program).filter((t) => t.sqlName === dbNameType.value && t.pgSchema === pgSchema);
+    const matches = tablesWithSqlName(program, dbNameType.value).filter((t) => t.pgSchema === pgSchema);
     if (matches.length === 1) return matches[0];
     const byJsName = matches.filter((t) => t.jsName === chain.relationalKey);
     return byJsName.length === 1 ? byJsName[0] : undefined;

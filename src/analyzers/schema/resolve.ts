@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { programCache } from "../cache.js";
-import { skipOuter, symbolAt } from "../ts-utils.js";
+import { isUserSourceFile, skipOuter, symbolAt } from "../ts-utils.js";
 import type { TableModel } from "./model.js";
 import { parseTableCall, shorthandValueDeclaration, valueDeclarationOf } from "./parse-table.js";
 
@@ -103,4 +103,67 @@ export function tablesInFile(program: ts.Program, sourceFile: ts.SourceFile): Ta
   }
   index.byFile.set(sourceFile, tables);
   return tables;
+}
+
+/** Top-level declarations that may declare a table, by the string literal they name it with. */
+interface TableNameIndex {
+  byName: Map<string, ts.VariableDeclaration[]>;
+  /** Table-like calls whose name is not a literal. */
+  unnamed: ts.VariableDeclaration[];
+}
+
+/**
+ * A syntax-only index of the program's table-like declarations: top-level
+ * `const x = f("name", { … })` (or a callback for columns), through chained
+ * calls such as `.enableRLS()` and `schema.table(…)`. Finding a table by its
+ * SQL name then parses only the few declarations that can be it, instead of
+ * resolving every top-level call of every file.
+ */
+const tableNameIndex = programCache((program: ts.Program): TableNameIndex => {
+  const index: TableNameIndex = { byName: new Map(), unnamed: [] };
+  for (const sourceFile of program.getSourceFiles()) {
+    if (!isUserSourceFile(sourceFile)) continue;
+    for (const statement of sourceFile.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const decl of statement.declarationList.declarations) {
+        const names = tableCallNames(decl.initializer);
+        if (!names) continue;
+        if (names.length === 0) index.unnamed.push(decl);
+        for (const name of names) {
+          const list = index.byName.get(name);
+          if (list) list.push(decl);
+          else index.byName.set(name, [decl]);
+        }
+      }
+    }
+  }
+  return index;
+});
+
+/** The literal names of the table-like calls in an initializer's call chain ([] when not literal); undefined when none is table-like. */
+function tableCallNames(initializer: ts.Expression | undefined): string[] | undefined {
+  let names: string[] | undefined;
+  let e = initializer && skipOuter(initializer);
+  while (e && ts.isCallExpression(e)) {
+    const [name, columns] = e.arguments;
+    const columnsLike = columns && (ts.isObjectLiteralExpression(columns) || ts.isArrowFunction(columns) || ts.isFunctionExpression(columns));
+    if (name && columnsLike) {
+      names ??= [];
+      if (ts.isStringLiteralLike(name)) names.push(name.text);
+    }
+    const callee = skipOuter(e.expression);
+    e = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
+  }
+  return names;
+}
+
+/** The program's tables with this SQL name (declared at the top level of the user's files). */
+export function tablesWithSqlName(program: ts.Program, sqlName: string): TableModel[] {
+  const index = tableNameIndex(program);
+  const out: TableModel[] = [];
+  for (const decl of [...(index.byName.get(sqlName) ?? []), ...index.unnamed]) {
+    const model = modelForVariable(program, decl, 0);
+    if (model && model.variable === decl && model.sqlName === sqlName) out.push(model);
+  }
+  return out;
 }
