@@ -1,8 +1,15 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
-import { isUserSourceFile, staticPropertyName } from "./ts-utils.js";
+import { QUERY_METHOD_NAMES } from "./queries.js";
+import { isUserSourceFile, methodCall, skipOuter, staticPropertyName } from "./ts-utils.js";
 
-/** Names under which user code may hold a function, by how a call reaches it. */
+/**
+ * Names under which the program's own code may hold a function, from one
+ * syntax walk of the user's files per program. They let the engine answer
+ * "this call cannot land in user code" or "cannot run a query" without asking
+ * the checker — which, for `x.name(…)`, types the receiver: for `rows.map(…)`
+ * a whole query, for a framework's `app.get(…).onError(…)` every handler.
+ */
 export interface UserDeclaredNames {
   /** `name(…)`: functions, variables, parameters, renamed and default imports. */
   bindings: ReadonlySet<string>;
@@ -12,71 +19,203 @@ export interface UserDeclaredNames {
    * `ns.fn` through namespace imports), export aliases, `x.name = …`.
    */
   members: ReadonlySet<string>;
+  /**
+   * The names under which a call may reach a query through user code. Every
+   * named definition (function, method, class field, variable, object
+   * property, export or import alias, `x.name = …`) is *querying* when its
+   * text calls a method named like a Drizzle query method (`select`,
+   * `findMany`, `transaction`, `execute`, …), makes a call whose callee cannot
+   * be named (`handlers[kind]()`), or mentions the name of a querying
+   * definition; this is the fixed point. An over-approximation: names are
+   * not scoped.
+   */
+  queryReaching: ReadonlySet<string>;
 }
 
-/**
- * Every name under which the program's own code may hold a function. A call
- * whose callee name is not there cannot land in a function body of the
- * user's code, so the engine answers "no user callee" without asking the
- * checker — which, for `x.name(…)`, would type the receiver: for `rows.map(…)`
- * or `out.push(await db.select()…)` a whole query. Computed once per program
- * by a syntax walk of the user's files.
- */
 export const userDeclaredNames = programCache((program: ts.Program): UserDeclaredNames => {
   const bindings = new Set<string>();
   const members = new Set<string>();
-  const add = (set: Set<string>, name: ts.PropertyName | ts.BindingName | ts.ModuleExportName | undefined): void => {
-    if (!name || ts.isObjectBindingPattern(name) || ts.isArrayBindingPattern(name)) return;
-    const text = ts.isStringLiteral(name) || ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? name.text : staticPropertyName(name);
-    if (text !== undefined) set.add(text);
+  /** Per definition: the names it is reachable under. */
+  const definitions: string[][] = [];
+  /** Definitions that query by themselves. */
+  const direct = new Set<number>();
+  /** Identifier text → the definitions whose text mentions it. */
+  const mentionedBy = new Map<string, Set<number>>();
+  const stack: number[] = [];
+
+  const mention = (text: string): void => {
+    if (stack.length === 0) return;
+    let set = mentionedBy.get(text);
+    if (!set) mentionedBy.set(text, (set = new Set()));
+    for (const def of stack) set.add(def);
   };
   const visit = (node: ts.Node): void => {
-    if (ts.isFunctionDeclaration(node)) {
-      add(bindings, node.name);
-      add(members, node.name);
-    } else if (
-      ts.isMethodDeclaration(node) ||
-      ts.isGetAccessorDeclaration(node) ||
-      ts.isSetAccessorDeclaration(node) ||
-      ts.isPropertyDeclaration(node) ||
-      ts.isShorthandPropertyAssignment(node) ||
-      ts.isExportSpecifier(node)
-    ) {
-      add(members, node.name);
-    } else if (ts.isPropertyAssignment(node)) {
-      if (!isPlainData(node.initializer)) add(members, node.name);
-    } else if (ts.isVariableDeclaration(node) || ts.isBindingElement(node)) {
-      add(bindings, node.name);
-      if (isModuleLevel(node)) add(members, node.name);
-    } else if (ts.isParameter(node) || ts.isImportEqualsDeclaration(node) || ts.isImportClause(node)) {
-      add(bindings, node.name);
-    } else if (ts.isImportSpecifier(node)) {
-      // a renamed import is called under its local name; others under the name their module declares
-      if (node.propertyName) add(bindings, node.name);
-    } else if (ts.isExportAssignment(node)) {
-      members.add("default");
-    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const left = node.left;
-      if (ts.isPropertyAccessExpression(left)) add(members, left.name);
-      else if (ts.isElementAccessExpression(left) && ts.isStringLiteralLike(left.argumentExpression)) members.add(left.argumentExpression.text);
+    if (node.kind === ts.SyntaxKind.Identifier || node.kind === ts.SyntaxKind.PrivateIdentifier) {
+      mention((node as ts.Identifier).text);
+      return;
+    }
+    if (node.kind === ts.SyntaxKind.CallExpression && queriesByItself(node as ts.CallExpression)) for (const def of stack) direct.add(def);
+    const names = collect(node, bindings, members);
+    if (names) {
+      definitions.push(names);
+      stack.push(definitions.length - 1);
+      // a default import names no "default" in its text
+      if (ts.isImportClause(node)) mention("default");
     }
     ts.forEachChild(node, visit);
+    if (names) stack.pop();
   };
   for (const sourceFile of program.getSourceFiles()) {
     if (!isUserSourceFile(sourceFile)) continue;
     ts.forEachChild(sourceFile, visit);
     // `export default function` / `export default class` are reached as `.default` too
-    const isDefaultExport = (s: ts.Statement): boolean => ts.canHaveModifiers(s) && !!ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
     if (sourceFile.statements.some(isDefaultExport)) members.add("default");
   }
-  return { bindings, members };
+
+  // fixed point: a definition that mentions a querying name is querying
+  const queryReaching = new Set<string>();
+  const flagged = new Set<number>();
+  const work: string[] = [];
+  const flag = (def: number): void => {
+    if (flagged.has(def)) return;
+    flagged.add(def);
+    for (const name of definitions[def]) {
+      if (!queryReaching.has(name)) {
+        queryReaching.add(name);
+        work.push(name);
+      }
+    }
+  };
+  for (const def of direct) flag(def);
+  for (let name = work.pop(); name !== undefined; name = work.pop()) {
+    for (const def of mentionedBy.get(name) ?? []) flag(def);
+  }
+  return { bindings, members, queryReaching };
 });
 
-/** A variable (or destructured binding) declared at the top level of a module or namespace. */
-function isModuleLevel(node: ts.VariableDeclaration | ts.BindingElement): boolean {
-  let current: ts.Node = node;
-  while (ts.isBindingElement(current) || ts.isObjectBindingPattern(current) || ts.isArrayBindingPattern(current)) current = current.parent;
-  const statement = current.parent?.parent;
+/**
+ * Records the callable names a node declares into `bindings`/`members`, and
+ * returns the names it defines for the query fixed point (undefined when it
+ * defines nothing callable).
+ */
+function collect(node: ts.Node, bindings: Set<string>, members: Set<string>): string[] | undefined {
+  switch (node.kind) {
+    case ts.SyntaxKind.FunctionDeclaration: {
+      const fn = node as ts.FunctionDeclaration;
+      const name = fn.name?.text;
+      if (name !== undefined) {
+        bindings.add(name);
+        members.add(name);
+      }
+      return [...(name !== undefined ? [name] : []), ...(isDefaultExport(fn) ? ["default"] : [])];
+    }
+    case ts.SyntaxKind.ClassDeclaration:
+      return isDefaultExport(node as ts.ClassDeclaration) ? ["default"] : undefined;
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+    case ts.SyntaxKind.PropertyDeclaration:
+    case ts.SyntaxKind.PropertyAssignment: {
+      const decl = node as ts.MethodDeclaration | ts.AccessorDeclaration | ts.PropertyDeclaration | ts.PropertyAssignment;
+      const name = staticPropertyName(decl.name);
+      if (name === undefined) return undefined;
+      if (!ts.isPropertyAssignment(decl) || !isPlainData(decl.initializer)) members.add(name);
+      return [name];
+    }
+    case ts.SyntaxKind.ShorthandPropertyAssignment:
+      members.add((node as ts.ShorthandPropertyAssignment).name.text);
+      return undefined;
+    case ts.SyntaxKind.VariableDeclaration: {
+      const decl = node as ts.VariableDeclaration;
+      const names = bindingNames(decl.name);
+      for (const name of names.local) bindings.add(name);
+      if (isModuleLevel(decl)) for (const name of names.local) members.add(name);
+      return [...names.local, ...names.keys];
+    }
+    case ts.SyntaxKind.Parameter:
+      for (const name of bindingNames((node as ts.ParameterDeclaration).name).local) bindings.add(name);
+      return undefined;
+    case ts.SyntaxKind.ImportEqualsDeclaration:
+      bindings.add((node as ts.ImportEqualsDeclaration).name.text);
+      return undefined;
+    case ts.SyntaxKind.ImportClause: {
+      const name = (node as ts.ImportClause).name?.text;
+      if (name === undefined) return undefined;
+      // `import x from "./m"` reaches m's default export
+      bindings.add(name);
+      return [name];
+    }
+    case ts.SyntaxKind.ImportSpecifier: {
+      // a renamed import is called under its local name (which mentions the imported one); others under the name their module declares
+      const spec = node as ts.ImportSpecifier;
+      if (!spec.propertyName) return undefined;
+      bindings.add(spec.name.text);
+      return [spec.name.text];
+    }
+    case ts.SyntaxKind.ExportSpecifier: {
+      const spec = node as ts.ExportSpecifier;
+      members.add(spec.name.text);
+      return spec.propertyName ? [spec.name.text] : undefined;
+    }
+    case ts.SyntaxKind.ExportAssignment:
+      members.add("default");
+      return ["default"];
+    case ts.SyntaxKind.BinaryExpression: {
+      const binary = node as ts.BinaryExpression;
+      if (binary.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+      const left = skipOuter(binary.left);
+      if (ts.isIdentifier(left)) return [left.text];
+      const name = ts.isPropertyAccessExpression(left)
+        ? left.name.text
+        : ts.isElementAccessExpression(left) && ts.isStringLiteralLike(left.argumentExpression)
+          ? left.argumentExpression.text
+          : undefined;
+      if (name === undefined) return undefined;
+      members.add(name);
+      return [name];
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A call that may run a query without going through a named user function. */
+function queriesByItself(call: ts.CallExpression): boolean {
+  const m = methodCall(call);
+  if (m) return QUERY_METHOD_NAMES.has(m.name);
+  const callee = skipOuter(call.expression);
+  // `f(…)` is judged through the name `f`, an IIFE through its body (part of the text);
+  // `handlers[kind]()`, `(await load())()` cannot be named
+  if (ts.isIdentifier(callee) || ts.isArrowFunction(callee) || ts.isFunctionExpression(callee)) return false;
+  return callee.kind !== ts.SyntaxKind.SuperKeyword && callee.kind !== ts.SyntaxKind.ImportKeyword;
+}
+
+function isDefaultExport(node: ts.Node): boolean {
+  return ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+}
+
+/** Names bound by a binding name: the local names, and the property keys a destructuring reads. */
+function bindingNames(name: ts.BindingName): { local: string[]; keys: string[] } {
+  const out = { local: [] as string[], keys: [] as string[] };
+  const add = (n: ts.BindingName): void => {
+    if (ts.isIdentifier(n)) {
+      out.local.push(n.text);
+      return;
+    }
+    for (const element of n.elements) {
+      if (ts.isOmittedExpression(element)) continue;
+      const key = element.propertyName && staticPropertyName(element.propertyName);
+      if (key !== undefined) out.keys.push(key);
+      add(element.name);
+    }
+  };
+  add(name);
+  return out;
+}
+
+/** A variable declared at the top level of a module or namespace. */
+function isModuleLevel(decl: ts.VariableDeclaration): boolean {
+  const statement = decl.parent?.parent;
   return !!statement && ts.isVariableStatement(statement) && (ts.isSourceFile(statement.parent) || ts.isModuleBlock(statement.parent));
 }
 

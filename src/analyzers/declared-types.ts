@@ -80,7 +80,7 @@ function declaredTypesOfExpression(checker: ts.TypeChecker, node: ts.Expression,
     const signatures = checker.getSignaturesOfType(checker.getTypeFromTypeNode(decl.type), ts.SignatureKind.Construct);
     return signatures.length ? signatures.map((s) => checker.getReturnTypeOfSignature(s)) : undefined;
   }
-  if (ts.isCallExpression(node)) return declaredReturnTypes(checker, node);
+  if (ts.isCallExpression(node)) return declaredReturnTypes(checker, node, depth);
   return undefined;
 }
 
@@ -119,20 +119,71 @@ function readDeclaredTypesOfSymbol(checker: ts.TypeChecker, symbol: ts.Symbol, d
 }
 
 /** Declared return types of every signature a call's callee may stand for (undefined when one is inferred). */
-function declaredReturnTypes(checker: ts.TypeChecker, call: ts.CallExpression): ts.Type[] | undefined {
+function declaredReturnTypes(checker: ts.TypeChecker, call: ts.CallExpression, depth: number): ts.Type[] | undefined {
   const callee = call.expression;
-  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
-  const symbol = nameNode ? symbolAt(checker, nameNode) : undefined;
-  const signatures = symbol?.declarations?.filter(isSignatureDeclaration);
-  if (!signatures?.length) return undefined;
+  let symbols: ts.Symbol[] | undefined;
+  if (ts.isPropertyAccessExpression(callee)) {
+    // through the receiver's declared type when it has one (`new Hono().get(…).post(…)`): typing the
+    // receiver would check every callback of the chain
+    symbols = declaredMembers(checker, callee.expression, callee.name.text, depth);
+    if (!symbols) {
+      const symbol = symbolAt(checker, callee.name);
+      symbols = symbol ? [symbol] : undefined;
+    }
+  } else if (ts.isIdentifier(callee)) {
+    const symbol = symbolAt(checker, callee);
+    symbols = symbol ? [symbol] : undefined;
+  }
+  if (!symbols) return undefined;
   const out: ts.Type[] = [];
-  for (const signature of signatures) {
-    if (!signature.type) return undefined;
-    const types = fromTypeNode(checker, signature.type, 0);
+  for (const symbol of symbols) {
+    const types = declaredCallResults(checker, symbol);
     if (!types) return undefined;
     out.push(...types);
   }
   return out;
+}
+
+/** What calling a function or method symbol returns, by its declarations: signatures' return types, or a typed property's call signatures. */
+function declaredCallResults(checker: ts.TypeChecker, symbol: ts.Symbol): ts.Type[] | undefined {
+  const decls = symbol.declarations ?? [];
+  const signatures = decls.filter(isSignatureDeclaration);
+  if (signatures.length > 0) {
+    const out: ts.Type[] = [];
+    for (const signature of signatures) {
+      const types = signature.type ? fromTypeNode(checker, signature.type, 0) : undefined;
+      if (!types) return undefined;
+      out.push(...types);
+    }
+    return out;
+  }
+  // `get: HandlerInterface<…>`: a property typed with call signatures
+  const [decl] = decls;
+  if (decls.length !== 1 || !(ts.isPropertyDeclaration(decl) || ts.isPropertySignature(decl)) || !decl.type || ts.isTypeQueryNode(decl.type)) return undefined;
+  const callSignatures = checker.getSignaturesOfType(checker.getTypeFromTypeNode(decl.type), ts.SignatureKind.Call);
+  return callSignatures.length ? callSignatures.map((s) => checker.getReturnTypeOfSignature(s)) : undefined;
+}
+
+/**
+ * The members named `name` of an expression's declared types, one per
+ * declared (non-nullish) type; undefined when the expression has no declared
+ * type or one of them lacks the member.
+ */
+export function declaredMembers(checker: ts.TypeChecker, receiver: ts.Expression, name: string, depth = 0): ts.Symbol[] | undefined {
+  try {
+    const types = declaredTypesOf(checker, receiver, depth + 1);
+    if (!types) return undefined;
+    const out: ts.Symbol[] = [];
+    for (const type of types.flatMap((t) => (t.isUnion() ? t.types : [t]))) {
+      if (type.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) continue;
+      const member = checker.getPropertyOfType(type, name);
+      if (!member) return undefined;
+      out.push(member);
+    }
+    return out.length ? out : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isSignatureDeclaration(decl: ts.Declaration): decl is ts.SignatureDeclaration {

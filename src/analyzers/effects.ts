@@ -1,6 +1,7 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
 import { userDeclaredNames } from "./callable-names.js";
+import { declaredMembers } from "./declared-types.js";
 import { builderKind, drizzleImportName } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
 import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, isQueryChainCall, valueUse } from "./queries.js";
@@ -169,6 +170,9 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   const declared = userDeclaredNames(program);
   if (member ? !declared.members.has(member.name) : ts.isIdentifier(callee) && !declared.bindings.has(callee.text)) return null;
   if (member && isQueryChainCall(program, call)) return null;
+  // a library member of the receiver's declared type (a framework's builder chain): no need to type the receiver
+  const declaredMember = member && declaredMembers(program.getTypeChecker(), member.object, member.name);
+  if (declaredMember && declaredMember.every((s) => s.declarations?.length && !s.declarations.some((d) => isUserCode(d)))) return null;
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
   if (!nameNode) return undefined;
   let symbol: ts.Symbol | undefined;
@@ -341,6 +345,10 @@ function computeFunctionEffects(program: ts.Program, fn: ts.FunctionLikeDeclarat
  */
 export function callEffects(program: ts.Program, call: ts.CallExpression, depth: number): CallEffects {
   if (depth <= 0) return EMPTY;
+  // a callee name under which no user code queries: nothing to resolve
+  const calleeExpr = skipOuter(call.expression);
+  const name = methodCall(call)?.name ?? (ts.isIdentifier(calleeExpr) ? calleeExpr.text : undefined);
+  if (name !== undefined && !userDeclaredNames(program).queryReaching.has(name)) return EMPTY;
   const callee = resolveCallee(program, call);
   if (!callee) return EMPTY;
   const inner = functionEffects(program, callee, depth - 1);

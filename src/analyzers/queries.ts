@@ -2,7 +2,7 @@ import ts from "typescript";
 import { programCache } from "./cache.js";
 import { exprIsDbLike, exprIsTransaction } from "./drizzle-symbols.js";
 import type { TableModel } from "./schema/model.js";
-import { relationalTableByDeclaration } from "./schema/relational.js";
+import { relationalTableByDeclaration, relationalTableByRootType } from "./schema/relational.js";
 import { resolveTable, tablesWithSqlName } from "./schema/resolve.js";
 import { methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
 
@@ -32,6 +32,15 @@ const ROOT_METHODS: Record<string, QueryOperation> = {
 };
 
 const RELATIONAL_METHODS = new Set(["findMany", "findFirst"]);
+
+/** Method names that start or run a query on a database, transaction or prepared statement. */
+export const QUERY_METHOD_NAMES: ReadonlySet<string> = new Set([
+  ...Object.keys(ROOT_METHODS),
+  ...RELATIONAL_METHODS,
+  "transaction",
+  "batch",
+  "execute",
+]);
 
 /** Chain methods that run the query. */
 export const RUNNER_METHODS = new Set(["execute", "then", "catch", "finally"]);
@@ -295,10 +304,11 @@ export function whereArguments(chain: QueryChain): ts.Expression[] {
   return out;
 }
 
-/** The table model behind `db.query.<key>`: from the declarations, else by the builder's `dbName`/`schema` type arguments. */
+/** The table model behind `db.query.<key>`: from the declarations, the database's schema type argument, else the builder's `dbName`/`schema` type arguments. */
 function relationalTable(program: ts.Program, chain: QueryChain): TableModel | undefined {
-  const declared = chain.relationalKey === undefined ? undefined : relationalTableByDeclaration(program, chain.root, chain.relationalKey);
-  if (declared) return declared;
+  const key = chain.relationalKey;
+  const known = key === undefined ? undefined : (relationalTableByDeclaration(program, chain.root, key) ?? relationalTableByRootType(program, chain.root, key));
+  if (known) return known;
   const checker = program.getTypeChecker();
   const callee = skipOuter(chain.start.expression);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;

@@ -4,6 +4,7 @@ import { declaredTypesOf } from "../../src/analyzers/declared-types.js";
 import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction } from "../../src/analyzers/drizzle-symbols.js";
 import { functionName, resolveCallee } from "../../src/analyzers/effects.js";
 import { chainTable, queryChainsIn } from "../../src/analyzers/queries.js";
+import { userDeclaredNames } from "../../src/analyzers/callable-names.js";
 import { relationalTableByDeclaration } from "../../src/analyzers/schema/relational.js";
 import { typeOf, walk } from "../../src/analyzers/ts-utils.js";
 import { fixtureProgram, sourceFileOf } from "../program.js";
@@ -181,5 +182,43 @@ describe("callee resolution with the declared-name pre-filter", () => {
 
   it("answers 'no user callee' for library methods and functions", () => {
     expect(resolved).toEqual(expect.arrayContaining(["[1, 2].map -> -", "eq -> -"]));
+  });
+});
+
+describe("names under which a call may reach a query", () => {
+  const program = fixtureProgram({
+    "file.ts": `${HEADER}
+import loadDefault from "./reach-default";
+import { store as persist } from "./reach-named";
+
+export function label(id: number) {
+  return \`#\${id}\`;
+}
+export async function viaAlias(id: number) {
+  return persist(id);
+}
+export async function viaDefault(id: number) {
+  return loadDefault(id);
+}
+export const handlers = { save: viaAlias, render: label };
+export function dynamic(kind: "a" | "b", fns: Record<string, () => void>) {
+  fns[kind]();
+}
+`,
+    "reach-default.ts": `import { db } from "./db";\nimport { posts } from "./schema/posts";\nexport default async function load(id: number) { return db.select().from(posts).limit(id); }\n`,
+    "reach-named.ts": `import { db } from "./db";\nimport { posts } from "./schema/posts";\nexport async function store(id: number) { await db.insert(posts).values({ title: "t", userId: id }); }\nexport function pure(n: number) { return n * 2; }\n`,
+  });
+  const reaching = userDeclaredNames(program).queryReaching;
+
+  it("includes functions that query, directly or through renamed, default and object-property aliases", () => {
+    for (const name of ["store", "persist", "viaAlias", "load", "default", "loadDefault", "viaDefault", "save", "handlers", "dynamic"]) {
+      expect({ name, reaching: reaching.has(name) }).toEqual({ name, reaching: true });
+    }
+  });
+
+  it("leaves out functions that cannot reach a query", () => {
+    for (const name of ["label", "pure", "render", "map", "onError"]) {
+      expect({ name, reaching: reaching.has(name) }).toEqual({ name, reaching: false });
+    }
   });
 });

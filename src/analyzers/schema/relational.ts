@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { declaredTypeNode } from "../declared-types.js";
 import { drizzleImportName } from "../drizzle-symbols.js";
-import { methodCall, resolveAlias, skipOuter, skipOuterUp, staticPropertyName, symbolAt, valueSymbolAt } from "../ts-utils.js";
+import { methodCall, resolveAlias, skipOuter, skipOuterUp, staticPropertyName, symbolAt, typeOf, valueSymbolAt } from "../ts-utils.js";
 import type { TableModel } from "./model.js";
 import { resolveTable, resolveTableSymbol } from "./resolve.js";
 
@@ -26,6 +26,33 @@ export function relationalTableByDeclaration(program: ts.Program, root: ts.Expre
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The table behind `db.query.<key>` from the database's own type, when its
+ * declarations cannot be followed (`const { db } = ctx`): the schema type
+ * argument (`PostgresJsDatabase<typeof schema>`, `PgTransaction<…, typeof
+ * schema, …>`) holds `<key>` as a property whose declaration is the table.
+ * Typing `db.query.<key>` itself would map the whole schema's relations.
+ */
+export function relationalTableByRootType(program: ts.Program, root: ts.Expression, key: string): TableModel | undefined {
+  try {
+    const checker = program.getTypeChecker();
+    const type = typeOf(checker, root);
+    if (!type) return undefined;
+    const candidates = type.isIntersection() || type.isUnion() ? type.types : [type];
+    for (const candidate of candidates) {
+      if (!(candidate.flags & ts.TypeFlags.Object) || !((candidate as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference)) continue;
+      for (const arg of checker.getTypeArguments(candidate as ts.TypeReference)) {
+        const member = arg.getProperty(key);
+        const table = member ? resolveTableSymbol(program, resolveAlias(checker, member)) : undefined;
+        if (table) return table;
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }
 
 /** The expression (or `typeof` name) a database's relational schema was given as. */
