@@ -179,6 +179,33 @@ function collect(node: ts.Node, bindings: Set<string>, members: Set<string>): st
   }
 }
 
+const mayRunQueriesCache = programCache(() => new WeakMap<ts.Node, boolean>());
+
+/**
+ * Whether code (a callback, a function) contains a call that may run a query:
+ * a Drizzle query method, a call under a query-reaching name, or a call whose
+ * callee cannot be named. Syntax only: when this is false, asking how a
+ * callback is invoked (which types its receiver) is not needed.
+ */
+export function mayRunQueries(program: ts.Program, node: ts.Node): boolean {
+  const cache = mayRunQueriesCache(program);
+  let answer = cache.get(node);
+  if (answer === undefined) {
+    const { queryReaching } = userDeclaredNames(program);
+    const find = (n: ts.Node): boolean => {
+      if (ts.isCallExpression(n)) {
+        if (queriesByItself(n)) return true;
+        const callee = skipOuter(n.expression);
+        const name = methodCall(n)?.name ?? (ts.isIdentifier(callee) ? callee.text : undefined);
+        if (name !== undefined && queryReaching.has(name)) return true;
+      }
+      return !!ts.forEachChild(n, (child) => (find(child) ? true : undefined));
+    };
+    cache.set(node, (answer = find(node)));
+  }
+  return answer;
+}
+
 /** A call that may run a query without going through a named user function. */
 function queriesByItself(call: ts.CallExpression): boolean {
   const m = methodCall(call);

@@ -174,15 +174,20 @@ export function builderKind(program: ts.Program, type: ts.Type | undefined): Bui
 /**
  * Classifies an expression: first by its declared types (cheap, see
  * declared-types.ts), then by its full type when the declared answer is not
- * conclusive. A declared union is never trusted to say "no" (a type guard may
- * narrow it at this use).
+ * conclusive. A declared union with non-Drizzle members is not trusted to say
+ * "no": a type guard may narrow it to the Drizzle member at this use.
  */
 function classifyExpression(program: ts.Program, expr: ts.Expression, match: (names: Set<string>) => boolean): Tri {
   const declared = declaredTypesOf(program.getTypeChecker(), expr);
-  if (declared) {
-    const answers = declared.map((t) => classify(program, t, match));
-    if (answers.every((a) => a === "yes")) return "yes";
-    if (answers.every((a) => a === "no") && !declared.some((t) => t.isUnion())) return "no";
+  const parts = declared
+    ?.flatMap((t) => (t.isUnion() ? t.types : [t]))
+    .filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+  const infos = parts?.map((t) => drizzleTypeInfo(program, t));
+  if (infos?.length && infos.every((i) => !i.unknown)) {
+    const isDrizzle = (i: DrizzleTypeInfo): boolean => !i.nonDrizzle && i.names.size > 0;
+    if (infos.every((i) => isDrizzle(i) && match(i.names))) return "yes";
+    // `Database | TransactionClient` is not surely a transaction, narrowed or not
+    if (infos.length === 1 || infos.every(isDrizzle)) return "no";
   }
   return classify(program, typeOf(program.getTypeChecker(), expr), match);
 }

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
-import { userDeclaredNames } from "./callable-names.js";
+import { mayRunQueries, userDeclaredNames } from "./callable-names.js";
 import { declaredMembers } from "./declared-types.js";
 import { builderKind, drizzleImportName } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
@@ -386,6 +386,8 @@ export function visitRegion(
   const iteration = options.iterationFunctions ?? new Set<string>();
   const visit = (node: ts.Node, callback: ts.FunctionLikeDeclaration | undefined): void => {
     if (isFunctionLike(node) && node !== region) {
+      // a function with nothing that may query has no executions, however it is invoked
+      if (!mayRunQueries(program, node)) return;
       const { role } = callbackRole(program, node, iteration);
       if (role === "none" || !node.body) return;
       // a callback's returned builders run when the caller awaits what it returns (async callbacks run them)

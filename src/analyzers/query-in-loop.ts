@@ -1,4 +1,5 @@
 import ts from "typescript";
+import { mayRunQueries } from "./callable-names.js";
 import { describeCondition } from "./conditions.js";
 import { transactionlessDriver } from "./drizzle-symbols.js";
 import type { QueryExecution, RegionOptions } from "./effects.js";
@@ -32,7 +33,9 @@ function loopsIn(program: ts.Program, sourceFile: ts.SourceFile, iteration: Read
   const loops: Loop[] = [];
   walk(sourceFile, (node) => {
     if (ts.isIterationStatement(node, false)) loops.push(node);
-    else if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && callbackRole(program, node, iteration).role === "iteration") loops.push(node);
+    else if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && mayRunQueries(program, node) && callbackRole(program, node, iteration).role === "iteration") {
+      loops.push(node);
+    }
   });
   return loops;
 }

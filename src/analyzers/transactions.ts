@@ -1,4 +1,5 @@
 import ts from "typescript";
+import { mayRunQueries } from "./callable-names.js";
 import { transactionlessDriver } from "./drizzle-symbols.js";
 import { callbackRole, type QueryExecution, visitRegion } from "./effects.js";
 import { mayRunOnSamePath } from "./paths.js";
@@ -42,7 +43,7 @@ function enclosingTransactionCallback(program: ts.Program, node: ts.Node, stop?:
 function independentRegions(program: ts.Program, sourceFile: ts.SourceFile): ts.Node[] {
   const regions: ts.Node[] = [sourceFile];
   walk(sourceFile, (node) => {
-    if (isFunctionLike(node) && node.body && callbackRole(program, node).role === "none") regions.push(node.body);
+    if (isFunctionLike(node) && node.body && mayRunQueries(program, node) && callbackRole(program, node).role === "none") regions.push(node.body);
   });
   return regions;
 }
@@ -218,7 +219,7 @@ export function analyzeParallelInTransaction(context: AnalysisContext): Finding[
     } else if (ts.isCallExpression(arg)) {
       // Promise.all(items.map((i) => tx.insert(...)))
       const fn = arg.arguments[0] && skipOuter(arg.arguments[0]);
-      if (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && callbackRole(program, fn).role === "iteration") {
+      if (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && mayRunQueries(program, fn) && callbackRole(program, fn).role === "iteration") {
         visitRegion(program, fn, { maxDepth: 0 }, (e) => add(e, 2));
       }
     }
