@@ -184,10 +184,10 @@ function classifyExpression(program: ts.Program, expr: ts.Expression, match: (na
     .filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
   const infos = parts?.map((t) => drizzleTypeInfo(program, t));
   if (infos?.length && infos.every((i) => !i.unknown)) {
-    const isDrizzle = (i: DrizzleTypeInfo): boolean => !i.nonDrizzle && i.names.size > 0;
-    if (infos.every((i) => isDrizzle(i) && match(i.names))) return "yes";
-    // `Database | TransactionClient` is not surely a transaction, narrowed or not
-    if (infos.length === 1 || infos.every(isDrizzle)) return "no";
+    const allDrizzle = infos.every((i) => !i.nonDrizzle && i.names.size > 0);
+    // as for a union type: the class names of all members together (`Database | TransactionClient` may be a transaction)
+    if (allDrizzle) return match(new Set(infos.flatMap((i) => [...i.names]))) ? "yes" : "no";
+    if (infos.length === 1) return "no";
   }
   return classify(program, typeOf(program.getTypeChecker(), expr), match);
 }

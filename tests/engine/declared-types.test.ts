@@ -19,6 +19,15 @@ const code = `${HEADER}
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { Db } from "./db";
 import * as schemaNs from "./schema/posts";
+import type { PgTransaction } from "drizzle-orm/pg-core";
+import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { schema } from "./db";
+
+type TxClient = PgTransaction<NodePgQueryResultHKT, typeof schema, ExtractTablesWithRelations<typeof schema>>;
+export async function either(conn: Db | TxClient) {
+  await conn.delete(posts);
+}
 
 type Alias = Db;
 declare const anyDb: any;
@@ -86,7 +95,7 @@ describe("declared types agree with inferred types", () => {
   it("answers from declarations for databases, transactions, aliases, annotations and `typeof`", () => {
     const declared = receivers.filter((r) => r.declared).map((r) => r.text);
     expect(declared).toEqual(
-      expect.arrayContaining(["this.conn", "this.db", "db", "param", "local.db", "viaAs", "ctx.db", "tx", "nested", "narrowed", "cache"]),
+      expect.arrayContaining(["this.conn", "this.db", "db", "param", "local.db", "viaAs", "ctx.db", "tx", "nested", "narrowed", "cache", "conn"]),
     );
     // a value typed `any` and object literals of functions are left to the checker
     expect(declared).not.toContain("anyDb");
@@ -110,6 +119,8 @@ describe("declared types agree with inferred types", () => {
       cache: "no/no",
       anyDb: "unknown/unknown",
       kv: "no/no",
+      // a union of a database and a transaction may be a transaction, as its type says
+      conn: "yes/yes",
     });
   });
 
