@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
 import { QUERY_METHOD_NAMES } from "./queries.js";
-import { isUserSourceFile, methodCall, skipOuter, staticPropertyName } from "./ts-utils.js";
+import { calleeName, isUserSourceFile, methodCall, skipOuter, staticPropertyName } from "./ts-utils.js";
 
 /**
  * Names under which the program's own code may hold a function, from one
@@ -195,8 +195,7 @@ export function mayRunQueries(program: ts.Program, node: ts.Node): boolean {
     const find = (n: ts.Node): boolean => {
       if (ts.isCallExpression(n)) {
         if (queriesByItself(n)) return true;
-        const callee = skipOuter(n.expression);
-        const name = methodCall(n)?.name ?? (ts.isIdentifier(callee) ? callee.text : undefined);
+        const name = calleeName(n);
         if (name !== undefined && queryReaching.has(name)) return true;
       }
       return !!ts.forEachChild(n, (child) => (find(child) ? true : undefined));

@@ -6,7 +6,7 @@ import { builderKind, drizzleImportName } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
 import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, isQueryChainCall, valueUse } from "./queries.js";
 import { tableDisplayName } from "./schema/model.js";
-import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, resolveAlias, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
+import { calleeName, isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, resolveAlias, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
 
 /**
  * One query that runs, seen from some function or region: either a Drizzle
@@ -346,8 +346,7 @@ function computeFunctionEffects(program: ts.Program, fn: ts.FunctionLikeDeclarat
 export function callEffects(program: ts.Program, call: ts.CallExpression, depth: number): CallEffects {
   if (depth <= 0) return EMPTY;
   // a callee name under which no user code queries: nothing to resolve
-  const calleeExpr = skipOuter(call.expression);
-  const name = methodCall(call)?.name ?? (ts.isIdentifier(calleeExpr) ? calleeExpr.text : undefined);
+  const name = calleeName(call);
   if (name !== undefined && !userDeclaredNames(program).queryReaching.has(name)) return EMPTY;
   const callee = resolveCallee(program, call);
   if (!callee) return EMPTY;

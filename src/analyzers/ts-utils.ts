@@ -67,6 +67,12 @@ export function methodCall(call: ts.CallExpression): { object: ts.Expression; na
   return undefined;
 }
 
+/** The name a call is made under: `f` in `f(…)`, `m` in `x.m(…)` / `x["m"](…)`; undefined for other callees. */
+export function calleeName(call: ts.CallExpression): string | undefined {
+  const callee = skipOuter(call.expression);
+  return methodCall(call)?.name ?? (ts.isIdentifier(callee) ? callee.text : undefined);
+}
+
 /** Resolves alias symbols (imports, re-exports) to their target. Never throws. */
 export function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol | undefined): ts.Symbol | undefined {
   if (!symbol) return undefined;
