@@ -46,3 +46,22 @@ export function checkerCache<V>(create: () => V): (checker: ts.TypeChecker) => V
     return value;
   };
 }
+
+/**
+ * A syntax-only fact of a source file, keyed by the file's tree. An editor
+ * builds a new program on every change but keeps the trees of unchanged
+ * files, so the fact is not recomputed for them. Only for facts that read
+ * nothing but the tree (no checker, no other file); the WeakMap holds nothing
+ * once the tree is collected.
+ */
+export function sourceFileCache<V>(compute: (sourceFile: ts.SourceFile) => V): (sourceFile: ts.SourceFile) => V {
+  const cache = new WeakMap<ts.SourceFile, V>();
+  return (sourceFile) => {
+    let value = cache.get(sourceFile);
+    if (value === undefined) {
+      value = compute(sourceFile);
+      cache.set(sourceFile, value);
+    }
+    return value;
+  };
+}

@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { programCache } from "./cache.js";
+import { programCache, sourceFileCache } from "./cache.js";
 import { QUERY_METHOD_NAMES } from "./queries.js";
 import { calleeName, isUserSourceFile, methodCall, skipOuter, staticPropertyName } from "./ts-utils.js";
 
@@ -32,21 +32,26 @@ export interface UserDeclaredNames {
   queryReaching: ReadonlySet<string>;
 }
 
-export const userDeclaredNames = programCache((program: ts.Program): UserDeclaredNames => {
-  const bindings = new Set<string>();
-  const members = new Set<string>();
-  /** Per definition: the names it is reachable under. */
-  const definitions: string[][] = [];
-  /** Definitions that query by themselves. */
-  const direct = new Set<number>();
-  /** Identifier text → the definitions whose text mentions it. */
-  const mentionedBy = new Map<string, Set<number>>();
-  const stack: number[] = [];
+/** What one file contributes: syntax only, so it is computed once per file version and shared by the programs that contain it. */
+interface FileNames {
+  bindings: Set<string>;
+  members: Set<string>;
+  /** Per definition of the file: the names it is reachable under. */
+  definitions: string[][];
+  /** Definitions (indices into `definitions`) that query by themselves. */
+  direct: Set<number>;
+  /** Identifier text → the file's definitions whose text mentions it. */
+  mentionedBy: Map<string, Set<number>>;
+}
 
+/** One walk per file version (see `sourceFileCache`): unchanged files are not walked again for a new program. */
+const fileNames = sourceFileCache((sourceFile: ts.SourceFile): FileNames => {
+  const facts: FileNames = { bindings: new Set(), members: new Set(), definitions: [], direct: new Set(), mentionedBy: new Map() };
+  const stack: number[] = [];
   const mention = (text: string): void => {
     if (stack.length === 0) return;
-    let set = mentionedBy.get(text);
-    if (!set) mentionedBy.set(text, (set = new Set()));
+    let set = facts.mentionedBy.get(text);
+    if (!set) facts.mentionedBy.set(text, (set = new Set()));
     for (const def of stack) set.add(def);
   };
   const visit = (node: ts.Node): void => {
@@ -54,22 +59,43 @@ export const userDeclaredNames = programCache((program: ts.Program): UserDeclare
       mention((node as ts.Identifier).text);
       return;
     }
-    if (node.kind === ts.SyntaxKind.CallExpression && queriesByItself(node as ts.CallExpression)) for (const def of stack) direct.add(def);
-    const names = collect(node, bindings, members);
+    if (node.kind === ts.SyntaxKind.CallExpression && queriesByItself(node as ts.CallExpression)) for (const def of stack) facts.direct.add(def);
+    const names = collect(node, facts.bindings, facts.members);
     if (names) {
-      definitions.push(names);
-      stack.push(definitions.length - 1);
+      facts.definitions.push(names);
+      stack.push(facts.definitions.length - 1);
       // a default import names no "default" in its text
       if (ts.isImportClause(node)) mention("default");
     }
     ts.forEachChild(node, visit);
     if (names) stack.pop();
   };
+  ts.forEachChild(sourceFile, visit);
+  // `export default function` / `export default class` are reached as `.default` too
+  if (sourceFile.statements.some(isDefaultExport)) facts.members.add("default");
+  return facts;
+});
+
+export const userDeclaredNames = programCache((program: ts.Program): UserDeclaredNames => {
+  const bindings = new Set<string>();
+  const members = new Set<string>();
+  /** Per definition of the program (files' definitions, offset): the names it is reachable under. */
+  const definitions: string[][] = [];
+  const direct: number[] = [];
+  const mentionedBy = new Map<string, number[]>();
   for (const sourceFile of program.getSourceFiles()) {
     if (!isUserSourceFile(sourceFile)) continue;
-    ts.forEachChild(sourceFile, visit);
-    // `export default function` / `export default class` are reached as `.default` too
-    if (sourceFile.statements.some(isDefaultExport)) members.add("default");
+    const facts = fileNames(sourceFile);
+    const offset = definitions.length;
+    for (const name of facts.bindings) bindings.add(name);
+    for (const name of facts.members) members.add(name);
+    definitions.push(...facts.definitions);
+    for (const def of facts.direct) direct.push(offset + def);
+    for (const [text, defs] of facts.mentionedBy) {
+      let list = mentionedBy.get(text);
+      if (!list) mentionedBy.set(text, (list = []));
+      for (const def of defs) list.push(offset + def);
+    }
   }
 
   // fixed point: a definition that mentions a querying name is querying
