@@ -1,19 +1,25 @@
 import type ts from "typescript";
 
 /**
- * Per-program caches. Nothing is stored at module level except the WeakMaps
- * themselves, which hold no data once their Program is garbage collected.
+ * A value memoized per key object. Nothing is stored at module level except
+ * the WeakMaps themselves, which hold no data once their key (a Program, a
+ * checker, a file's tree) is garbage collected.
  */
-export function programCache<V>(create: (program: ts.Program) => V): (program: ts.Program) => V {
-  const cache = new WeakMap<ts.Program, V>();
-  return (program) => {
-    let value = cache.get(program);
+function weakCache<K extends object, V>(compute: (key: K) => V): (key: K) => V {
+  const cache = new WeakMap<K, V>();
+  return (key) => {
+    let value = cache.get(key);
     if (value === undefined) {
-      value = create(program);
-      cache.set(program, value);
+      value = compute(key);
+      cache.set(key, value);
     }
     return value;
   };
+}
+
+/** Per-program caches: computed once per `ts.Program` and shared by all rules. */
+export function programCache<V>(create: (program: ts.Program) => V): (program: ts.Program) => V {
+  return weakCache(create);
 }
 
 /**
@@ -21,47 +27,21 @@ export function programCache<V>(create: (program: ts.Program) => V): (program: t
  * program's type checker (one per program) for callers that hold a checker.
  */
 export function checkerFileCache<V>(compute: (sourceFile: ts.SourceFile) => V): (checker: ts.TypeChecker, sourceFile: ts.SourceFile) => V {
-  const cache = new WeakMap<ts.TypeChecker, WeakMap<ts.SourceFile, V>>();
-  return (checker, sourceFile) => {
-    let perChecker = cache.get(checker);
-    if (!perChecker) cache.set(checker, (perChecker = new WeakMap()));
-    let value = perChecker.get(sourceFile);
-    if (value === undefined) {
-      value = compute(sourceFile);
-      perChecker.set(sourceFile, value);
-    }
-    return value;
-  };
+  const perChecker = weakCache((_checker: ts.TypeChecker) => weakCache(compute));
+  return (checker, sourceFile) => perChecker(checker)(sourceFile);
 }
 
 /** A per-checker (so per-program) value, for callers that hold a checker rather than a program. */
 export function checkerCache<V>(create: () => V): (checker: ts.TypeChecker) => V {
-  const cache = new WeakMap<ts.TypeChecker, V>();
-  return (checker) => {
-    let value = cache.get(checker);
-    if (value === undefined) {
-      value = create();
-      cache.set(checker, value);
-    }
-    return value;
-  };
+  return weakCache(() => create());
 }
 
 /**
  * A syntax-only fact of a source file, keyed by the file's tree. An editor
  * builds a new program on every change but keeps the trees of unchanged
  * files, so the fact is not recomputed for them. Only for facts that read
- * nothing but the tree (no checker, no other file); the WeakMap holds nothing
- * once the tree is collected.
+ * nothing but the tree (no checker, no other file).
  */
 export function sourceFileCache<V>(compute: (sourceFile: ts.SourceFile) => V): (sourceFile: ts.SourceFile) => V {
-  const cache = new WeakMap<ts.SourceFile, V>();
-  return (sourceFile) => {
-    let value = cache.get(sourceFile);
-    if (value === undefined) {
-      value = compute(sourceFile);
-      cache.set(sourceFile, value);
-    }
-    return value;
-  };
+  return weakCache(compute);
 }
