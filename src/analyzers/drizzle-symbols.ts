@@ -102,10 +102,10 @@ function classify(program: ts.Program, type: ts.Type | undefined, match: (names:
 export const DATABASE_CLASSES = ["PgDatabase", "PgAsyncDatabase"];
 export const TRANSACTION_CLASSES = ["PgTransaction", "PgAsyncTransaction"];
 
-/** A Drizzle Postgres database or transaction (both run queries). */
 const isDbLikeNames = (n: Set<string>): boolean => DATABASE_CLASSES.some((c) => n.has(c));
 const isTransactionNames = (n: Set<string>): boolean => TRANSACTION_CLASSES.some((c) => n.has(c));
 
+/** A Drizzle Postgres database or transaction (both run queries). */
 export function isDrizzleDbLike(program: ts.Program, type: ts.Type | undefined): Tri {
   return classify(program, type, isDbLikeNames);
 }
@@ -178,18 +178,26 @@ export function builderKind(program: ts.Program, type: ts.Type | undefined): Bui
  * "no": a type guard may narrow it to the Drizzle member at this use.
  */
 function classifyExpression(program: ts.Program, expr: ts.Expression, match: (names: Set<string>) => boolean): Tri {
-  const declared = declaredTypesOf(program.getTypeChecker(), expr);
-  const parts = declared
-    ?.flatMap((t) => (t.isUnion() ? t.types : [t]))
-    .filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
-  const infos = parts?.map((t) => drizzleTypeInfo(program, t));
-  if (infos?.length && infos.every((i) => !i.unknown)) {
-    const allDrizzle = infos.every((i) => !i.nonDrizzle && i.names.size > 0);
-    // as for a union type: the class names of all members together (`Database | TransactionClient` may be a transaction)
-    if (allDrizzle) return match(new Set(infos.flatMap((i) => [...i.names]))) ? "yes" : "no";
-    if (infos.length === 1) return "no";
-  }
+  const declared = declaredDrizzleNames(program, expr);
+  if (declared?.names) return match(declared.names) ? "yes" : "no";
+  if (declared?.members === 1) return "no";
   return classify(program, typeOf(program.getTypeChecker(), expr), match);
+}
+
+/**
+ * What an expression's declared types say (undefined: nothing, or an unknown
+ * type among them): how many non-nullish members they have, and — when every
+ * member is a Drizzle type — the class names of all members together, as for
+ * a union type (`Database | TransactionClient` may be a transaction).
+ */
+function declaredDrizzleNames(program: ts.Program, expr: ts.Expression): { members: number; names?: Set<string> } | undefined {
+  const infos = declaredTypesOf(program.getTypeChecker(), expr)
+    ?.flatMap((t) => (t.isUnion() ? t.types : [t]))
+    .filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)))
+    .map((t) => drizzleTypeInfo(program, t));
+  if (!infos?.length || infos.some((i) => i.unknown)) return undefined;
+  const allDrizzle = infos.every((i) => !i.nonDrizzle && i.names.size > 0);
+  return { members: infos.length, names: allDrizzle ? new Set(infos.flatMap((i) => [...i.names])) : undefined };
 }
 
 /** Classify an expression as a Drizzle database or transaction (both run queries). */
@@ -203,12 +211,7 @@ export function exprIsTransaction(program: ts.Program, expr: ts.Expression): Tri
 
 /** The concrete driver database class names of a type (e.g. "NeonHttpDatabase"). */
 function drizzleClassNames(program: ts.Program, expr: ts.Expression): Set<string> {
-  const declared = declaredTypesOf(program.getTypeChecker(), expr);
-  const infos = declared?.map((t) => drizzleTypeInfo(program, t));
-  if (infos?.every((info) => !info.unknown && !info.nonDrizzle && info.names.size > 0)) {
-    return new Set(infos.flatMap((info) => [...info.names]));
-  }
-  return drizzleTypeInfo(program, typeOf(program.getTypeChecker(), expr)).names;
+  return declaredDrizzleNames(program, expr)?.names ?? drizzleTypeInfo(program, typeOf(program.getTypeChecker(), expr)).names;
 }
 
 /** Driver database classes whose `transaction()` throws at runtime, with the driver's name. */

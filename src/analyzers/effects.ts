@@ -132,15 +132,14 @@ function isIterable(program: ts.Program, object: ts.Expression, method: string):
     if (name && /Iterator$/.test(name)) return true;
     return false;
   };
-  const iterable = (type: ts.Type): boolean => {
-    const members = type.isUnion() ? type.types : [type];
-    return members.every((t) => (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0 || isArrayLike(t));
-  };
+  let type: ts.Type;
   try {
-    return iterable(checker.getTypeAtLocation(object));
+    type = checker.getTypeAtLocation(object);
   } catch {
     return false;
   }
+  const members = type.isUnion() ? type.types : [type];
+  return members.every((t) => (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0 || isArrayLike(t));
 }
 
 function isUserCode(node: ts.Node): boolean {

@@ -386,9 +386,10 @@ function dependsOnChunk(program: ts.Program, execution: QueryExecution, hop: num
 function filtersByChunk(program: ts.Program, execution: QueryExecution, loopChunks: () => LoopChunks): boolean {
   const { chain } = execution;
   if (chain.operation === "insert" || chain.operation === "execute" || chain.operation === "refresh") return false;
-  if (whereArguments(chain).length === 0) return false;
+  const wheres = whereArguments(chain);
+  if (wheres.length === 0) return false;
   const scope = chain.operation === "relational" ? { table: chainTable(program, chain) } : {};
-  return whereArguments(chain).some((where) =>
+  return wheres.some((where) =>
     describeCondition(program, where, scope).mentions.some((mention) => {
       const [values] = mention.values;
       return (

@@ -94,8 +94,7 @@ function matchesAllRows(context: AnalysisContext, arg: ts.Expression | undefined
   const operator = ts.isCallExpression(expr) ? drizzleImportName(context.checker, expr.expression) : undefined;
   if (operator === undefined && !ts.isTaggedTemplateExpression(expr) && isUndefinedValue(context, expr)) return true;
   if (!ts.isCallExpression(expr)) return false;
-  const combinator = operator;
-  if (combinator !== "and" && combinator !== "or") return false;
+  if (operator !== "and" && operator !== "or") return false;
   return expr.arguments.every((a) => ts.isSpreadElement(a) && spreadMayBeEmpty(context, a.expression, whereCall, 0));
 }
 

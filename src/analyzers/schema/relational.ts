@@ -146,7 +146,7 @@ function schemaMember(program: ts.Program, schema: ts.Expression, key: string, d
   if (!symbol) return undefined;
   // import * as schema from "./schema"
   if (symbol.flags & ts.SymbolFlags.ValueModule) {
-    const exported = checker.getExportsOfModule(symbol).find((s) => s.name === key);
+    const exported = checker.tryGetMemberInModuleExports(key, symbol);
     return exported ? resolveTableSymbol(program, resolveAlias(checker, exported)) : null;
   }
   const decl = symbol.valueDeclaration;
