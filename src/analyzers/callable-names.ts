@@ -38,37 +38,41 @@ interface FileNames {
   members: Set<string>;
   /** Per definition of the file: the names it is reachable under. */
   definitions: string[][];
-  /** Definitions (indices into `definitions`) that query by themselves. */
+  /** Per definition: the definition whose text contains it (-1: none). Its text holds all that the inner one's does. */
+  enclosing: number[];
+  /** Definitions (indices into `definitions`) that query by themselves, innermost only. */
   direct: Set<number>;
-  /** Identifier text → the file's definitions whose text mentions it. */
+  /** Identifier text → the innermost definitions whose text mentions it. */
   mentionedBy: Map<string, Set<number>>;
 }
 
 /** One walk per file version (see `sourceFileCache`): unchanged files are not walked again for a new program. */
 const fileNames = sourceFileCache((sourceFile: ts.SourceFile): FileNames => {
-  const facts: FileNames = { bindings: new Set(), members: new Set(), definitions: [], direct: new Set(), mentionedBy: new Map() };
-  const stack: number[] = [];
+  const facts: FileNames = { bindings: new Set(), members: new Set(), definitions: [], enclosing: [], direct: new Set(), mentionedBy: new Map() };
+  let current = -1;
   const mention = (text: string): void => {
-    if (stack.length === 0) return;
+    if (current < 0) return;
     let set = facts.mentionedBy.get(text);
     if (!set) facts.mentionedBy.set(text, (set = new Set()));
-    for (const def of stack) set.add(def);
+    set.add(current);
   };
   const visit = (node: ts.Node): void => {
     if (node.kind === ts.SyntaxKind.Identifier || node.kind === ts.SyntaxKind.PrivateIdentifier) {
       mention((node as ts.Identifier).text);
       return;
     }
-    if (node.kind === ts.SyntaxKind.CallExpression && queriesByItself(node as ts.CallExpression)) for (const def of stack) facts.direct.add(def);
+    if (current >= 0 && node.kind === ts.SyntaxKind.CallExpression && queriesByItself(node as ts.CallExpression)) facts.direct.add(current);
     const names = collect(node, facts.bindings, facts.members);
+    const outer = current;
     if (names) {
       facts.definitions.push(names);
-      stack.push(facts.definitions.length - 1);
+      facts.enclosing.push(outer);
+      current = facts.definitions.length - 1;
       // a default import names no "default" in its text
       if (ts.isImportClause(node)) mention("default");
     }
     ts.forEachChild(node, visit);
-    if (names) stack.pop();
+    current = outer;
   };
   ts.forEachChild(sourceFile, visit);
   // `export default function` / `export default class` are reached as `.default` too
@@ -81,6 +85,7 @@ export const userDeclaredNames = programCache((program: ts.Program): UserDeclare
   const members = new Set<string>();
   /** Per definition of the program (files' definitions, offset): the names it is reachable under. */
   const definitions: string[][] = [];
+  const enclosing: number[] = [];
   const direct: number[] = [];
   const mentionedBy = new Map<string, number[]>();
   for (const sourceFile of program.getSourceFiles()) {
@@ -90,6 +95,7 @@ export const userDeclaredNames = programCache((program: ts.Program): UserDeclare
     for (const name of facts.bindings) bindings.add(name);
     for (const name of facts.members) members.add(name);
     definitions.push(...facts.definitions);
+    for (const outer of facts.enclosing) enclosing.push(outer < 0 ? -1 : offset + outer);
     for (const def of facts.direct) direct.push(offset + def);
     for (const [text, defs] of facts.mentionedBy) {
       let list = mentionedBy.get(text);
@@ -98,17 +104,18 @@ export const userDeclaredNames = programCache((program: ts.Program): UserDeclare
     }
   }
 
-  // fixed point: a definition that mentions a querying name is querying
+  // fixed point: a definition that mentions a querying name is querying, and so are the definitions around it
   const queryReaching = new Set<string>();
   const flagged = new Set<number>();
   const work: string[] = [];
   const flag = (def: number): void => {
-    if (flagged.has(def)) return;
-    flagged.add(def);
-    for (const name of definitions[def]) {
-      if (!queryReaching.has(name)) {
-        queryReaching.add(name);
-        work.push(name);
+    for (let d = def; d >= 0 && !flagged.has(d); d = enclosing[d]!) {
+      flagged.add(d);
+      for (const name of definitions[d]!) {
+        if (!queryReaching.has(name)) {
+          queryReaching.add(name);
+          work.push(name);
+        }
       }
     }
   };
@@ -243,7 +250,8 @@ function queriesByItself(call: ts.CallExpression): boolean {
 }
 
 function isDefaultExport(node: ts.Node): boolean {
-  return ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+  const modifiers = (node as { modifiers?: ts.NodeArray<ts.ModifierLike> }).modifiers;
+  return !!modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
 }
 
 /** Names bound by a binding name: the local names, and the property keys a destructuring reads. */

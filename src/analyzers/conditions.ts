@@ -1,10 +1,12 @@
 import ts from "typescript";
+import { programCache } from "./cache.js";
+import { declaredTypesOf } from "./declared-types.js";
 import { drizzleImportName, drizzleTypeInfo, isDrizzleSymbol } from "./drizzle-symbols.js";
 import type { TableModel } from "./schema/model.js";
 import { resolveCallee } from "./effects.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
 import { resolveTable } from "./schema/resolve.js";
-import { isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, symbolAt, typeOf, valueSymbolAt, walk } from "./ts-utils.js";
+import { isFunctionLike, localSymbolAt, skipOuter, skipOuterUp, staticPropertyName, symbolAt, typeOf, valueSymbolAt, walk } from "./ts-utils.js";
 
 /**
  * What a Drizzle condition expression (a `where`) mentions: which columns,
@@ -126,14 +128,26 @@ export function columnMatches(ref: ColumnRef, table: TableModel, key: string): b
   return false;
 }
 
-/** Reads what a condition expression mentions. Never throws: unreadable parts make the summary incomplete. */
+/** Summaries per condition node and scope table, per program: the owner-filter and loop rules read the same wheres. */
+const summaries = programCache(() => new WeakMap<ts.Node, Map<TableModel | undefined, ConditionSummary>>());
+
+/**
+ * Reads what a condition expression mentions. Never throws: unreadable parts
+ * make the summary incomplete. Memoized: the summary is shared, read-only.
+ */
 export function describeCondition(program: ts.Program, expr: ts.Node, scope: ConditionScope = {}): ConditionSummary {
+  const cache = summaries(program);
+  let byTable = cache.get(expr);
+  if (!byTable) cache.set(expr, (byTable = new Map()));
+  const cached = byTable.get(scope.table);
+  if (cached) return cached;
   const reader = new ConditionReader(program, scope);
   try {
     reader.condition(expr, false, 0);
   } catch {
     reader.summary.complete = false;
   }
+  byTable.set(scope.table, reader.summary);
   return reader.summary;
 }
 
@@ -475,8 +489,9 @@ class ConditionReader {
 
   /** A column identified by its type: `PgColumn<{ tableName: "posts"; name: "user_id" }>`. */
   private columnByType(e: ts.Expression): ColumnRef | "unknown" | undefined {
-    // a parameter or variable annotated with a primitive type (`id: number`) is a value: no need to type the use
-    if (ts.isIdentifier(e) && hasPrimitiveAnnotation(this.referenceSymbol(e))) return undefined;
+    // a parameter or variable declared with a primitive type (`id: number`, `for (const id of ids)` over
+    // `ids: number[]`) is a value, whatever a guard narrows it to: no need to type the use (flow analysis)
+    if (ts.isIdentifier(e) && this.declaredValue(this.referenceSymbol(e))) return undefined;
     const type = typeOf(this.checker, e);
     const info = drizzleTypeInfo(this.program, type);
     if (info.unknown) return ts.isPropertyAccessExpression(e) || ts.isIdentifier(e) ? "unknown" : undefined;
@@ -492,6 +507,38 @@ class ConditionReader {
     const columnSqlName = literal("name");
     if (tableSqlName === undefined || columnSqlName === undefined) return "unknown";
     return { tableSqlName, columnSqlName, node: e };
+  }
+
+  /**
+   * A variable or parameter declared with a primitive type or an array of
+   * one, read without flow analysis: its annotation (`id: number`,
+   * `ids: string[]`), or for `for (const id of ids)` the element type of what
+   * `ids` is declared with. A guard cannot narrow such a value to a column.
+   */
+  private declaredValue(symbol: ts.Symbol | undefined): boolean {
+    const decl = symbol?.valueDeclaration;
+    if (!decl || !(ts.isVariableDeclaration(decl) || ts.isParameter(decl))) return false;
+    const checker = this.checker;
+    const isValueType = (t: ts.Type, depth = 0): boolean =>
+      (t.isUnion() ? t.types : [t]).every(
+        (m) =>
+          (m.flags & PRIMITIVE_FLAGS) !== 0 ||
+          (depth === 0 && (checker.isArrayType(m) || checker.isTupleType(m)) && checker.getTypeArguments(m as ts.TypeReference).every((a) => isValueType(a, 1))),
+      );
+    try {
+      if (decl.type) return isValueType(checker.getTypeFromTypeNode(decl.type));
+      const loop = decl.parent.parent;
+      if (ts.isVariableDeclaration(decl) && ts.isForOfStatement(loop) && !loop.awaitModifier && ts.isIdentifier(decl.name)) {
+        const iterated = declaredTypesOf(checker, loop.expression);
+        return (
+          !!iterated?.length &&
+          iterated.every((t) => (checker.isArrayType(t) || checker.isTupleType(t)) && checker.getTypeArguments(t as ts.TypeReference).every((a) => isValueType(a)))
+        );
+      }
+    } catch {
+      return false;
+    }
+    return false;
   }
 
   private tableOf(expr: ts.Expression): TableModel | undefined {
@@ -524,7 +571,7 @@ class ConditionReader {
   /** The symbol of a local binding, without following imports. */
   private localSymbol(node: ts.Identifier): ts.Symbol | undefined {
     try {
-      return this.checker.getSymbolAtLocation(node);
+      return localSymbolAt(this.checker, node);
     } catch {
       return undefined;
     }
@@ -536,19 +583,9 @@ class ConditionReader {
   }
 }
 
-const PRIMITIVE_KEYWORDS = new Set([
-  ts.SyntaxKind.NumberKeyword,
-  ts.SyntaxKind.StringKeyword,
-  ts.SyntaxKind.BooleanKeyword,
-  ts.SyntaxKind.BigIntKeyword,
-]);
-
-/** `id: number`, `const name: string = …`: declared with a primitive keyword type. */
-function hasPrimitiveAnnotation(symbol: ts.Symbol | undefined): boolean {
-  const decl = symbol?.valueDeclaration;
-  const type = decl && (ts.isParameter(decl) || ts.isVariableDeclaration(decl)) ? decl.type : undefined;
-  return !!type && PRIMITIVE_KEYWORDS.has(type.kind);
-}
+/** Types a column cannot have: numbers, strings, booleans, bigints, enums and their literals. */
+const PRIMITIVE_FLAGS =
+  ts.TypeFlags.NumberLike | ts.TypeFlags.StringLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.EnumLike;
 
 function isDateLike(type: ts.Type): boolean {
   return type.getSymbol()?.name === "Date";

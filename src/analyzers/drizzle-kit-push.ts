@@ -2,7 +2,7 @@ import path from "node:path";
 import ts from "typescript";
 import { programCache } from "./cache.js";
 import { directPush } from "./push/command.js";
-import { resolveAlias, skipOuter, staticPropertyName, stringValue, walk } from "./ts-utils.js";
+import { localSymbolAt, resolveAlias, skipOuter, staticPropertyName, stringValue, walk } from "./ts-utils.js";
 import type { AnalysisContext, Finding } from "./types.js";
 
 /**
@@ -86,7 +86,7 @@ function isNodeEnv(checker: ts.TypeChecker, expr: ts.Expression, depth: number):
 /** The symbol a name denotes in this file, aliases NOT resolved (an import's own symbol). Never throws. */
 function localSymbol(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
   try {
-    return checker.getSymbolAtLocation(node);
+    return localSymbolAt(checker, node);
   } catch {
     return undefined;
   }

@@ -1,7 +1,8 @@
 import ts from "typescript";
+import { topLevelBindingOf } from "./bindings.js";
 import { programCache } from "./cache.js";
 import { declaredTypesOf } from "./declared-types.js";
-import { isUnknownType, resolveAlias, skipOuter, typeOf } from "./ts-utils.js";
+import { isUnknownType, skipOuter, symbolAt, typeOf } from "./ts-utils.js";
 import type { Tri } from "./types.js";
 
 /** A declaration file that belongs to the drizzle-orm package (installed, linked or in a monorepo). */
@@ -10,6 +11,17 @@ const DRIZZLE_ORM_PATH = /[\\/]drizzle-orm[\\/]/;
 export function isDrizzleDeclaration(decl: ts.Declaration | undefined): boolean {
   if (!decl) return false;
   return DRIZZLE_ORM_PATH.test(decl.getSourceFile().fileName);
+}
+
+/** A module specifier of drizzle-orm: the package or one of its entry points. */
+const DRIZZLE_ORM_MODULE = /^drizzle-orm(?:\/|$)/;
+
+/** The exported name a declaration imports from drizzle-orm (`import { eq as equals } from "drizzle-orm"` → "eq"), by the import itself. */
+export function drizzleImportSpecifierName(decl: ts.Node): string | undefined {
+  if (!ts.isImportSpecifier(decl)) return undefined;
+  const declaration = decl.parent.parent.parent;
+  const { moduleSpecifier } = declaration;
+  return ts.isStringLiteral(moduleSpecifier) && DRIZZLE_ORM_MODULE.test(moduleSpecifier.text) ? (decl.propertyName ?? decl.name).text : undefined;
 }
 
 export function isDrizzleSymbol(symbol: ts.Symbol | undefined): boolean {
@@ -23,12 +35,11 @@ export function isDrizzleSymbol(symbol: ts.Symbol | undefined): boolean {
  */
 export function drizzleImportName(checker: ts.TypeChecker, node: ts.Expression): string | undefined {
   const expr = skipOuter(node);
-  let symbol: ts.Symbol | undefined;
-  try {
-    symbol = resolveAlias(checker, checker.getSymbolAtLocation(ts.isPropertyAccessExpression(expr) ? expr.name : expr));
-  } catch {
-    return undefined;
-  }
+  // `import { eq } from "drizzle-orm"` in this file, not shadowed: the import binding says it, no alias to resolve
+  const binding = ts.isIdentifier(expr) ? topLevelBindingOf(expr) : undefined;
+  const imported = binding && drizzleImportSpecifierName(binding);
+  if (imported !== undefined) return imported;
+  const symbol = symbolAt(checker, ts.isPropertyAccessExpression(expr) ? expr.name : expr);
   if (!symbol) return undefined;
   if (isDrizzleSymbol(symbol)) return symbol.name;
   // const t = pgTable;  → follow one local re-binding
@@ -36,7 +47,7 @@ export function drizzleImportName(checker: ts.TypeChecker, node: ts.Expression):
   if (decl && ts.isVariableDeclaration(decl) && decl.initializer && !isDrizzleDeclaration(decl)) {
     const init = skipOuter(decl.initializer);
     if (init !== expr && (ts.isIdentifier(init) || ts.isPropertyAccessExpression(init))) {
-      const inner = resolveAlias(checker, checker.getSymbolAtLocation(ts.isPropertyAccessExpression(init) ? init.name : init));
+      const inner = symbolAt(checker, ts.isPropertyAccessExpression(init) ? init.name : init);
       if (inner && isDrizzleSymbol(inner)) return inner.name;
     }
   }
@@ -184,20 +195,39 @@ function classifyExpression(program: ts.Program, expr: ts.Expression, match: (na
   return classify(program, typeOf(program.getTypeChecker(), expr), match);
 }
 
+/** Declared-type answers per expression node (null: none), per program: several rules classify the same receiver. */
+const declaredNamesCache = programCache(() => new WeakMap<ts.Expression, DeclaredNames | null>());
+
+interface DeclaredNames {
+  /** How many distinct non-nullish members (a class or interface counts once, whatever its type arguments). */
+  members: number;
+  /** When every member is a Drizzle type: the class names of all members together. */
+  names?: Set<string>;
+}
+
 /**
  * What an expression's declared types say (undefined: nothing, or an unknown
  * type among them): how many non-nullish members they have, and — when every
  * member is a Drizzle type — the class names of all members together, as for
  * a union type (`Database | TransactionClient` may be a transaction).
  */
-function declaredDrizzleNames(program: ts.Program, expr: ts.Expression): { members: number; names?: Set<string> } | undefined {
-  const infos = declaredTypesOf(program.getTypeChecker(), expr)
+function declaredDrizzleNames(program: ts.Program, expr: ts.Expression): DeclaredNames | undefined {
+  const cache = declaredNamesCache(program);
+  const cached = cache.get(expr);
+  if (cached !== undefined) return cached ?? undefined;
+  const types = declaredTypesOf(program.getTypeChecker(), expr)
     ?.flatMap((t) => (t.isUnion() ? t.types : [t]))
-    .filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)))
-    .map((t) => drizzleTypeInfo(program, t));
-  if (!infos?.length || infos.some((i) => i.unknown)) return undefined;
-  const allDrizzle = infos.every((i) => !i.nonDrizzle && i.names.size > 0);
-  return { members: infos.length, names: allDrizzle ? new Set(infos.flatMap((i) => [...i.names])) : undefined };
+    .filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+  const infos = types?.map((t) => drizzleTypeInfo(program, t));
+  let result: DeclaredNames | undefined;
+  if (types && infos?.length && !infos.some((i) => i.unknown)) {
+    const allDrizzle = infos.every((i) => !i.nonDrizzle && i.names.size > 0);
+    // `new Map()` declares `Map<any, any>` and `Map<K, V>` (two construct signatures): one member
+    const members = new Set(types.map((t) => t.getSymbol() ?? t)).size;
+    result = { members, names: allDrizzle ? new Set(infos.flatMap((i) => [...i.names])) : undefined };
+  }
+  cache.set(expr, result ?? null);
+  return result;
 }
 
 /** Classify an expression as a Drizzle database or transaction (both run queries). */

@@ -1,12 +1,12 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
 import { mayRunQueries, userDeclaredNames } from "./callable-names.js";
-import { declaredMembers } from "./declared-types.js";
+import { declaredMembers, declaredTypesOf } from "./declared-types.js";
 import { builderKind, drizzleImportName } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
 import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, isQueryChainCall, valueUse } from "./queries.js";
 import { tableDisplayName } from "./schema/model.js";
-import { calleeName, isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, resolveAlias, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
+import { calleeName, isAsyncFunction, isFunctionLike, isUserSourceFile, localSymbolAt, methodCall, resolveAlias, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
 
 /**
  * One query that runs, seen from some function or region: either a Drizzle
@@ -132,14 +132,18 @@ function isIterable(program: ts.Program, object: ts.Expression, method: string):
     if (name && /Iterator$/.test(name)) return true;
     return false;
   };
+  const iterable = (types: readonly ts.Type[]): boolean =>
+    types.every((type) => (type.isUnion() ? type.types : [type]).every((t) => (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0 || isArrayLike(t)));
+  // declared iterable (`ids: string[]`): so is whatever a guard narrows it to; no need to type the use
+  const declared = declaredTypesOf(checker, object);
+  if (declared && iterable(declared)) return true;
   let type: ts.Type;
   try {
     type = checker.getTypeAtLocation(object);
   } catch {
     return false;
   }
-  const members = type.isUnion() ? type.types : [type];
-  return members.every((t) => (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0 || isArrayLike(t));
+  return iterable([type]);
 }
 
 function isUserCode(node: ts.Node): boolean {
@@ -176,7 +180,7 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   if (!nameNode) return undefined;
   let symbol: ts.Symbol | undefined;
   try {
-    symbol = resolveAlias(program.getTypeChecker(), program.getTypeChecker().getSymbolAtLocation(nameNode));
+    symbol = resolveAlias(program.getTypeChecker(), localSymbolAt(program.getTypeChecker(), nameNode));
   } catch {
     return undefined;
   }

@@ -58,11 +58,11 @@ function sanitizeIdentifier(s: string): string {
 }
 
 function buildSuggestion(context: AnalysisContext, table: TableModel, fk: ForeignKeyModel): SuggestionResult | undefined {
-  const { sourceFile, checker } = context;
+  const { sourceFile } = context;
   const shape = table.extraConfig;
   const columnSql = fk.columns.map((k) => table.columns.get(k)?.sqlName ?? k);
   const indexName = `${table.declaredName ?? table.jsName ?? "table"}_${columnSql.join("_")}_idx`;
-  const imported = ensureNamedImport(checker, sourceFile, "drizzle-orm/pg-core", "index");
+  const imported = ensureNamedImport(sourceFile, "drizzle-orm/pg-core", "index");
   if (!imported) return undefined;
   const on = (param: string) =>
     `${imported.reference}(${JSON.stringify(indexName)}).on(${fk.columns

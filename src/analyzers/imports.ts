@@ -1,48 +1,13 @@
 import ts from "typescript";
-import { checkerFileCache } from "./cache.js";
-import { walk } from "./ts-utils.js";
+import { bindingsByName } from "./bindings.js";
 import type { TextEdit } from "./types.js";
-
-/** Declarations that bind a value name in some scope. */
-function bindsName(node: ts.Node): node is ts.NamedDeclaration & { name: ts.Identifier } {
-  return (
-    (ts.isVariableDeclaration(node) ||
-      ts.isParameter(node) ||
-      ts.isBindingElement(node) ||
-      ts.isFunctionDeclaration(node) ||
-      ts.isFunctionExpression(node) ||
-      ts.isClassDeclaration(node) ||
-      ts.isClassExpression(node) ||
-      ts.isEnumDeclaration(node) ||
-      ts.isModuleDeclaration(node) ||
-      ts.isImportSpecifier(node) ||
-      ts.isImportClause(node) ||
-      ts.isNamespaceImport(node) ||
-      ts.isImportEqualsDeclaration(node)) &&
-    node.name !== undefined &&
-    ts.isIdentifier(node.name)
-  );
-}
-
-/** Every value-binding declaration of a file, by name, built once per file and program. */
-const bindingsByName = checkerFileCache((file) => {
-  const map = new Map<string, ts.Node[]>();
-  walk(file, (node) => {
-    if (bindsName(node)) {
-      const list = map.get(node.name.text);
-      if (list) list.push(node);
-      else map.set(node.name.text, [node]);
-    }
-  });
-  return map;
-});
 
 /**
  * Whether `name` is declared anywhere in the file (any scope) other than by
  * `except`: a use of the name could then resolve to that other binding.
  */
-function declaredElsewhere(checker: ts.TypeChecker, sourceFile: ts.SourceFile, name: string, except?: ts.Node): boolean {
-  return (bindingsByName(checker, sourceFile).get(name) ?? []).some((node) => node !== except);
+function declaredElsewhere(sourceFile: ts.SourceFile, name: string, except?: ts.Node): boolean {
+  return (bindingsByName(sourceFile).get(name) ?? []).some((node) => node !== except);
 }
 
 /**
@@ -54,7 +19,6 @@ function declaredElsewhere(checker: ts.TypeChecker, sourceFile: ts.SourceFile, n
  * that could shadow the reference where it is used.
  */
 export function ensureNamedImport(
-  checker: ts.TypeChecker,
   sourceFile: ts.SourceFile,
   moduleName: string,
   exportName: string,
@@ -67,14 +31,14 @@ export function ensureNamedImport(
     if (!clause || clause.isTypeOnly) continue;
     const bindings = clause.namedBindings;
     if (bindings && ts.isNamespaceImport(bindings)) {
-      if (declaredElsewhere(checker, sourceFile, bindings.name.text, bindings)) return undefined;
+      if (declaredElsewhere(sourceFile, bindings.name.text, bindings)) return undefined;
       return { reference: `${bindings.name.text}.${exportName}`, edits: [] };
     }
     if (bindings && ts.isNamedImports(bindings)) {
       for (const el of bindings.elements) {
         if (el.isTypeOnly) continue;
         if ((el.propertyName ?? el.name).text === exportName) {
-          if (declaredElsewhere(checker, sourceFile, el.name.text, el)) return undefined;
+          if (declaredElsewhere(sourceFile, el.name.text, el)) return undefined;
           return { reference: el.name.text, edits: [] };
         }
       }
@@ -83,7 +47,7 @@ export function ensureNamedImport(
   }
   // the plain name must be free: not declared in any scope of the file (a
   // memoized syntactic scan, cheaper than asking the checker per finding)
-  if (declaredElsewhere(checker, sourceFile, exportName)) return undefined;
+  if (declaredElsewhere(sourceFile, exportName)) return undefined;
   if (namedList) {
     const last = namedList.elements[namedList.elements.length - 1];
     if (!last) return { reference: exportName, edits: [{ start: namedList.getEnd() - 1, end: namedList.getEnd() - 1, text: ` ${exportName} ` }] };

@@ -1,4 +1,5 @@
 import ts from "typescript";
+import { topLevelBindingOf, topLevelDeclaration } from "./bindings.js";
 
 /** Strips parentheses, `as`, `satisfies`, `!` and type assertions. */
 export function skipOuter(node: ts.Expression): ts.Expression {
@@ -86,9 +87,19 @@ export function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol | undefi
   return symbol;
 }
 
+/**
+ * `checker.getSymbolAtLocation`, with a reference to a name its file binds
+ * once at top level answered from that binding (see `bindings.ts`). Aliases
+ * are not followed. May throw like the checker.
+ */
+export function localSymbolAt(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
+  const binding = ts.isIdentifier(node) ? topLevelBindingOf(node) : undefined;
+  return checker.getSymbolAtLocation(binding?.name ?? node);
+}
+
 export function symbolAt(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
   try {
-    return namespaceMember(checker, node) ?? resolveAlias(checker, checker.getSymbolAtLocation(node));
+    return namespaceMember(checker, node) ?? resolveAlias(checker, localSymbolAt(checker, node));
   } catch {
     return undefined;
   }
@@ -103,7 +114,7 @@ export function symbolAt(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | un
 function namespaceMember(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
   const parent = node.parent;
   if (!parent || !ts.isPropertyAccessExpression(parent) || parent.name !== node || !ts.isIdentifier(parent.expression)) return undefined;
-  const container = resolveAlias(checker, checker.getSymbolAtLocation(parent.expression));
+  const container = resolveAlias(checker, localSymbolAt(checker, parent.expression));
   if (!container || !(container.flags & ts.SymbolFlags.ValueModule)) return undefined;
   return resolveAlias(checker, checker.tryGetMemberInModuleExports(parent.name.text, container));
 }
@@ -117,7 +128,8 @@ export function valueSymbolAt(checker: ts.TypeChecker, node: ts.Identifier): ts.
   const parent = node.parent;
   if (parent && ts.isShorthandPropertyAssignment(parent) && parent.name === node) {
     try {
-      return resolveAlias(checker, checker.getShorthandAssignmentValueSymbol(parent));
+      const binding = topLevelDeclaration(node.getSourceFile(), node.text);
+      return resolveAlias(checker, binding ? checker.getSymbolAtLocation(binding.name) : checker.getShorthandAssignmentValueSymbol(parent));
     } catch {
       return undefined;
     }

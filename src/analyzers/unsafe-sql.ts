@@ -278,7 +278,7 @@ function executeSuggestions(context: AnalysisContext, arg: ts.Expression): Sugge
   const { checker, sourceFile } = context;
   const pieces = textPieces(checker, sourceFile, arg);
   if (!pieces) return [];
-  const imported = ensureNamedImport(checker, sourceFile, "drizzle-orm", "sql");
+  const imported = ensureNamedImport(sourceFile, "drizzle-orm", "sql");
   if (!imported) return [];
   const text = renderSqlTemplate(checker, sourceFile, pieces, imported.reference);
   if (!text) return [];

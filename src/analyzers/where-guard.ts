@@ -110,7 +110,7 @@ function insertionPoint(chain: QueryChain, operation: GuardedOperation): number 
 function whereTrueSuggestion(context: AnalysisContext, chain: QueryChain, operation: GuardedOperation): SuggestionResult | undefined {
   const at = insertionPoint(chain, operation);
   if (at === undefined) return undefined;
-  const imported = ensureNamedImport(context.checker, context.sourceFile, "drizzle-orm", "sql");
+  const imported = ensureNamedImport(context.sourceFile, "drizzle-orm", "sql");
   if (!imported) return undefined;
   return {
     messageId: "addWhereTrue",

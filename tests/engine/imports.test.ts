@@ -18,7 +18,7 @@ const program = fixtureProgram(Object.fromEntries(CASES.map((code, i) => [`__imp
 function ensure(code: string, moduleName = "drizzle-orm", name = "sql") {
   const i = CASES.indexOf(code);
   if (i < 0) throw new Error(`add the case to CASES: ${code}`);
-  return ensureNamedImport(program.getTypeChecker(), sourceFileOf(program, `__imports_${i}.ts`), moduleName, name);
+  return ensureNamedImport(sourceFileOf(program, `__imports_${i}.ts`), moduleName, name);
 }
 
 describe("ensureNamedImport and shadowing", () => {

@@ -1,6 +1,6 @@
 import ts from "typescript";
-import { drizzleImportName, isDrizzleSymbol } from "../drizzle-symbols.js";
-import { methodCall, skipOuter, staticPropertyName, stringValue, symbolAt, typeOf, valueSymbolAt } from "../ts-utils.js";
+import { drizzleImportName, drizzleImportSpecifierName, isDrizzleSymbol } from "../drizzle-symbols.js";
+import { localSymbolAt, methodCall, skipOuter, staticPropertyName, stringValue, symbolAt, typeOf, valueSymbolAt } from "../ts-utils.js";
 import type {
   Casing,
   ColumnModel,
@@ -26,18 +26,12 @@ export function drizzleBinding(checker: ts.TypeChecker, expr: ts.Expression): st
   if (!ts.isIdentifier(node)) return undefined;
   let symbol: ts.Symbol | undefined;
   try {
-    symbol = checker.getSymbolAtLocation(node);
+    symbol = localSymbolAt(checker, node);
   } catch {
     return undefined;
   }
   const decl = symbol?.declarations?.[0];
-  if (decl && ts.isImportSpecifier(decl)) {
-    const moduleSpecifier = decl.parent.parent.parent.moduleSpecifier;
-    if (ts.isStringLiteral(moduleSpecifier) && /^drizzle-orm(\/|$)/.test(moduleSpecifier.text)) {
-      return (decl.propertyName ?? decl.name).text;
-    }
-  }
-  return undefined;
+  return decl && drizzleImportSpecifierName(decl);
 }
 
 interface TableFunction {
