@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { sourceFileCache } from "./cache.js";
+import { type BindingDeclaration, fileSyntax } from "./syntax-index.js";
 
 /**
  * Syntax-level name binding: which declarations of a file bind a value name,
@@ -10,45 +10,10 @@ import { sourceFileCache } from "./cache.js";
  * can only resolve to that binding, whose symbol is looked up once.
  */
 
-/** Declarations that bind a value name in some scope. */
-export function bindsName(node: ts.Node): node is ts.NamedDeclaration & { name: ts.Identifier } {
-  switch (node.kind) {
-    case ts.SyntaxKind.VariableDeclaration:
-    case ts.SyntaxKind.Parameter:
-    case ts.SyntaxKind.BindingElement:
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.ClassDeclaration:
-    case ts.SyntaxKind.ClassExpression:
-    case ts.SyntaxKind.EnumDeclaration:
-    case ts.SyntaxKind.EnumMember:
-    case ts.SyntaxKind.ModuleDeclaration:
-    case ts.SyntaxKind.ImportSpecifier:
-    case ts.SyntaxKind.ImportClause:
-    case ts.SyntaxKind.NamespaceImport:
-    case ts.SyntaxKind.ImportEqualsDeclaration: {
-      const name = (node as ts.NamedDeclaration).name;
-      return name !== undefined && name.kind === ts.SyntaxKind.Identifier;
-    }
-    default:
-      return false;
-  }
-}
-
 /** Every value-binding declaration of a file (any scope), by name. */
-export const bindingsByName = sourceFileCache((file) => {
-  const map = new Map<string, (ts.NamedDeclaration & { name: ts.Identifier })[]>();
-  const visit = (node: ts.Node): void => {
-    if (bindsName(node)) {
-      const list = map.get(node.name.text);
-      if (list) list.push(node);
-      else map.set(node.name.text, [node]);
-    }
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(file, visit);
-  return map;
-});
+export function bindingsByName(file: ts.SourceFile): ReadonlyMap<string, readonly BindingDeclaration[]> {
+  return fileSyntax(file).bindings;
+}
 
 /** Whether a declaration's scope is its file (an import, or a top-level statement). */
 function isTopLevel(decl: ts.Node): boolean {
@@ -133,13 +98,13 @@ function isValueReference(node: ts.Identifier): boolean {
  * exactly once, at top level (an import, a top-level `const`, function or
  * class): no scope can then shadow it. Undefined otherwise (the checker decides).
  */
-export function topLevelBindingOf(node: ts.Identifier): (ts.NamedDeclaration & { name: ts.Identifier }) | undefined {
+export function topLevelBindingOf(node: ts.Identifier): BindingDeclaration | undefined {
   if (node.text === "arguments" || !isValueReference(node)) return undefined;
   return topLevelDeclaration(node.getSourceFile(), node.text);
 }
 
 /** The declaration of `name` when `file` binds it exactly once, at top level. */
-export function topLevelDeclaration(file: ts.SourceFile, name: string): (ts.NamedDeclaration & { name: ts.Identifier }) | undefined {
+export function topLevelDeclaration(file: ts.SourceFile, name: string): BindingDeclaration | undefined {
   const decls = bindingsByName(file).get(name);
   if (!decls || decls.length !== 1) return undefined;
   const decl = decls[0]!;

@@ -6,7 +6,8 @@ import type { TableModel } from "./schema/model.js";
 import { resolveCallee } from "./effects.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
 import { resolveTable } from "./schema/resolve.js";
-import { isFunctionLike, localSymbolAt, skipOuter, skipOuterUp, staticPropertyName, symbolAt, typeOf, valueSymbolAt, walk } from "./ts-utils.js";
+import { isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
+import { localSymbolAt, symbolAt, valueSymbolAt } from "./symbols.js";
 
 /**
  * What a Drizzle condition expression (a `where`) mentions: which columns,

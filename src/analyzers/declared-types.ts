@@ -1,6 +1,7 @@
 import ts from "typescript";
 import { checkerCache } from "./cache.js";
-import { methodCall, skipOuterUp, symbolAt, valueSymbolAt } from "./ts-utils.js";
+import { methodCall, skipOuterUp } from "./ts-utils.js";
+import { symbolAt, valueSymbolAt } from "./symbols.js";
 
 /**
  * Cheap type evidence: the types an expression is *declared* with, read

@@ -2,7 +2,8 @@ import path from "node:path";
 import ts from "typescript";
 import { programCache } from "./cache.js";
 import { directPush } from "./push/command.js";
-import { localSymbolAt, resolveAlias, skipOuter, staticPropertyName, stringValue, walk } from "./ts-utils.js";
+import { skipOuter, staticPropertyName, stringValue, walk } from "./ts-utils.js";
+import { localSymbolAt, resolveAlias } from "./symbols.js";
 import type { AnalysisContext, Finding } from "./types.js";
 
 /**

@@ -2,7 +2,8 @@ import ts from "typescript";
 import { topLevelBindingOf } from "./bindings.js";
 import { programCache } from "./cache.js";
 import { declaredTypesOf } from "./declared-types.js";
-import { isUnknownType, skipOuter, symbolAt, typeOf } from "./ts-utils.js";
+import { symbolAt } from "./symbols.js";
+import { isUnknownType, skipOuter, typeOf } from "./ts-utils.js";
 import type { Tri } from "./types.js";
 
 /** A declaration file that belongs to the drizzle-orm package (installed, linked or in a monorepo). */

@@ -6,7 +6,8 @@ import { builderKind, drizzleImportName } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
 import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, isQueryChainCall, valueUse } from "./queries.js";
 import { tableDisplayName } from "./schema/model.js";
-import { calleeName, isAsyncFunction, isFunctionLike, isUserSourceFile, localSymbolAt, methodCall, resolveAlias, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
+import { calleeName, isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
+import { localSymbolAt, resolveAlias, symbolAt } from "./symbols.js";
 
 /**
  * One query that runs, seen from some function or region: either a Drizzle

@@ -7,7 +7,8 @@ import { builderUses } from "./builder-fate.js";
 import { type QueryChain, chainTable, queryChainsIn, whereArguments } from "./queries.js";
 import { mayRunOnSamePath } from "./paths.js";
 import { optionOrSetting } from "./settings.js";
-import { enclosingFunction, skipOuter, skipOuterUp, staticPropertyName, symbolAt } from "./ts-utils.js";
+import { enclosingFunction, skipOuter, skipOuterUp, staticPropertyName } from "./ts-utils.js";
+import { symbolAt } from "./symbols.js";
 import type { AnalysisContext, Finding } from "./types.js";
 
 export interface OwnerFilterOptions {

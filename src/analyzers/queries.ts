@@ -4,7 +4,8 @@ import { exprIsDbLike, exprIsTransaction } from "./drizzle-symbols.js";
 import type { TableModel } from "./schema/model.js";
 import { relationalTableByDeclaration, relationalTableByRootType } from "./schema/relational.js";
 import { resolveTable, tablesWithSqlName } from "./schema/resolve.js";
-import { methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
+import { fileSyntax } from "./syntax-index.js";
+import { methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf } from "./ts-utils.js";
 
 /** What a query chain does. */
 export type QueryOperation =
@@ -182,15 +183,14 @@ function fileQueryIndex(program: ts.Program, sourceFile: ts.SourceFile): FileQue
   if (entry) return entry;
   entry = { chains: [], byStart: new Map(), calls: new Set() };
   const found = entry;
-  walk(sourceFile, (node) => {
-    if (!ts.isCallExpression(node)) return;
+  for (const node of fileSyntax(sourceFile).calls) {
     let start: ReturnType<typeof chainStart>;
     try {
       start = chainStart(program, node);
     } catch {
       start = undefined;
     }
-    if (!start) return;
+    if (!start) continue;
     const { calls, end } = extendChain(node);
     const chain: QueryChain = { ...start, calls, end, tableExpr: undefined };
     chain.tableExpr = tableOf(chain);
@@ -198,7 +198,7 @@ function fileQueryIndex(program: ts.Program, sourceFile: ts.SourceFile): FileQue
     found.byStart.set(node, chain);
     found.calls.add(node);
     for (const c of calls) found.calls.add(c.call);
-  });
+  }
   cache.set(sourceFile, entry);
   return entry;
 }

@@ -7,7 +7,9 @@ import { callbackRole, resolveCallee, visitRegion } from "./effects.js";
 import type { QueryOperation } from "./queries.js";
 import { chainTable, whereArguments } from "./queries.js";
 import { isAssignmentOperator, isIncrementOrDecrement } from "./references.js";
-import { isFunctionLike, methodCall, skipOuter, skipOuterUp, staticPropertyName, symbolAt, typeOf, valueSymbolAt, walk } from "./ts-utils.js";
+import { fileSyntax } from "./syntax-index.js";
+import { isFunctionLike, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
+import { symbolAt, valueSymbolAt } from "./symbols.js";
 import type { AnalysisContext, Finding } from "./types.js";
 
 export interface QueryInLoopOptions {
@@ -31,12 +33,12 @@ function loopBody(loop: Loop): ts.Node {
 /** Every loop of a file: loop statements and iteration callbacks. */
 function loopsIn(program: ts.Program, sourceFile: ts.SourceFile, iteration: ReadonlySet<string>): Loop[] {
   const loops: Loop[] = [];
-  walk(sourceFile, (node) => {
+  for (const node of fileSyntax(sourceFile).scopes) {
     if (ts.isIterationStatement(node, false)) loops.push(node);
     else if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && mayRunQueries(program, node) && callbackRole(program, node, iteration).role === "iteration") {
       loops.push(node);
     }
-  });
+  }
   return loops;
 }
 

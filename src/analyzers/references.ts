@@ -1,6 +1,7 @@
 import ts from "typescript";
-import { checkerFileCache } from "./cache.js";
-import { isFunctionLike, skipOuterUp, symbolAt, walk } from "./ts-utils.js";
+import { fileSyntax } from "./syntax-index.js";
+import { isFunctionLike, skipOuterUp } from "./ts-utils.js";
+import { symbolAt } from "./symbols.js";
 
 /** The block, function or file in which a variable declaration is visible. */
 export function declarationScope(declaration: ts.VariableDeclaration): ts.Node {
@@ -11,20 +12,8 @@ export function declarationScope(declaration: ts.VariableDeclaration): ts.Node {
   return current;
 }
 
-/** Identifiers of a file grouped by text, built once per file and program. */
-const identifierIndex = checkerFileCache((sourceFile) => {
-  const index = new Map<string, ts.Identifier[]>();
-  walk(sourceFile, (node) => {
-    if (!ts.isIdentifier(node)) return;
-    const list = index.get(node.text);
-    if (list) list.push(node);
-    else index.set(node.text, [node]);
-  });
-  return index;
-});
-
-function identifiersNamed(checker: ts.TypeChecker, sourceFile: ts.SourceFile, name: string): readonly ts.Identifier[] {
-  return identifierIndex(checker, sourceFile).get(name) ?? [];
+function identifiersNamed(sourceFile: ts.SourceFile, name: string): readonly ts.Identifier[] {
+  return fileSyntax(sourceFile).identifiers.get(name) ?? [];
 }
 
 /**
@@ -43,7 +32,7 @@ export function variableReferences(
   const scope = declarationScope(declaration);
   const start = scope.getStart();
   const end = scope.getEnd();
-  return identifiersNamed(checker, declaration.getSourceFile(), declaration.name.text).filter(
+  return identifiersNamed(declaration.getSourceFile(), declaration.name.text).filter(
     (node) => node !== declaration.name && node.pos >= start && node.end <= end && symbolAt(checker, node) === symbol,
   );
 }

@@ -5,7 +5,9 @@ import { callbackRole, type QueryExecution, visitRegion } from "./effects.js";
 import { mayRunOnSamePath } from "./paths.js";
 import { chainTable, isDbMethodCall, isFirstArgumentOfDbMethod, isPromiseCombinator, WRITE_OPERATIONS } from "./queries.js";
 import { tableNames } from "./schema/model.js";
-import { isFunctionLike, methodCall, skipOuter, skipOuterUp, symbolAt, walk } from "./ts-utils.js";
+import { fileSyntax } from "./syntax-index.js";
+import { isFunctionLike, methodCall, skipOuter, skipOuterUp } from "./ts-utils.js";
+import { symbolAt } from "./symbols.js";
 import type { AnalysisContext, Finding } from "./types.js";
 
 /** `X.transaction(cb)` on a Drizzle database or transaction (by type). */
@@ -19,15 +21,14 @@ export interface TransactionCall {
 
 export function transactionCallsIn(context: AnalysisContext): TransactionCall[] {
   const out: TransactionCall[] = [];
-  walk(context.sourceFile, (node) => {
-    if (!ts.isCallExpression(node)) return;
-    if (!isDbMethodCall(context.program, node, "transaction")) return;
+  for (const node of fileSyntax(context.sourceFile).calls) {
+    if (!isDbMethodCall(context.program, node, "transaction")) continue;
     const m = methodCall(node)!;
     const arg = node.arguments[0] && skipOuter(node.arguments[0]);
     const callback = arg && (ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) ? arg : undefined;
     const p = callback?.parameters[0];
     out.push({ call: node, receiver: m.object, callback, txParam: p && ts.isIdentifier(p.name) ? p.name : undefined });
-  });
+  }
   return out;
 }
 
@@ -42,9 +43,9 @@ function enclosingTransactionCallback(program: ts.Program, node: ts.Node, stop?:
 /** Regions analysed on their own: the file's top level and every function not invoked in place. */
 function independentRegions(program: ts.Program, sourceFile: ts.SourceFile): ts.Node[] {
   const regions: ts.Node[] = [sourceFile];
-  walk(sourceFile, (node) => {
+  for (const node of fileSyntax(sourceFile).scopes) {
     if (isFunctionLike(node) && node.body && mayRunQueries(program, node) && callbackRole(program, node).role === "none") regions.push(node.body);
-  });
+  }
   return regions;
 }
 
@@ -193,10 +194,10 @@ export function analyzeUnsupportedTransaction(context: AnalysisContext): Finding
 export function analyzeParallelInTransaction(context: AnalysisContext): Finding[] {
   const { program, sourceFile, checker } = context;
   const findings: Finding[] = [];
-  walk(sourceFile, (node) => {
-    if (!ts.isCallExpression(node) || !isPromiseCombinator(node)) return;
+  for (const node of fileSyntax(sourceFile).calls) {
+    if (!isPromiseCombinator(node)) continue;
     const arg = node.arguments[0] && skipOuter(node.arguments[0]);
-    if (!arg) return;
+    if (!arg) continue;
     const counts = new Map<ts.Symbol, { name: string; count: number }>();
     const add = (execution: QueryExecution, weight: number) => {
       if (execution.chain.rootKind !== "transaction" || execution.calls.length > 0) return;
@@ -231,8 +232,8 @@ export function analyzeParallelInTransaction(context: AnalysisContext): Finding[
         start: node.getStart(sourceFile),
         end: node.expression.getEnd(),
       });
-      return;
+      break;
     }
-  });
+  }
   return findings;
 }

@@ -3,7 +3,9 @@ import { drizzleImportName } from "./drizzle-symbols.js";
 import { ensureNamedImport } from "./imports.js";
 import { chainLabel, queryChainsIn } from "./queries.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
-import { isUnknownType, methodCall, skipOuter, skipOuterUp, symbolAt, typeOf, walk } from "./ts-utils.js";
+import { fileSyntax } from "./syntax-index.js";
+import { isUnknownType, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
+import { symbolAt } from "./symbols.js";
 import type { AnalysisContext, Finding, SuggestionResult, Tri } from "./types.js";
 
 const MAX_DEPTH = 8;
@@ -306,12 +308,11 @@ export function analyzeUnsafeSqlRaw(context: AnalysisContext): Finding[] {
   const { checker, sourceFile, program } = context;
   const findings: Finding[] = [];
   const orNone = (suggestions: SuggestionResult[]) => (suggestions.length > 0 ? suggestions : undefined);
-  walk(sourceFile, (node) => {
-    if (!ts.isCallExpression(node)) return;
+  for (const node of fileSyntax(sourceFile).calls) {
     const m = methodCall(node);
-    if (!m || m.name !== "raw" || drizzleImportName(checker, m.object) !== "sql") return;
+    if (!m || m.name !== "raw" || drizzleImportName(checker, m.object) !== "sql") continue;
     const arg = node.arguments[0];
-    if (!arg || ts.isSpreadElement(arg) || isConstantText(checker, arg) !== "no") return;
+    if (!arg || ts.isSpreadElement(arg) || isConstantText(checker, arg) !== "no") continue;
     findings.push({
       messageId: "unsafeRaw",
       data: { expression: shortText(arg, sourceFile) },
@@ -319,7 +320,7 @@ export function analyzeUnsafeSqlRaw(context: AnalysisContext): Finding[] {
       end: node.getEnd(),
       suggestions: orNone(rawSuggestions(context, node, m.object, arg)),
     });
-  });
+  }
   for (const chain of queryChainsIn(program, sourceFile)) {
     if (chain.operation !== "execute") continue;
     const arg = chain.start.arguments[0];

@@ -5,7 +5,8 @@ import { ensureNamedImport } from "./imports.js";
 import { tableDisplayName } from "./schema/model.js";
 import { chainLabel, chainTable, type QueryChain, queryChainsIn } from "./queries.js";
 import { isExportedVariable, variableReferences } from "./references.js";
-import { enclosingFunction, skipOuter, skipOuterUp, symbolAt, typeOf } from "./ts-utils.js";
+import { enclosingFunction, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
+import { symbolAt } from "./symbols.js";
 import type { AnalysisContext, Finding, SuggestionResult } from "./types.js";
 
 /** The write operations whose chains must carry a `.where(...)`. */

@@ -1,6 +1,7 @@
 import ts from "typescript";
 import { drizzleImportName, drizzleImportSpecifierName, isDrizzleSymbol } from "../drizzle-symbols.js";
-import { localSymbolAt, methodCall, skipOuter, staticPropertyName, stringValue, symbolAt, typeOf, valueSymbolAt } from "../ts-utils.js";
+import { methodCall, skipOuter, staticPropertyName, stringValue, typeOf } from "../ts-utils.js";
+import { localSymbolAt, symbolAt, valueSymbolAt } from "../symbols.js";
 import type {
   Casing,
   ColumnModel,

@@ -1,7 +1,8 @@
 import ts from "typescript";
 import { declaredTypeNode } from "../declared-types.js";
 import { drizzleImportName } from "../drizzle-symbols.js";
-import { methodCall, resolveAlias, skipOuter, skipOuterUp, staticPropertyName, symbolAt, typeOf, valueSymbolAt } from "../ts-utils.js";
+import { methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf } from "../ts-utils.js";
+import { resolveAlias, symbolAt, valueSymbolAt } from "../symbols.js";
 import type { TableModel } from "./model.js";
 import { resolveTable, resolveTableSymbol } from "./resolve.js";
 

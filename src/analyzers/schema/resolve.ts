@@ -1,6 +1,7 @@
 import ts from "typescript";
 import { programCache } from "../cache.js";
-import { isUserSourceFile, skipOuter, symbolAt } from "../ts-utils.js";
+import { isUserSourceFile, skipOuter } from "../ts-utils.js";
+import { symbolAt } from "../symbols.js";
 import type { TableModel } from "./model.js";
 import { parseTableCall, shorthandValueDeclaration, valueDeclarationOf } from "./parse-table.js";
 

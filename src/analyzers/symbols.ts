@@ -1,0 +1,71 @@
+import ts from "typescript";
+import { topLevelBindingOf, topLevelDeclaration } from "./bindings.js";
+
+/*
+ * Symbol resolution through the checker, with the syntax shortcut of
+ * `bindings.ts` for names bound once at top level. Every function here never
+ * throws unless documented.
+ */
+
+/** Resolves alias symbols (imports, re-exports) to their target. Never throws. */
+export function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol | undefined): ts.Symbol | undefined {
+  if (!symbol) return undefined;
+  if (symbol.flags & ts.SymbolFlags.Alias) {
+    try {
+      return checker.getAliasedSymbol(symbol);
+    } catch {
+      return undefined;
+    }
+  }
+  return symbol;
+}
+
+/**
+ * `checker.getSymbolAtLocation`, with a reference to a name its file binds
+ * once at top level answered from that binding (see `bindings.ts`). Aliases
+ * are not followed. May throw like the checker.
+ */
+export function localSymbolAt(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
+  const binding = ts.isIdentifier(node) ? topLevelBindingOf(node) : undefined;
+  return checker.getSymbolAtLocation(binding?.name ?? node);
+}
+
+export function symbolAt(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
+  try {
+    return namespaceMember(checker, node) ?? resolveAlias(checker, localSymbolAt(checker, node));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `name` in `ns.name` with `ns` a namespace import (or a namespace): the
+ * module's export, looked up directly. `getSymbolAtLocation` would check the
+ * property access, which types the member (for a table, its whole `pgTable`
+ * call).
+ */
+function namespaceMember(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
+  const parent = node.parent;
+  if (!parent || !ts.isPropertyAccessExpression(parent) || parent.name !== node || !ts.isIdentifier(parent.expression)) return undefined;
+  const container = resolveAlias(checker, localSymbolAt(checker, parent.expression));
+  if (!container || !(container.flags & ts.SymbolFlags.ValueModule)) return undefined;
+  return resolveAlias(checker, checker.tryGetMemberInModuleExports(parent.name.text, container));
+}
+
+/**
+ * The symbol an identifier denotes as a value: like `symbolAt`, but for the
+ * name of a `{ x }` shorthand property it is the variable `x`, not the
+ * property. Never throws.
+ */
+export function valueSymbolAt(checker: ts.TypeChecker, node: ts.Identifier): ts.Symbol | undefined {
+  const parent = node.parent;
+  if (parent && ts.isShorthandPropertyAssignment(parent) && parent.name === node) {
+    try {
+      const binding = topLevelDeclaration(node.getSourceFile(), node.text);
+      return resolveAlias(checker, binding ? checker.getSymbolAtLocation(binding.name) : checker.getShorthandAssignmentValueSymbol(parent));
+    } catch {
+      return undefined;
+    }
+  }
+  return symbolAt(checker, node);
+}

@@ -1,0 +1,269 @@
+import ts from "typescript";
+import { sourceFileCache } from "./cache.js";
+import { isFunctionLike, skipOuter, staticPropertyName } from "./ts-utils.js";
+
+/**
+ * One syntax walk per file version: the per-file facts that several analyses
+ * need (calls, functions and loops, identifiers and bindings by name, the
+ * names definitions declare and mention), so that no analysis walks the whole
+ * file again. Syntax only, keyed by the file's tree (`sourceFileCache`): an
+ * editor's new program reuses the index of every unchanged file.
+ */
+
+/** A declaration that binds a value name. */
+export type BindingDeclaration = ts.NamedDeclaration & { name: ts.Identifier };
+
+/** What a file's definitions declare and mention, for the program's callable-names fixed point (`callable-names.ts`). */
+export interface FileDefinitions {
+  /** Names called as `name(…)`. */
+  bindings: Set<string>;
+  /** Names called as `x.name(…)`. */
+  members: Set<string>;
+  /** Per definition of the file: the names it is reachable under. */
+  definitions: string[][];
+  /** Per definition: the definition whose text contains it (-1: none). Its text holds all that the inner one's does. */
+  enclosing: number[];
+  /** Identifier text → the innermost definitions whose text mentions it. */
+  mentionedBy: Map<string, Set<number>>;
+}
+
+export interface FileSyntax {
+  /** Every call expression, in source order (pre-order, so by position). */
+  calls: ts.CallExpression[];
+  /** Per call: the innermost definition (index into `definitions.definitions`) whose text contains it, -1 for none. */
+  callDefinition: number[];
+  /** Every function-like node and loop statement, in source order. */
+  scopes: Array<ts.FunctionLikeDeclaration | ts.IterationStatement>;
+  /** Every identifier, by text. */
+  identifiers: Map<string, ts.Identifier[]>;
+  /** Every value-binding declaration (any scope), by name. */
+  bindings: Map<string, BindingDeclaration[]>;
+  definitions: FileDefinitions;
+}
+
+export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
+  const definitions: FileDefinitions = { bindings: new Set(), members: new Set(), definitions: [], enclosing: [], mentionedBy: new Map() };
+  const index: FileSyntax = { calls: [], callDefinition: [], scopes: [], identifiers: new Map(), bindings: new Map(), definitions };
+  let current = -1;
+  const mention = (text: string): void => {
+    if (current < 0) return;
+    let set = definitions.mentionedBy.get(text);
+    if (!set) definitions.mentionedBy.set(text, (set = new Set()));
+    set.add(current);
+  };
+  const visit = (node: ts.Node): void => {
+    const kind = node.kind;
+    if (kind === ts.SyntaxKind.Identifier) {
+      const text = (node as ts.Identifier).text;
+      const list = index.identifiers.get(text);
+      if (list) list.push(node as ts.Identifier);
+      else index.identifiers.set(text, [node as ts.Identifier]);
+      mention(text);
+      return;
+    }
+    if (kind === ts.SyntaxKind.PrivateIdentifier) {
+      mention((node as ts.PrivateIdentifier).text);
+      return;
+    }
+    if (kind === ts.SyntaxKind.CallExpression) {
+      index.calls.push(node as ts.CallExpression);
+      index.callDefinition.push(current);
+    } else if (isFunctionLike(node) || ts.isIterationStatement(node, false)) {
+      index.scopes.push(node);
+    }
+    if (bindsName(node)) {
+      const list = index.bindings.get(node.name.text);
+      if (list) list.push(node);
+      else index.bindings.set(node.name.text, [node]);
+    }
+    const names = collect(node, definitions.bindings, definitions.members);
+    const outer = current;
+    if (names) {
+      definitions.definitions.push(names);
+      definitions.enclosing.push(outer);
+      current = definitions.definitions.length - 1;
+      // a default import names no "default" in its text
+      if (kind === ts.SyntaxKind.ImportClause) mention("default");
+    }
+    ts.forEachChild(node, visit);
+    current = outer;
+  };
+  ts.forEachChild(file, visit);
+  // `export default function` / `export default class` are reached as `.default` too
+  if (file.statements.some(isDefaultExport)) definitions.members.add("default");
+  return index;
+});
+
+/** The calls inside a node (the node itself included when it is a call), from its file's index: no walk. */
+export function callsWithin(node: ts.Node): ts.CallExpression[] {
+  const { calls } = fileSyntax(node.getSourceFile());
+  // first call that does not start before the node (calls are sorted by position)
+  let lo = 0;
+  let hi = calls.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (calls[mid]!.pos < node.pos) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: ts.CallExpression[] = [];
+  // a call that starts with the node may enclose it (`function () {}.call(this)`): keep those that end inside
+  for (let i = lo; i < calls.length && calls[i]!.pos < node.end; i++) if (calls[i]!.end <= node.end) out.push(calls[i]!);
+  return out;
+}
+
+/** Declarations that bind a value name in some scope. */
+export function bindsName(node: ts.Node): node is ts.NamedDeclaration & { name: ts.Identifier } {
+  switch (node.kind) {
+    case ts.SyntaxKind.VariableDeclaration:
+    case ts.SyntaxKind.Parameter:
+    case ts.SyntaxKind.BindingElement:
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
+    case ts.SyntaxKind.ClassDeclaration:
+    case ts.SyntaxKind.ClassExpression:
+    case ts.SyntaxKind.EnumDeclaration:
+    case ts.SyntaxKind.EnumMember:
+    case ts.SyntaxKind.ModuleDeclaration:
+    case ts.SyntaxKind.ImportSpecifier:
+    case ts.SyntaxKind.ImportClause:
+    case ts.SyntaxKind.NamespaceImport:
+    case ts.SyntaxKind.ImportEqualsDeclaration: {
+      const name = (node as ts.NamedDeclaration).name;
+      return name !== undefined && name.kind === ts.SyntaxKind.Identifier;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Records the callable names a node declares into `bindings`/`members`, and
+ * returns the names it defines for the query fixed point (undefined when it
+ * defines nothing callable).
+ */
+function collect(node: ts.Node, bindings: Set<string>, members: Set<string>): string[] | undefined {
+  switch (node.kind) {
+    case ts.SyntaxKind.FunctionDeclaration: {
+      const fn = node as ts.FunctionDeclaration;
+      const name = fn.name?.text;
+      if (name !== undefined) {
+        bindings.add(name);
+        members.add(name);
+      }
+      return [...(name !== undefined ? [name] : []), ...(isDefaultExport(fn) ? ["default"] : [])];
+    }
+    case ts.SyntaxKind.ClassDeclaration:
+      return isDefaultExport(node as ts.ClassDeclaration) ? ["default"] : undefined;
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+    case ts.SyntaxKind.PropertyDeclaration:
+    case ts.SyntaxKind.PropertyAssignment: {
+      const decl = node as ts.MethodDeclaration | ts.AccessorDeclaration | ts.PropertyDeclaration | ts.PropertyAssignment;
+      const name = staticPropertyName(decl.name);
+      if (name === undefined) return undefined;
+      if (!ts.isPropertyAssignment(decl) || !isPlainData(decl.initializer)) members.add(name);
+      return [name];
+    }
+    case ts.SyntaxKind.ShorthandPropertyAssignment:
+      members.add((node as ts.ShorthandPropertyAssignment).name.text);
+      return undefined;
+    case ts.SyntaxKind.VariableDeclaration: {
+      const decl = node as ts.VariableDeclaration;
+      const names = bindingNames(decl.name);
+      for (const name of names.local) bindings.add(name);
+      if (isModuleLevel(decl)) for (const name of names.local) members.add(name);
+      return [...names.local, ...names.keys];
+    }
+    case ts.SyntaxKind.Parameter:
+      for (const name of bindingNames((node as ts.ParameterDeclaration).name).local) bindings.add(name);
+      return undefined;
+    case ts.SyntaxKind.ImportEqualsDeclaration:
+      bindings.add((node as ts.ImportEqualsDeclaration).name.text);
+      return undefined;
+    case ts.SyntaxKind.ImportClause: {
+      const name = (node as ts.ImportClause).name?.text;
+      if (name === undefined) return undefined;
+      // `import x from "./m"` reaches m's default export
+      bindings.add(name);
+      return [name];
+    }
+    case ts.SyntaxKind.ImportSpecifier: {
+      // a renamed import is called under its local name (which mentions the imported one); others under the name their module declares
+      const spec = node as ts.ImportSpecifier;
+      if (!spec.propertyName) return undefined;
+      bindings.add(spec.name.text);
+      return [spec.name.text];
+    }
+    case ts.SyntaxKind.ExportSpecifier: {
+      const spec = node as ts.ExportSpecifier;
+      members.add(spec.name.text);
+      return spec.propertyName ? [spec.name.text] : undefined;
+    }
+    case ts.SyntaxKind.ExportAssignment:
+      members.add("default");
+      return ["default"];
+    case ts.SyntaxKind.BinaryExpression: {
+      const binary = node as ts.BinaryExpression;
+      if (binary.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+      const left = skipOuter(binary.left);
+      if (ts.isIdentifier(left)) return [left.text];
+      const name = ts.isPropertyAccessExpression(left)
+        ? left.name.text
+        : ts.isElementAccessExpression(left) && ts.isStringLiteralLike(left.argumentExpression)
+          ? left.argumentExpression.text
+          : undefined;
+      if (name === undefined) return undefined;
+      members.add(name);
+      return [name];
+    }
+    default:
+      return undefined;
+  }
+}
+
+function isDefaultExport(node: ts.Node): boolean {
+  const modifiers = (node as { modifiers?: ts.NodeArray<ts.ModifierLike> }).modifiers;
+  return !!modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+}
+
+
+/** Names bound by a binding name: the local names, and the property keys a destructuring reads. */
+function bindingNames(name: ts.BindingName): { local: string[]; keys: string[] } {
+  const out = { local: [] as string[], keys: [] as string[] };
+  const add = (n: ts.BindingName): void => {
+    if (ts.isIdentifier(n)) {
+      out.local.push(n.text);
+      return;
+    }
+    for (const element of n.elements) {
+      if (ts.isOmittedExpression(element)) continue;
+      const key = element.propertyName && staticPropertyName(element.propertyName);
+      if (key !== undefined) out.keys.push(key);
+      add(element.name);
+    }
+  };
+  add(name);
+  return out;
+}
+
+/** A variable declared at the top level of a module or namespace. */
+function isModuleLevel(decl: ts.VariableDeclaration): boolean {
+  const statement = decl.parent?.parent;
+  return !!statement && ts.isVariableStatement(statement) && (ts.isSourceFile(statement.parent) || ts.isModuleBlock(statement.parent));
+}
+
+/** A value that is never a function: literals, object and array literals, templates, arithmetic. */
+function isPlainData(expr: ts.Expression): boolean {
+  return (
+    ts.isLiteralExpression(expr) ||
+    ts.isNoSubstitutionTemplateLiteral(expr) ||
+    ts.isTemplateExpression(expr) ||
+    ts.isObjectLiteralExpression(expr) ||
+    ts.isArrayLiteralExpression(expr) ||
+    ts.isPrefixUnaryExpression(expr) ||
+    expr.kind === ts.SyntaxKind.TrueKeyword ||
+    expr.kind === ts.SyntaxKind.FalseKeyword ||
+    expr.kind === ts.SyntaxKind.NullKeyword
+  );
+}
