@@ -3,34 +3,28 @@ import ts from "typescript";
 /** Strips parentheses, `as`, `satisfies`, `!` and type assertions. */
 export function skipOuter(node: ts.Expression): ts.Expression {
   let current = node;
-  for (;;) {
-    if (
-      ts.isParenthesizedExpression(current) ||
-      ts.isAsExpression(current) ||
-      ts.isSatisfiesExpression(current) ||
-      ts.isNonNullExpression(current) ||
-      ts.isTypeAssertionExpression(current)
-    ) {
-      current = current.expression;
-    } else {
-      return current;
-    }
+  while (isOuterExpression(current)) current = current.expression;
+  return current;
+}
+
+/** Parentheses, `as`, `satisfies`, `!` and `<T>x`: expressions that only wrap another. */
+function isOuterExpression(node: ts.Node): node is ts.ParenthesizedExpression | ts.AsExpression | ts.SatisfiesExpression | ts.NonNullExpression | ts.TypeAssertion {
+  switch (node.kind) {
+    case ts.SyntaxKind.ParenthesizedExpression:
+    case ts.SyntaxKind.AsExpression:
+    case ts.SyntaxKind.SatisfiesExpression:
+    case ts.SyntaxKind.NonNullExpression:
+    case ts.SyntaxKind.TypeAssertionExpression:
+      return true;
+    default:
+      return false;
   }
 }
 
 /** Walks up through parentheses, `as`, `satisfies` and `!`. */
 export function skipOuterUp(node: ts.Node): ts.Node {
   let current = node;
-  while (
-    current.parent &&
-    (ts.isParenthesizedExpression(current.parent) ||
-      ts.isAsExpression(current.parent) ||
-      ts.isSatisfiesExpression(current.parent) ||
-      ts.isNonNullExpression(current.parent) ||
-      ts.isTypeAssertionExpression(current.parent))
-  ) {
-    current = current.parent;
-  }
+  while (current.parent && isOuterExpression(current.parent)) current = current.parent;
   return current;
 }
 
@@ -74,15 +68,18 @@ export function calleeName(call: ts.CallExpression): string | undefined {
 }
 
 export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node) ||
-    ts.isConstructorDeclaration(node)
-  );
+  switch (node.kind) {
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+    case ts.SyntaxKind.Constructor:
+      return true;
+    default:
+      return false;
+  }
 }
 
 /**
