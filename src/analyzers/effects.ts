@@ -191,9 +191,25 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   // `const createTable = pgTableCreator(…)`: a function made by drizzle-orm, never user code
   // (resolving a call to it would infer the whole table)
   if (decls.every((d) => isMadeByDrizzle(program.getTypeChecker(), d))) return null;
+  // `export const createCallerFactory = t.createCallerFactory`: another name for a library function
+  // (resolving the call would infer, say, a whole tRPC router)
+  if (decls.length === 1 && aliasesLibraryFunction(program.getTypeChecker(), decls[0]!)) return null;
   const bodies = decls.map(functionOfDeclaration).filter((d): d is ts.FunctionLikeDeclaration => !!d);
   if (bodies.length === 1 && decls.length === 1) return bodies[0];
   return undefined;
+}
+
+/** `const f = lib.member` or `const f = imported`: a variable that only renames library code, by declarations. */
+function aliasesLibraryFunction(checker: ts.TypeChecker, decl: ts.Declaration): boolean {
+  if (!ts.isVariableDeclaration(decl) || !decl.initializer || decl.type || !(decl.parent.flags & ts.NodeFlags.Const)) return false;
+  const init = skipOuter(decl.initializer);
+  let targets: ts.Symbol[] | undefined;
+  if (ts.isPropertyAccessExpression(init)) targets = declaredMembers(checker, init.expression, init.name.text);
+  else if (ts.isIdentifier(init)) {
+    const symbol = symbolAt(checker, init);
+    targets = symbol ? [symbol] : undefined;
+  }
+  return !!targets?.length && targets.every((t) => !!t.declarations?.length && !t.declarations.some((d) => isUserCode(d)));
 }
 
 /** A variable initialized by a call to a drizzle-orm function (`pgTableCreator(…)`, `pgSchema(…)`). */

@@ -196,6 +196,48 @@ describe("callee resolution with the declared-name pre-filter", () => {
   });
 });
 
+describe("callee resolution through variables that rename a function", () => {
+  const program = fixtureProgram({
+    "file.ts": `${HEADER}
+import { renamedSave, run } from "./aliases";
+
+export async function g(id: number) {
+  await run("select 1");
+  await renamedSave(id);
+}
+`,
+    "aliases.ts": `import { PGlite } from "@electric-sql/pglite";\nimport { savePost } from "./helpers-named";\nconst client = new PGlite();\nexport const run = client.query;\nexport const renamedSave = savePost;\n`,
+    "helpers-named.ts": `import { db } from "./db";\nimport { posts } from "./schema/posts";\nexport async function savePost(id: number) { await db.insert(posts).values({ title: "t", userId: id }); }\n`,
+  });
+  const sf = sourceFileOf(program, "file.ts");
+  const calls: ts.CallExpression[] = [];
+  walk(sf.statements.find(ts.isFunctionDeclaration)!.body!, (node) => {
+    if (ts.isCallExpression(node)) calls.push(node);
+  });
+  const callNamed = (name: string) => calls.find((c) => c.expression.getText(sf) === name)!;
+
+  it("answers 'no user callee' for a library member under another name, without resolving the call's signature", () => {
+    const checker = program.getTypeChecker();
+    const original = checker.getResolvedSignature;
+    let resolvedSignatures = 0;
+    checker.getResolvedSignature = (...args) => {
+      resolvedSignatures++;
+      return original.apply(checker, args);
+    };
+    try {
+      expect(resolveCallee(program, callNamed("run"))).toBeUndefined();
+      expect(resolvedSignatures).toBe(0);
+    } finally {
+      checker.getResolvedSignature = original;
+    }
+  });
+
+  it("still follows a variable that renames user code to its function", () => {
+    const callee = resolveCallee(program, callNamed("renamedSave"));
+    expect(callee && functionName(callee)).toBe("savePost");
+  });
+});
+
 describe("names under which a call may reach a query", () => {
   const program = fixtureProgram({
     "file.ts": `${HEADER}
