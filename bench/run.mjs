@@ -1,6 +1,6 @@
 // `npm run bench`: typed-lint, transformer and CLI cost of drizzle-guard on a
 // generated Drizzle project at two sizes (n and 2n).
-// Options: --tables N --files M (size n; default 20 x 16), --repeat R (best of R, default 1),
+// Options: --tables N --files M (size n; default 20 x 16), --repeat R (best of R runs, interleaved; default 1),
 //          --dist DIR (the built plugin, default dist/; e.g. a `tsup --out-dir` build
 //          inside the repo), --no-transformer, --no-cli
 import { execFileSync, spawnSync } from "node:child_process";
@@ -34,31 +34,38 @@ const ms = (x) => `${(x / 1000).toFixed(2)} s`;
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
 const signed = (x) => `${x >= 0 ? "+" : ""}${pct(x)}`;
 
-/** Best wall time of `repeat` runs of a command; also its last exit status and output. */
-function timeCommand(command, args, cwd) {
-  let best = Infinity;
-  let last;
+/**
+ * Runs measurements round-robin for `repeat` rounds and keeps each one's
+ * fastest run: on a shared machine, a slow stretch then hits every
+ * measurement of a comparison alike instead of one of them.
+ */
+function bestOfInterleaved(measures) {
+  const best = measures.map(() => undefined);
   for (let i = 0; i < repeat; i++) {
-    const started = performance.now();
-    last = spawnSync(command, args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-    best = Math.min(best, performance.now() - started);
-  }
-  return { ms: best, status: last.status, stdout: last.stdout, stderr: last.stderr };
-}
-
-/** One cold lint run in a child process (see bench/lint.mjs); best of `repeat`. */
-function lint(dir, rules, extra = []) {
-  let best;
-  for (let i = 0; i < repeat; i++) {
-    const out = execFileSync(process.execPath, [path.join(repoRoot, "bench/lint.mjs"), "--dir", dir, "--rules", rules, "--plugin", dist("index.js"), ...extra], {
-      cwd: repoRoot,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
+    measures.forEach((measure, j) => {
+      const run = measure();
+      if (!best[j] || run.ms < best[j].ms) best[j] = run;
     });
-    const run = JSON.parse(out.trim().split("\n").pop());
-    if (!best || run.wallMs < best.wallMs) best = run;
   }
   return best;
+}
+
+/** One run of a command: wall time, exit status and output. */
+function timeCommand(command, args, cwd) {
+  const started = performance.now();
+  const run = spawnSync(command, args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  return { ms: performance.now() - started, status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** One cold lint run in a child process (see bench/lint.mjs). */
+function lint(dir, rules, extra = []) {
+  const out = execFileSync(process.execPath, [path.join(repoRoot, "bench/lint.mjs"), "--dir", dir, "--rules", rules, "--plugin", dist("index.js"), ...extra], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const run = JSON.parse(out.trim().split("\n").pop());
+  return { ...run, ms: run.wallMs };
 }
 
 /** The summed time of the drizzle-guard rules in a run's per-rule times. */
@@ -93,9 +100,7 @@ function measureSize(t, f) {
   const sourceFiles = written.filter((p) => p.endsWith(".ts")).length;
   console.log(`\n## ${t} tables, ${f} query files (${sourceFiles} .ts files) — ${path.relative(repoRoot, dir)}`);
 
-  const floor = lint(dir, "none");
-  const typedFloor = lint(dir, "typed-floor");
-  const full = lint(dir, "all");
+  const [floor, typedFloor, full] = bestOfInterleaved([() => lint(dir, "none"), () => lint(dir, "typed-floor"), () => lint(dir, "all")]);
   if (full.fatal || floor.fatal) notes.push(`${t}x${f}: ${full.fatal + floor.fatal} fatal lint messages (parse errors or crashes)`);
   const pluginMs = sumPlugin(full.perRule);
   console.log(`typed lint, all rules : ${ms(full.wallMs)}  (${full.messages} findings)`);
@@ -108,15 +113,14 @@ function measureSize(t, f) {
 
 
   // a typical typed setup: typescript-eslint's recommendedTypeChecked, alone and with every drizzle-guard rule
-  const tseslintOnly = lint(dir, "none", ["--tseslint"]);
-  const withTseslint = lint(dir, "all", ["--tseslint"]);
+  const [tseslintOnly, withTseslint] = bestOfInterleaved([() => lint(dir, "none", ["--tseslint"]), () => lint(dir, "all", ["--tseslint"])]);
   const pluginInTypicalMs = sumPlugin(withTseslint.perRule);
   console.log(`typescript-eslint recommendedTypeChecked: ${ms(tseslintOnly.wallMs)}; with drizzle-guard: ${ms(withTseslint.wallMs)}, drizzle-guard rules ${ms(pluginInTypicalMs)} = ${pct(pluginInTypicalMs / withTseslint.wallMs)} of the total`);
   console.log(`adding drizzle-guard to it: ${signed(withTseslint.wallMs / tseslintOnly.wallMs - 1)} wall time`);
 
   const result = { tables: t, files: f, sourceFiles, dir, full, floor, typedFloor, checkerMs, pluginMs, tseslintOnly, withTseslint, pluginInTypicalMs };
 
-  const tsc = timeCommand(process.execPath, [tscBin, "--noEmit", "-p", "tsconfig.json"], dir);
+  const [tsc] = bestOfInterleaved([() => timeCommand(process.execPath, [tscBin, "--noEmit", "-p", "tsconfig.json"], dir)]);
   result.tscNoEmitMs = tsc.ms;
   if (tsc.status !== 0) notes.push(`${t}x${f}: tsc --noEmit reported errors:\n${tsc.stdout.slice(0, 2000)}`);
   console.log(`tsc --noEmit          : ${ms(tsc.ms)}`);
@@ -140,9 +144,11 @@ function measureSize(t, f) {
       // tspc patches TypeScript in memory at start-up: its own cost, measured without any plugin
       const bareConfig = { ...emitConfig, compilerOptions: { ...emitConfig.compilerOptions, plugins: [] } };
       fs.writeFileSync(path.join(dir, "tsconfig.emit-bare.json"), JSON.stringify(bareConfig, null, 2));
-      const plain = timeCommand(process.execPath, [tscBin, "-p", "tsconfig.emit.json"], dir);
-      const bare = timeCommand(process.execPath, [tspcBin, "-p", "tsconfig.emit-bare.json"], dir);
-      const patched = timeCommand(process.execPath, [tspcBin, "-p", "tsconfig.emit.json"], dir);
+      const [plain, bare, patched] = bestOfInterleaved([
+        () => timeCommand(process.execPath, [tscBin, "-p", "tsconfig.emit.json"], dir),
+        () => timeCommand(process.execPath, [tspcBin, "-p", "tsconfig.emit-bare.json"], dir),
+        () => timeCommand(process.execPath, [tspcBin, "-p", "tsconfig.emit.json"], dir),
+      ]);
       const diagnostics = (patched.stdout.match(/drizzle-guard\//g) ?? []).length;
       if (diagnostics === 0) notes.push(`${t}x${f}: tspc printed no drizzle-guard diagnostic (exit ${patched.status}): ${patched.stderr.slice(0, 500)}`);
       Object.assign(result, { tscEmitMs: plain.ms, tspcBareMs: bare.ms, tspcEmitMs: patched.ms, tspcDiagnostics: diagnostics });
@@ -157,7 +163,7 @@ function measureSize(t, f) {
     if (why) {
       if (!notes.some((n) => n.startsWith("CLI"))) notes.push(`CLI skipped: ${why}`);
     } else {
-      const cli = timeCommand(process.execPath, [dist("cli.js"), "-p", "tsconfig.json"], dir);
+      const [cli] = bestOfInterleaved([() => timeCommand(process.execPath, [dist("cli.js"), "-p", "tsconfig.json"], dir)]);
       const findings = cli.stdout.split("\n").filter((l) => l.includes("drizzle-guard/")).length;
       if (cli.status !== 0 && cli.status !== 1) notes.push(`${t}x${f}: CLI exited ${cli.status}: ${cli.stderr.slice(0, 500)}`);
       Object.assign(result, { cliMs: cli.ms, cliFindings: findings });
