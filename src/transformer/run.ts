@@ -1,4 +1,4 @@
-import { ESLintUtils } from "@typescript-eslint/utils";
+import { applyDefault } from "@typescript-eslint/utils/eslint-utils";
 import type ts from "typescript";
 import { readSharedSettings } from "../analyzers/settings.js";
 import { CODE_EXTENSIONS } from "../configs.js";
@@ -147,7 +147,7 @@ export function resolveConfig(config: DrizzleGuardConfig = {}): ResolvedConfig {
   );
   const rules: EnabledRule[] = [...entries].map(([name, { severity, userOptions }]) => {
     const rule = engine.get(name) as EngineRule;
-    return { name, rule, severity, options: ESLintUtils.applyDefault(rule.defaultOptions, userOptions) };
+    return { name, rule, severity, options: applyDefault(rule.defaultOptions, userOptions) };
   });
   return { resolved: true, rules, settings, ...(config.severity ? { severity: config.severity } : {}) };
 }

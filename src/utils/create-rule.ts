@@ -1,4 +1,6 @@
-import { ESLintUtils, type TSESLint } from "@typescript-eslint/utils";
+import type { TSESLint } from "@typescript-eslint/utils";
+// the `eslint-utils` entry only: the package root also loads its AST and scope-manager modules (slow to load in a `tsc` build)
+import { RuleCreator } from "@typescript-eslint/utils/eslint-utils";
 import type ts from "typescript";
 import { readSharedSettings } from "../analyzers/settings.js";
 import type { AnalysisContext, Analyzer, Finding } from "../analyzers/types.js";
@@ -14,7 +16,7 @@ export interface DrizzleGuardDocs {
 export const DOCS_BASE_URL = "https://github.com/drizzle-guard/eslint-plugin-drizzle-guard/blob/main/docs/rules";
 
 /** The one rule creator: sets each rule's docs URL. */
-export const createRule = ESLintUtils.RuleCreator<DrizzleGuardDocs>((name) => `${DOCS_BASE_URL}/${name}.md`);
+export const createRule = RuleCreator<DrizzleGuardDocs>((name) => `${DOCS_BASE_URL}/${name}.md`);
 
 /** A rule whose logic lives in the engine; `analyze` is what the transformer runs. */
 export type AnalyzerRule<Options extends readonly unknown[], MessageIds extends string> = TSESLint.RuleModule<
