@@ -86,30 +86,34 @@ export const COMPARISON_OPERATORS: ReadonlySet<string> = new Set([
 ]);
 
 /** Operator keys of the object (relational v2) filter form, mapped to the operator names above. */
-const OBJECT_FILTER_OPERATORS: Record<string, string> = {
-  eq: "eq",
-  ne: "ne",
-  gt: "gt",
-  gte: "gte",
-  lt: "lt",
-  lte: "lte",
-  in: "inArray",
-  notIn: "notInArray",
-  like: "like",
-  notLike: "notLike",
-  ilike: "ilike",
-  notIlike: "notIlike",
-  isNull: "isNull",
-  isNotNull: "isNotNull",
-  arrayContains: "arrayContains",
-  arrayContained: "arrayContained",
-  arrayOverlaps: "arrayOverlaps",
-};
+const OBJECT_FILTER_OPERATORS: ReadonlyMap<string, string> = new Map([
+  ["eq", "eq"],
+  ["ne", "ne"],
+  ["gt", "gt"],
+  ["gte", "gte"],
+  ["lt", "lt"],
+  ["lte", "lte"],
+  ["in", "inArray"],
+  ["notIn", "notInArray"],
+  ["like", "like"],
+  ["notLike", "notLike"],
+  ["ilike", "ilike"],
+  ["notIlike", "notIlike"],
+  ["isNull", "isNull"],
+  ["isNotNull", "isNotNull"],
+  ["arrayContains", "arrayContains"],
+  ["arrayContained", "arrayContained"],
+  ["arrayOverlaps", "arrayOverlaps"],
+]);
 
 /** Array methods whose result holds (some of) the receiver's elements. */
 const ARRAY_PRESERVING = new Set(["filter", "slice", "concat", "flat", "toReversed", "toSorted"]);
 /** Array methods that add elements: their arguments become part of the array. */
-const ARRAY_ADDING: Record<string, number> = { push: 0, unshift: 0, splice: 2 };
+const ARRAY_ADDING: ReadonlyMap<string, number> = new Map([
+  ["push", 0],
+  ["unshift", 0],
+  ["splice", 2],
+]);
 
 const MAX_DEPTH = 40;
 
@@ -400,7 +404,7 @@ class ConditionReader {
         else this.unreadable();
         continue;
       }
-      const operator = opKey !== undefined ? OBJECT_FILTER_OPERATORS[opKey] : undefined;
+      const operator = opKey !== undefined ? OBJECT_FILTER_OPERATORS.get(opKey) : undefined;
       const values = ts.isPropertyAssignment(op) ? [op.initializer] : ts.isShorthandPropertyAssignment(op) ? [op.name] : [];
       if (operator) this.summary.mentions.push({ column, operator, negated, others: [], values });
       else this.unreadable();
@@ -438,7 +442,7 @@ class ConditionReader {
       }
       // conds.push(cond), conds.unshift(cond), conds.splice(i, n, cond)
       if (ts.isPropertyAccessExpression(parent) && parent.expression === use) {
-        const from = ARRAY_ADDING[parent.name.text];
+        const from = ARRAY_ADDING.get(parent.name.text);
         const call = parent.parent;
         if (from !== undefined && ts.isCallExpression(call) && call.expression === parent) {
           call.arguments.forEach((arg, i) => {

@@ -20,23 +20,24 @@ export type QueryOperation =
 
 export const WRITE_OPERATIONS: ReadonlySet<QueryOperation> = new Set(["insert", "update", "delete"]);
 
-const ROOT_METHODS: Record<string, QueryOperation> = {
-  select: "select",
-  selectDistinct: "select",
-  selectDistinctOn: "select",
-  insert: "insert",
-  update: "update",
-  delete: "delete",
-  $count: "count",
-  execute: "execute",
-  refreshMaterializedView: "refresh",
-};
+/** Methods that start a query on a database or transaction, and what the query does. A Map: a method name never reads `Object.prototype` (`x.toString()`). */
+const ROOT_METHODS: ReadonlyMap<string, QueryOperation> = new Map([
+  ["select", "select"],
+  ["selectDistinct", "select"],
+  ["selectDistinctOn", "select"],
+  ["insert", "insert"],
+  ["update", "update"],
+  ["delete", "delete"],
+  ["$count", "count"],
+  ["execute", "execute"],
+  ["refreshMaterializedView", "refresh"],
+]);
 
 const RELATIONAL_METHODS = new Set(["findMany", "findFirst"]);
 
 /** Method names that start or run a query on a database, transaction or prepared statement. */
 export const QUERY_METHOD_NAMES: ReadonlySet<string> = new Set([
-  ...Object.keys(ROOT_METHODS),
+  ...ROOT_METHODS.keys(),
   ...RELATIONAL_METHODS,
   "transaction",
   "batch",
@@ -95,7 +96,7 @@ function chainStart(program: ts.Program, call: ts.CallExpression): Omit<QueryCha
     const key = ts.isPropertyAccessExpression(table) ? table.name.text : staticPropertyName(table.argumentExpression as ts.PropertyName);
     return { root, rootKind: kind, operation: "relational", start: call, relationalKey: key };
   }
-  let operation = ROOT_METHODS[m.name];
+  let operation = ROOT_METHODS.get(m.name);
   let root = m.object;
   // db.with(cte).select()/update()/... : the operation is the method called on `with(...)`
   if (operation) {
@@ -106,9 +107,37 @@ function chainStart(program: ts.Program, call: ts.CallExpression): Omit<QueryCha
     }
   }
   if (!operation) return undefined;
+  // `caller.delete({ id })`, `params.delete("page")`, `cipher.update("text")`: these Drizzle methods take a
+  // table (or view) first, never a literal, so the receiver need not be typed
+  const first = call.arguments[0];
+  if (TABLE_FIRST_OPERATIONS.has(operation) && first && isLiteralValue(skipOuter(first))) return undefined;
   const kind = rootKindOf(program, root);
   if (!kind) return undefined;
   return { root, rootKind: kind, operation, start: call };
+}
+
+/** Operations whose root method's first argument is a table or view. */
+const TABLE_FIRST_OPERATIONS: ReadonlySet<QueryOperation> = new Set(["insert", "update", "delete", "count", "refresh"]);
+
+/** A value written out in place: an object, array, string, number or boolean literal, a template, a function. */
+function isLiteralValue(node: ts.Expression): boolean {
+  switch (node.kind) {
+    case ts.SyntaxKind.ObjectLiteralExpression:
+    case ts.SyntaxKind.ArrayLiteralExpression:
+    case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+    case ts.SyntaxKind.TemplateExpression:
+    case ts.SyntaxKind.NumericLiteral:
+    case ts.SyntaxKind.BigIntLiteral:
+    case ts.SyntaxKind.TrueKeyword:
+    case ts.SyntaxKind.FalseKeyword:
+    case ts.SyntaxKind.NullKeyword:
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.FunctionExpression:
+      return true;
+    default:
+      return false;
+  }
 }
 
 const rootKinds = programCache(() => new WeakMap<ts.Expression, "database" | "transaction" | null>());

@@ -38,3 +38,41 @@ describe("queryChainsIn", () => {
     ]);
   });
 });
+
+describe("calls that cannot start a query", () => {
+  const program = fixtureProgram({
+    "file.ts": `${HEADER}
+export function run(caller: any, params: URLSearchParams) {
+  db.toString();
+  db.constructor.name;
+  caller.delete({ id: 1 });
+  caller.update({ id: 1, name: "x" });
+  params.delete("page");
+  return db.delete(comments);
+}
+`,
+  });
+  const sf = sourceFileOf(program, "file.ts");
+
+  it("are not chains: methods inherited from Object.prototype, and table-first methods given a literal", () => {
+    expect(queryChainsIn(program, sf).map((c) => `${c.operation}:${c.start.getText(sf)}`)).toEqual(["delete:db.delete(comments)"]);
+  });
+
+  it("do not make the engine type their receiver", () => {
+    const fresh = fixtureProgram({ "file.ts": sf.text });
+    const checker = fresh.getTypeChecker();
+    const original = checker.getTypeAtLocation;
+    const typed: string[] = [];
+    checker.getTypeAtLocation = (node) => {
+      typed.push(node.getText());
+      return original.call(checker, node);
+    };
+    try {
+      queryChainsIn(fresh, sourceFileOf(fresh, "file.ts"));
+    } finally {
+      checker.getTypeAtLocation = original;
+    }
+    expect(typed).not.toContain("caller");
+    expect(typed).not.toContain("params");
+  });
+});
