@@ -7,6 +7,7 @@ import { rules as registry } from "../rules/index.js";
 import { safeAnalyze } from "../utils/create-rule.js";
 import { ruleCode } from "./codes.js";
 import { directiveFilter } from "./directives.js";
+import { optionErrors } from "./options.js";
 
 /**
  * The adaptation core shared by the ts-patch transformer, the API factory and
@@ -40,6 +41,8 @@ export interface EngineRule {
   meta: {
     messages: Record<string, string>;
     docs?: { description?: string; url?: string; recommended?: boolean };
+    /** The options' JSON schema: one schema per option (ESLint's array form), or one for the whole list. */
+    schema?: unknown;
   };
 }
 
@@ -70,7 +73,14 @@ export interface TransformerFinding {
   severity: Severity;
 }
 
-/** An invalid configuration (unknown rule, bad level). */
+/** What is wrong with a rule's options under its schema, as ESLint would check them. */
+function optionsErrors(schema: unknown, options: readonly unknown[]): string[] {
+  if (!Array.isArray(schema)) return optionErrors(schema, options, "options");
+  if (options.length > schema.length) return [`it takes at most ${schema.length} option${schema.length === 1 ? "" : "s"} (got ${options.length})`];
+  return options.flatMap((option, i) => optionErrors(schema[i], option, `options[${i}]`));
+}
+
+/** An invalid configuration (unknown rule, bad level, options its schema refuses). */
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
@@ -110,7 +120,8 @@ function severityOf(level: unknown, ruleName: string): Severity | "off" {
  * configs), then each `rules` entry, options merged onto the rule's
  * `defaultOptions` the way typescript-eslint does. Entries of other plugins are
  * ignored; entries of drizzle-guard rules that have no engine part are ignored.
- * Throws {@link ConfigError} for unknown drizzle-guard rules or invalid levels.
+ * Throws {@link ConfigError} for unknown drizzle-guard rules, invalid levels, or
+ * options that the rule's schema refuses.
  */
 export function resolveConfig(config: DrizzleGuardConfig = {}): ResolvedConfig {
   const engine = engineRules();
@@ -137,7 +148,10 @@ export function resolveConfig(config: DrizzleGuardConfig = {}): ResolvedConfig {
     if (!known.has(name)) throw new ConfigError(`Unknown rule "${key}".`);
     const [level, ...userOptions] = Array.isArray(entry) ? entry : [entry];
     const severity = severityOf(level, key);
-    if (!engine.has(name)) continue; // ESLint-only rule
+    const rule = engine.get(name);
+    if (!rule) continue; // ESLint-only rule
+    const problems = optionsErrors(rule.meta.schema, userOptions);
+    if (problems.length > 0) throw new ConfigError(`Invalid options for rule "${RULE_PREFIX}${name}": ${problems.join("; ")}.`);
     if (severity === "off") entries.delete(name);
     else entries.set(name, { severity, userOptions });
   }

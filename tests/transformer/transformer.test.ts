@@ -1,7 +1,9 @@
+import { Linter } from "eslint";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { rules } from "../../src/rules/index.js";
 import { RULE_CODE_ORDER, ruleCode, tsDiagnosticCode } from "../../src/transformer/codes.js";
+import { unsupportedKeywords } from "../../src/transformer/options.js";
 import drizzleGuardTransformer, { createDrizzleGuardTransformer, type FileFinding } from "../../src/transformer/index.js";
 import {
   ConfigError,
@@ -228,6 +230,58 @@ describe("runRules / resolveConfig", () => {
       { rules: [] as never },
     ];
     for (const config of bad) expect(() => resolveConfig(config), JSON.stringify(config)).toThrow(ConfigError);
+  });
+
+  describe("rule options, checked against the rule's schema like ESLint does", () => {
+    const plugin = { rules } as never;
+    const eslintAccepts = (entry: unknown, rule: string): boolean => {
+      try {
+        new Linter({ configType: "flat" }).verify("export {};", [{ plugins: { "drizzle-guard": plugin }, rules: { [`drizzle-guard/${rule}`]: entry as never } }]);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const bad: Array<[string, unknown[], string]> = [
+      ["require-owner-filter", ["error", { ownerColumns: "userId" }], 'options[0].ownerColumns must be an array (got "userId")'],
+      ["require-owner-filter", ["error", { ownerColums: ["userId"] }], 'options[0] has no option "ownerColums" (known: ownerColumns, scopeColumns, ignoreTables)'],
+      ["require-owner-filter", ["error", { ownerColumns: ["userId", "userId"] }], "options[0].ownerColumns must not repeat items"],
+      ["require-owner-filter", ["error", { ownerColumns: [1] }], "options[0].ownerColumns[0] must be a string (got 1)"],
+      ["require-owner-filter", ["error", {}, {}], "it takes at most 1 option (got 2)"],
+      ["require-foreign-key-index", ["error", "posts"], 'options[0] must be an object (got "posts")'],
+      ["no-query-in-loop", ["error", { maxDepth: 11 }], "options[0].maxDepth must be at most 10 (got 11)"],
+      ["no-query-in-loop", ["error", { maxDepth: 1.5 }], "options[0].maxDepth must be an integer (got 1.5)"],
+      ["require-transaction", ["error", { maxDepth: -1 }], "options[0].maxDepth must be at least 0 (got -1)"],
+    ];
+    const good: Array<[string, unknown[]]> = [
+      ["require-owner-filter", ["error", { ownerColumns: ["userId", "authorId"], ignoreTables: ["audit_log"] }]],
+      ["require-owner-filter", ["warn"]],
+      ["require-foreign-key-index", ["error", { ignore: ["posts"] }]],
+      ["no-query-in-loop", ["error", { maxDepth: 0, iterationFunctions: ["pMap"], reportPagination: true }]],
+    ];
+
+    it("rejects what the schema refuses, naming the rule, the option and the value", () => {
+      for (const [rule, entry, problem] of bad) {
+        expect(() => resolveConfig({ preset: "none", rules: { [rule]: entry as never } }), JSON.stringify(entry)).toThrow(
+          `Invalid options for rule "drizzle-guard/${rule}": ${problem}.`,
+        );
+        expect(eslintAccepts(entry, rule), `ESLint accepts ${JSON.stringify(entry)}`).toBe(false);
+      }
+    });
+
+    it("accepts what the schema allows, as ESLint does", () => {
+      for (const [rule, entry] of good) {
+        expect(() => resolveConfig({ preset: "none", rules: { [rule]: entry as never } }), JSON.stringify(entry)).not.toThrow();
+        expect(eslintAccepts(entry, rule), `ESLint refuses ${JSON.stringify(entry)}`).toBe(true);
+      }
+    });
+
+    it("every rule's schema uses only the keywords the transformer checks", () => {
+      for (const [name, rule] of engineRules()) {
+        const schemas = Array.isArray(rule.meta.schema) ? rule.meta.schema : [rule.meta.schema];
+        expect(schemas.flatMap(unsupportedKeywords), name).toEqual([]);
+      }
+    });
   });
 
   it("a rule that throws contributes nothing; the others still report", () => {
