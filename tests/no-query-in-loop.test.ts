@@ -94,6 +94,16 @@ ruleTester.run("no-query-in-loop", rule, {
 }`),
     },
     {
+      name: "a const of mapped builders that is never awaited element by element",
+      code: code(`export async function f(ids: number[]) {
+  const pending = ids.map((id) => db.select().from(posts).where(eq(posts.id, id)));
+  const awaitedArray = await pending; // awaits the array, not its elements
+  console.log(pending.length, awaitedArray);
+  const later = ids.map((id) => db.delete(tags).where(eq(tags.id, id)));
+  return later;
+}`),
+    },
+    {
       name: "builders in a loop that are never run",
       code: code(`export function f(ids: number[]) {
   for (const id of ids) {
@@ -461,6 +471,20 @@ import { notInArray } from "drizzle-orm";`),
       errors: [
         { messageId: "readInLoop", line: 6, data: { query: "db.select(posts)", tables: "posts" } },
         { messageId: "readInLoop", line: 7, data: { query: "db.query.posts.findFirst", tables: "posts" } },
+      ],
+    },
+    {
+      name: "a const of mapped builders awaited later by Promise.all or for await",
+      code: code(`export async function f(ids: number[]) {
+  const pending = ids.map((id) => db.select().from(posts).where(eq(posts.id, id)));
+  const rows = await Promise.all(pending);
+  const deletes = ids.map((id) => db.delete(tags).where(eq(tags.id, id)));
+  for await (const done of deletes) console.log(done);
+  return rows;
+}`),
+      errors: [
+        { messageId: "readInLoop", line: 6, data: { query: "db.select(posts)", tables: "posts" } },
+        { messageId: "writeInLoop", line: 8 },
       ],
     },
     {

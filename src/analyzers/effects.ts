@@ -5,6 +5,7 @@ import { declaredMembers, declaredTypesOf } from "./declared-types.js";
 import { builderKind, drizzleImportName } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
 import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, isQueryChainCall, valueUse } from "./queries.js";
+import { variableReferences } from "./references.js";
 import { tableDisplayName } from "./schema/model.js";
 import { calleeName, isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
 import { localSymbolAt, resolveAlias, symbolAt } from "./symbols.js";
@@ -419,7 +420,7 @@ export function visitRegion(
       if (chain) {
         const use = chainUse(chain);
         const mapped = use === "prepared" ? "built" : use;
-        onExecution(directExecution(program, chain), adjustForCallback(mapped, callback), callback);
+        onExecution(directExecution(program, chain), adjustForCallback(program, mapped, callback), callback);
       } else if (prepared) {
         onExecution(prepared, "executed", callback);
       } else if (!isPromiseCombinator(node) && !isFunctionLike(skipOuter(node.expression))) {
@@ -427,7 +428,7 @@ export function visitRegion(
         const effects = callEffects(program, node, options.maxDepth);
         for (const e of effects.eager) onExecution(e, "executed", callback);
         if (effects.lazy.length) {
-          const use = adjustForCallback(callResultUse(node), callback);
+          const use = adjustForCallback(program, callResultUse(node), callback);
           for (const e of effects.lazy) onExecution(e, use, callback);
         }
       }
@@ -442,9 +443,12 @@ export function visitRegion(
  * A builder returned from an async callback runs (the callback's promise adopts
  * it); returned from a sync callback it runs only if the caller awaits the
  * collected results, which we treat as running too when the callback is an
- * iteration whose result is awaited (`await Promise.all(rows.map(r => db...))`).
+ * iteration whose result is awaited (`await Promise.all(rows.map(r => db...))`),
+ * directly or through a `const` holding it (`const pending = rows.map(…);
+ * await Promise.all(pending)`).
  */
 function adjustForCallback(
+  program: ts.Program,
   use: "executed" | "returned" | "built",
   callback: ts.FunctionLikeDeclaration | undefined,
 ): "executed" | "returned" | "built" {
@@ -455,9 +459,24 @@ function adjustForCallback(
   const call = up.parent;
   if (call && ts.isCallExpression(call)) {
     const result = skipOuterUp(call);
-    const promiseAll = result.parent && ts.isCallExpression(result.parent) && isPromiseCombinator(result.parent) ? result.parent : undefined;
-    if (promiseAll && valueUse(promiseAll) !== "built") return "executed";
-    if (valueUse(call) === "executed") return "executed";
+    if (awaitsEachElement(result) || valueUse(call) === "executed") return "executed";
+    const holder = result.parent;
+    if (holder && ts.isVariableDeclaration(holder) && holder.initializer === result && ts.isIdentifier(holder.name) && holder.parent.flags & ts.NodeFlags.Const) {
+      const refs = variableReferences(program.getTypeChecker(), holder as ts.VariableDeclaration & { name: ts.Identifier });
+      if (refs.some((ref) => awaitsEachElement(skipOuterUp(ref)))) return "executed";
+    }
   }
   return "built";
+}
+
+/**
+ * Whether an array value has each of its elements awaited where it stands: the
+ * first argument of an awaited or returned `Promise.all` (and friends), or
+ * iterated by `for await`. (`await array` awaits the array, not its elements.)
+ */
+function awaitsEachElement(array: ts.Node): boolean {
+  const parent = array.parent;
+  if (!parent) return false;
+  if (ts.isForOfStatement(parent)) return !!parent.awaitModifier && parent.expression === array;
+  return ts.isCallExpression(parent) && parent.arguments[0] === array && isPromiseCombinator(parent) && valueUse(parent) !== "built";
 }
