@@ -2,18 +2,13 @@ import ts from "typescript";
 import { type BindingDeclaration, fileSyntax } from "./syntax-index.js";
 
 /**
- * Syntax-level name binding: which declarations of a file bind a value name,
- * and the declaration a reference must resolve to when the file binds its name
- * exactly once, at top level. Asking the checker to resolve each reference
+ * Syntax-level name binding: the declaration a reference must resolve to when
+ * its file binds the name exactly once, at top level (the file's bindings come
+ * from its syntax index, `syntax-index.ts`). Asking the checker to resolve each reference
  * walks the scopes every time (a few microseconds per identifier, tens of
  * thousands of identifiers in a large project); a name bound once at top level
  * can only resolve to that binding, whose symbol is looked up once.
  */
-
-/** Every value-binding declaration of a file (any scope), by name. */
-export function bindingsByName(file: ts.SourceFile): ReadonlyMap<string, readonly BindingDeclaration[]> {
-  return fileSyntax(file).bindings;
-}
 
 /** Whether a declaration's scope is its file (an import, or a top-level statement). */
 function isTopLevel(decl: ts.Node): boolean {
@@ -105,7 +100,7 @@ export function topLevelBindingOf(node: ts.Identifier): BindingDeclaration | und
 
 /** The declaration of `name` when `file` binds it exactly once, at top level. */
 export function topLevelDeclaration(file: ts.SourceFile, name: string): BindingDeclaration | undefined {
-  const decls = bindingsByName(file).get(name);
+  const decls = fileSyntax(file).bindings.get(name);
   if (!decls || decls.length !== 1) return undefined;
   const decl = decls[0]!;
   return isTopLevel(decl) ? decl : undefined;

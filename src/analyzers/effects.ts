@@ -152,6 +152,11 @@ function isUserCode(node: ts.Node): boolean {
   return isUserSourceFile(node.getSourceFile());
 }
 
+/** A symbol declared, and only declared, outside the user's code (a library's or TypeScript's). */
+function isLibraryOnly(symbol: ts.Symbol): boolean {
+  return !!symbol.declarations?.length && !symbol.declarations.some(isUserCode);
+}
+
 /** A function-like node with a body that a declaration stands for (`function f`, `const f = () => …`, `m() {}`, `f = async () => …`). */
 function functionOfDeclaration(decl: ts.Declaration): ts.FunctionLikeDeclaration | undefined {
   if (isFunctionLike(decl)) return decl.body ? decl : undefined;
@@ -177,7 +182,7 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   if (member && isQueryChainCall(program, call)) return null;
   // a library member of the receiver's declared type (a framework's builder chain): no need to type the receiver
   const declaredMember = member && declaredMembers(program.getTypeChecker(), member.object, member.name);
-  if (declaredMember && declaredMember.every((s) => s.declarations?.length && !s.declarations.some((d) => isUserCode(d)))) return null;
+  if (declaredMember?.every(isLibraryOnly)) return null;
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
   if (!nameNode) return undefined;
   let symbol: ts.Symbol | undefined;
@@ -210,7 +215,7 @@ function aliasesLibraryFunction(checker: ts.TypeChecker, decl: ts.Declaration): 
     const symbol = symbolAt(checker, init);
     targets = symbol ? [symbol] : undefined;
   }
-  return !!targets?.length && targets.every((t) => !!t.declarations?.length && !t.declarations.some((d) => isUserCode(d)));
+  return !!targets?.length && targets.every(isLibraryOnly);
 }
 
 /** A variable initialized by a call to a drizzle-orm function (`pgTableCreator(…)`, `pgSchema(…)`). */
