@@ -1,6 +1,6 @@
 import type { TSESLint } from "@typescript-eslint/utils";
-import type { AnalyzerRule } from "./utils/create-rule.js";
-import type { FileLanguage } from "./utils/file-languages.js";
+import type { AnalyzerRule } from "./rules/create-rule.js";
+import type { FileLanguage } from "./file-languages.js";
 
 type AnyRule = ({ meta?: { docs?: { recommended?: boolean } } } | AnalyzerRule<readonly unknown[], string>) & {
   /** Non-code files the rule also lints (package.json, workflows), each with its parser. */

@@ -5,7 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import plugin from "../src/index.js";
-import { DOCS_BASE_URL } from "../src/utils/create-rule.js";
+import { DOCS_BASE_URL } from "../src/rules/create-rule.js";
 import * as versionModule from "../src/version.js";
 import { distEntry, ensureBuilt, repoRoot } from "../scripts/ensure-build.mjs";
 

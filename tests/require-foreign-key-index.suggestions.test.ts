@@ -7,8 +7,8 @@
 import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { readSharedSettings } from "../src/analyzers/settings.js";
-import type { Finding, TextEdit } from "../src/analyzers/types.js";
+import { readSharedSettings } from "../src/engine/settings.js";
+import type { Finding, TextEdit } from "../src/engine/types.js";
 import rule from "../src/rules/require-foreign-key-index.js";
 import { invalidCases } from "./require-foreign-key-index.cases.js";
 import { fixtureProgram } from "./program.js";

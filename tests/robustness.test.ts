@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createAnalyzerRule } from "../src/utils/create-rule.js";
+import { createAnalyzerRule } from "../src/rules/create-rule.js";
 import { fixturesDir, lint, lintConfig, plugin, type LintOutcome } from "./lint-harness.js";
 
 /**

@@ -1,8 +1,8 @@
-import { analyzeWriteWithoutWhere } from "../analyzers/where-guard.js";
-import { createAnalyzerRule } from "../utils/create-rule.js";
+import { analyzeUpdateWithWhere, type MessageId } from "../checks/enforce-update-with-where.js";
+import { createAnalyzerRule } from "./create-rule.js";
 
 export type Options = [];
-export type MessageId = "missingWhere" | "whereMatchesAll" | "addWhereTrue";
+export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
   name: "enforce-update-with-where",
@@ -23,5 +23,5 @@ export default createAnalyzerRule<Options, MessageId>({
     schema: [],
   },
   defaultOptions: [],
-  analyze: (context) => analyzeWriteWithoutWhere(context, "update"),
+  analyze: (context) => analyzeUpdateWithWhere(context),
 });

@@ -1,8 +1,8 @@
-import { analyzeDbInTransaction } from "../analyzers/transactions.js";
-import { createAnalyzerRule } from "../utils/create-rule.js";
+import { analyzeDbInTransaction, type MessageId } from "../checks/no-db-in-transaction.js";
+import { createAnalyzerRule } from "./create-rule.js";
 
 export type Options = [];
-export type MessageId = "dbInTransaction" | "helperEscapesTransaction" | "useTransaction";
+export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
   name: "no-db-in-transaction",

@@ -1,8 +1,8 @@
-import { analyzeParallelInTransaction } from "../analyzers/transactions.js";
-import { createAnalyzerRule } from "../utils/create-rule.js";
+import { analyzeParallelInTransaction, type MessageId } from "../checks/no-parallel-in-transaction.js";
+import { createAnalyzerRule } from "./create-rule.js";
 
 export type Options = [];
-export type MessageId = "parallelInTransaction";
+export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
   name: "no-parallel-in-transaction",

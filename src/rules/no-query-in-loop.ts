@@ -1,7 +1,7 @@
-import type { QueryInLoopMessageId } from "../analyzers/query-in-loop.js";
-import { analyzeQueriesInLoops } from "../analyzers/query-in-loop.js";
-import { createAnalyzerRule } from "../utils/create-rule.js";
-import { DEFAULT_MAX_DEPTH, maxDepthOption } from "../utils/rule-options.js";
+import type { QueryInLoopMessageId } from "../checks/no-query-in-loop.js";
+import { analyzeQueriesInLoops } from "../checks/no-query-in-loop.js";
+import { createAnalyzerRule } from "./create-rule.js";
+import { DEFAULT_MAX_DEPTH, maxDepthOption } from "./rule-options.js";
 
 export type Options = [{ maxDepth?: number; iterationFunctions?: string[]; reportPagination?: boolean }];
 export type MessageId = QueryInLoopMessageId;

@@ -1,8 +1,8 @@
-import { analyzeUnsafeSqlRaw } from "../analyzers/unsafe-sql.js";
-import { createAnalyzerRule } from "../utils/create-rule.js";
+import { analyzeUnsafeSqlRaw, type MessageId } from "../checks/no-unsafe-sql-raw.js";
+import { createAnalyzerRule } from "./create-rule.js";
 
 export type Options = [];
-export type MessageId = "unsafeRaw" | "unsafeExecute" | "useSqlTemplate" | "useIdentifier" | "useParameter";
+export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
   name: "no-unsafe-sql-raw",

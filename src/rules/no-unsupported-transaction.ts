@@ -1,8 +1,8 @@
-import { analyzeUnsupportedTransaction } from "../analyzers/transactions.js";
-import { createAnalyzerRule } from "../utils/create-rule.js";
+import { analyzeUnsupportedTransaction, type MessageId } from "../checks/no-unsupported-transaction.js";
+import { createAnalyzerRule } from "./create-rule.js";
 
 export type Options = [];
-export type MessageId = "unsupportedTransaction";
+export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
   name: "no-unsupported-transaction",

@@ -1,8 +1,8 @@
-import { analyzeForeignKeyIndexes } from "../analyzers/foreign-key-index.js";
-import { createAnalyzerRule } from "../utils/create-rule.js";
+import { analyzeForeignKeyIndexes, type MessageId } from "../checks/require-foreign-key-index.js";
+import { createAnalyzerRule } from "./create-rule.js";
 
 export type Options = [{ ignore?: string[] }];
-export type MessageId = "missingIndex" | "addIndex";
+export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
   name: "require-foreign-key-index",

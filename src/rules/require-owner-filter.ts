@@ -1,8 +1,8 @@
-import { analyzeOwnerFilters } from "../analyzers/owner-filter.js";
-import { createAnalyzerRule } from "../utils/create-rule.js";
+import { analyzeOwnerFilters, type MessageId } from "../checks/require-owner-filter.js";
+import { createAnalyzerRule } from "./create-rule.js";
 
 export type Options = [{ ownerColumns?: string[]; scopeColumns?: string[]; ignoreTables?: string[] }];
-export type MessageId = "missingOwnerFilter";
+export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
   name: "require-owner-filter",

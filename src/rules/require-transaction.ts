@@ -1,9 +1,9 @@
-import { analyzeRequireTransaction } from "../analyzers/transactions.js";
-import { createAnalyzerRule } from "../utils/create-rule.js";
-import { DEFAULT_MAX_DEPTH, maxDepthOption } from "../utils/rule-options.js";
+import { analyzeRequireTransaction, type MessageId } from "../checks/require-transaction.js";
+import { createAnalyzerRule } from "./create-rule.js";
+import { DEFAULT_MAX_DEPTH, maxDepthOption } from "./rule-options.js";
 
 export type Options = [{ maxDepth?: number; ignoreTables?: string[] }];
-export type MessageId = "requireTransaction";
+export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
   name: "require-transaction",

@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { walk } from "../analyzers/ts-utils.js";
+import { walk } from "../engine/ts-utils.js";
 
 /**
  * ESLint's inline directives (`eslint-disable`, `eslint-enable`,

@@ -1,10 +1,10 @@
 import { applyDefault } from "@typescript-eslint/utils/eslint-utils";
 import type ts from "typescript";
-import { readSharedSettings } from "../analyzers/settings.js";
+import { readSharedSettings } from "../engine/settings.js";
 import { CODE_EXTENSIONS } from "../configs.js";
-import type { AnalysisContext, Finding, SharedSettings } from "../analyzers/types.js";
+import type { AnalysisContext, Finding, SharedSettings } from "../engine/types.js";
 import { rules as registry } from "../rules/index.js";
-import { safeAnalyze } from "../utils/create-rule.js";
+import { safeAnalyze } from "../rules/create-rule.js";
 import { ruleCode } from "./codes.js";
 import { directiveFilter } from "./directives.js";
 import { optionErrors } from "./options.js";

@@ -1,8 +1,8 @@
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { topLevelBindingOf } from "../../src/analyzers/bindings.js";
-import { drizzleImportName } from "../../src/analyzers/drizzle-symbols.js";
-import { isUserSourceFile } from "../../src/analyzers/ts-utils.js";
+import { topLevelBindingOf } from "../../src/engine/bindings.js";
+import { drizzleImportName } from "../../src/engine/drizzle-symbols.js";
+import { isUserSourceFile } from "../../src/engine/ts-utils.js";
 import { fixtureProgram, sourceFileOf } from "../program.js";
 
 // every way a name can be bound again in an inner scope, next to names bound once at top level

@@ -1,10 +1,10 @@
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { type BuilderUse, builderUses, mayGetWhere, mayRun } from "../../src/analyzers/builder-fate.js";
-import { analyzeOwnerFilters } from "../../src/analyzers/owner-filter.js";
-import { type QueryChain, queryChainsIn } from "../../src/analyzers/queries.js";
-import type { AnalysisContext } from "../../src/analyzers/types.js";
-import { analyzeWriteWithoutWhere } from "../../src/analyzers/where-guard.js";
+import { type BuilderUse, builderUses, mayGetWhere, mayRun } from "../../src/engine/builder-fate.js";
+import { analyzeOwnerFilters } from "../../src/checks/require-owner-filter.js";
+import { type QueryChain, queryChainsIn } from "../../src/engine/queries.js";
+import type { AnalysisContext } from "../../src/engine/types.js";
+import { analyzeWriteWithoutWhere } from "../../src/checks/write-without-where.js";
 import { fixtureProgram, sourceFileOf } from "../program.js";
 import { HEADER } from "../rule-tester.js";
 

@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { type ColumnRef, columnMatches, describeCondition } from "../../src/analyzers/conditions.js";
-import { chainTable, queryChainsIn } from "../../src/analyzers/queries.js";
+import { type ColumnRef, columnMatches, describeCondition } from "../../src/engine/conditions.js";
+import { chainTable, queryChainsIn } from "../../src/engine/queries.js";
 import { fixtureProgram, sourceFileOf } from "../program.js";
 import { HEADER } from "../rule-tester.js";
 

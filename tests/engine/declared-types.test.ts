@@ -1,12 +1,12 @@
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { declaredTypesOf } from "../../src/analyzers/declared-types.js";
-import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction } from "../../src/analyzers/drizzle-symbols.js";
-import { functionName, resolveCallee } from "../../src/analyzers/effects.js";
-import { chainTable, queryChainsIn } from "../../src/analyzers/queries.js";
-import { userDeclaredNames } from "../../src/analyzers/callable-names.js";
-import { relationalTableByDeclaration } from "../../src/analyzers/schema/relational.js";
-import { typeOf, walk } from "../../src/analyzers/ts-utils.js";
+import { declaredTypesOf } from "../../src/engine/declared-types.js";
+import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction } from "../../src/engine/drizzle-symbols.js";
+import { functionName, resolveCallee } from "../../src/engine/effects.js";
+import { chainTable, queryChainsIn } from "../../src/engine/queries.js";
+import { userDeclaredNames } from "../../src/engine/callable-names.js";
+import { relationalTableByDeclaration } from "../../src/engine/schema/relational.js";
+import { typeOf, walk } from "../../src/engine/ts-utils.js";
 import { fixtureProgram, sourceFileOf } from "../program.js";
 import { HEADER } from "../rule-tester.js";
 

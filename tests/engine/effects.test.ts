@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { callEffects, visitRegion } from "../../src/analyzers/effects.js";
+import { callEffects, visitRegion } from "../../src/engine/effects.js";
 import { fixtureProgram, sourceFileOf } from "../program.js";
 import { HEADER } from "../rule-tester.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ensureNamedImport } from "../../src/analyzers/imports.js";
+import { ensureNamedImport } from "../../src/engine/imports.js";
 import { fixtureProgram, sourceFileOf } from "../program.js";
 
 const CASES = [

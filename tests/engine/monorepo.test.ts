@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
-import { visitRegion } from "../../src/analyzers/effects.js";
-import { chainTable, queryChainsIn } from "../../src/analyzers/queries.js";
-import { tablesWithSqlName } from "../../src/analyzers/schema/resolve.js";
+import { visitRegion } from "../../src/engine/effects.js";
+import { chainTable, queryChainsIn } from "../../src/engine/queries.js";
+import { tablesWithSqlName } from "../../src/engine/schema/resolve.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 

@@ -1,10 +1,10 @@
 import path from "node:path";
 import { parseForESLint } from "yaml-eslint-parser";
 import { describe, expect, it } from "vitest";
-import { commandTextSteps, directPush, splitCommands } from "../../src/analyzers/push/command.js";
-import { entry, fromYamlAst } from "../../src/analyzers/push/plain.js";
-import { ChainResolver, isProductionScript, productionScriptsRunningPush } from "../../src/analyzers/push/scripts.js";
-import { classifyEnvironment, productionPushSteps, productionTrigger } from "../../src/analyzers/push/workflow.js";
+import { commandTextSteps, directPush, splitCommands } from "../../src/checks/no-push-in-production/command.js";
+import { entry, fromYamlAst } from "../../src/checks/no-push-in-production/plain.js";
+import { ChainResolver, isProductionScript, productionScriptsRunningPush } from "../../src/checks/no-push-in-production/scripts.js";
+import { classifyEnvironment, productionPushSteps, productionTrigger } from "../../src/checks/no-push-in-production/workflow.js";
 import {
   nodeFileSystem,
   readPackage,
@@ -12,7 +12,7 @@ import {
   workspacePackages,
   type FileSystemHost,
   type PackageInfo,
-} from "../../src/analyzers/push/workspace.js";
+} from "../../src/checks/no-push-in-production/workspace.js";
 import rule from "../../src/rules/no-push-in-production.js";
 import { fixturesDir } from "../rule-tester.js";
 import { fixtureProgram, sourceFileOf } from "../program.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chainTable, chainUse, queryChainsIn } from "../../src/analyzers/queries.js";
+import { chainTable, chainUse, queryChainsIn } from "../../src/engine/queries.js";
 import { fixtureProgram, sourceFileOf } from "../program.js";
 import { HEADER } from "../rule-tester.js";
 

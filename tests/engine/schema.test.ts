@@ -1,9 +1,9 @@
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import type { TableModel } from "../../src/analyzers/schema/model.js";
-import { tableDisplayName } from "../../src/analyzers/schema/model.js";
-import { resolveTable, tablesInFile } from "../../src/analyzers/schema/resolve.js";
-import { walk } from "../../src/analyzers/ts-utils.js";
+import type { TableModel } from "../../src/engine/schema/model.js";
+import { tableDisplayName } from "../../src/engine/schema/model.js";
+import { resolveTable, tablesInFile } from "../../src/engine/schema/resolve.js";
+import { walk } from "../../src/engine/ts-utils.js";
 import { fixtureProgram, sourceFileOf } from "../program.js";
 
 /** A compact, comparable view of a table model. */

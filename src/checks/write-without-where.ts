@@ -1,13 +1,16 @@
 import ts from "typescript";
-import { builderUses, mayGetWhere, mayRun } from "./builder-fate.js";
-import { drizzleImportName } from "./drizzle-symbols.js";
-import { ensureNamedImport } from "./imports.js";
-import { tableDisplayName } from "./schema/model.js";
-import { chainLabel, chainTable, type QueryChain, queryChainsIn } from "./queries.js";
-import { isExportedVariable, variableReferences } from "./references.js";
-import { enclosingFunction, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
-import { symbolAt } from "./symbols.js";
-import type { AnalysisContext, Finding, SuggestionResult } from "./types.js";
+import { builderUses, mayGetWhere, mayRun } from "../engine/builder-fate.js";
+import { drizzleImportName } from "../engine/drizzle-symbols.js";
+import { ensureNamedImport } from "../engine/imports.js";
+import { tableDisplayName } from "../engine/schema/model.js";
+import { chainLabel, chainTable, type QueryChain, queryChainsIn } from "../engine/queries.js";
+import { isExportedVariable, variableReferences } from "../engine/references.js";
+import { enclosingFunction, skipOuter, skipOuterUp, typeOf } from "../engine/ts-utils.js";
+import { symbolAt } from "../engine/symbols.js";
+import type { AnalysisContext, Finding, SuggestionResult } from "../engine/types.js";
+
+/** The messages this check reports (the rule defines their text). */
+export type MessageId = "missingWhere" | "whereMatchesAll" | "addWhereTrue";
 
 /** The write operations whose chains must carry a `.where(...)`. */
 export type GuardedOperation = "delete" | "update";
@@ -108,7 +111,7 @@ function insertionPoint(chain: QueryChain, operation: GuardedOperation): number 
   return chain.calls.find((c) => c.name === "set")?.call.getEnd();
 }
 
-function whereTrueSuggestion(context: AnalysisContext, chain: QueryChain, operation: GuardedOperation): SuggestionResult | undefined {
+function whereTrueSuggestion(context: AnalysisContext, chain: QueryChain, operation: GuardedOperation): SuggestionResult<MessageId> | undefined {
   const at = insertionPoint(chain, operation);
   if (at === undefined) return undefined;
   const imported = ensureNamedImport(context.sourceFile, "drizzle-orm", "sql");
@@ -130,8 +133,8 @@ function tableName(context: AnalysisContext, chain: QueryChain): string {
  * chain on a Drizzle database or transaction (by type) that runs without a
  * `.where(...)`, or whose last `.where(...)` argument is undefined at runtime.
  */
-export function analyzeWriteWithoutWhere(context: AnalysisContext, operation: GuardedOperation): Finding[] {
-  const findings: Finding[] = [];
+export function analyzeWriteWithoutWhere(context: AnalysisContext, operation: GuardedOperation): Finding<MessageId>[] {
+  const findings: Finding<MessageId>[] = [];
   for (const chain of queryChainsIn(context.program, context.sourceFile)) {
     if (chain.operation !== operation) continue;
     const uses = builderUses(context.program, chain);

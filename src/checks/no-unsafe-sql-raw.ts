@@ -1,12 +1,15 @@
 import ts from "typescript";
-import { drizzleImportName } from "./drizzle-symbols.js";
-import { ensureNamedImport } from "./imports.js";
-import { chainLabel, queryChainsIn } from "./queries.js";
-import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
-import { fileSyntax } from "./syntax-index.js";
-import { isUnknownType, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
-import { symbolAt } from "./symbols.js";
-import type { AnalysisContext, Finding, SuggestionResult, Tri } from "./types.js";
+import { drizzleImportName } from "../engine/drizzle-symbols.js";
+import { ensureNamedImport } from "../engine/imports.js";
+import { chainLabel, queryChainsIn } from "../engine/queries.js";
+import { isAssignmentTarget, isExportedVariable, variableReferences } from "../engine/references.js";
+import { fileSyntax } from "../engine/syntax-index.js";
+import { isUnknownType, methodCall, skipOuter, skipOuterUp, typeOf } from "../engine/ts-utils.js";
+import { symbolAt } from "../engine/symbols.js";
+import type { AnalysisContext, Finding, SuggestionResult, Tri } from "../engine/types.js";
+
+/** The messages this check reports (the rule defines their text). */
+export type MessageId = "unsafeRaw" | "unsafeExecute" | "useSqlTemplate" | "useIdentifier" | "useParameter";
 
 const MAX_DEPTH = 8;
 
@@ -257,7 +260,7 @@ function insideSqlTemplate(checker: ts.TypeChecker, call: ts.CallExpression): bo
   return openQuote(before) === undefined;
 }
 
-function rawSuggestions(context: AnalysisContext, call: ts.CallExpression, sqlObject: ts.Expression, arg: ts.Expression): SuggestionResult[] {
+function rawSuggestions(context: AnalysisContext, call: ts.CallExpression, sqlObject: ts.Expression, arg: ts.Expression): SuggestionResult<MessageId>[] {
   const { checker, sourceFile } = context;
   const sqlRef = sqlObject.getText(sourceFile);
   const start = call.getStart(sourceFile);
@@ -276,7 +279,7 @@ function rawSuggestions(context: AnalysisContext, call: ts.CallExpression, sqlOb
   ];
 }
 
-function executeSuggestions(context: AnalysisContext, arg: ts.Expression): SuggestionResult[] {
+function executeSuggestions(context: AnalysisContext, arg: ts.Expression): SuggestionResult<MessageId>[] {
   const { checker, sourceFile } = context;
   const pieces = textPieces(checker, sourceFile, arg);
   if (!pieces) return [];
@@ -304,10 +307,10 @@ function isDrizzleSqlValue(checker: ts.TypeChecker, node: ts.Expression): boolea
  * `no-unsafe-sql-raw`: `sql.raw(x)` (drizzle's `sql`, by import binding) and
  * `db.execute(x)` with a plain string (by type), where `x` is not constant.
  */
-export function analyzeUnsafeSqlRaw(context: AnalysisContext): Finding[] {
+export function analyzeUnsafeSqlRaw(context: AnalysisContext): Finding<MessageId>[] {
   const { checker, sourceFile, program } = context;
-  const findings: Finding[] = [];
-  const orNone = (suggestions: SuggestionResult[]) => (suggestions.length > 0 ? suggestions : undefined);
+  const findings: Finding<MessageId>[] = [];
+  const orNone = (suggestions: SuggestionResult<MessageId>[]) => (suggestions.length > 0 ? suggestions : undefined);
   for (const node of fileSyntax(sourceFile).calls) {
     const m = methodCall(node);
     if (!m || m.name !== "raw" || drizzleImportName(checker, m.object) !== "sql") continue;

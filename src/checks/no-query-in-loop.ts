@@ -1,16 +1,16 @@
 import ts from "typescript";
-import { mayRunQueries } from "./callable-names.js";
-import { describeCondition } from "./conditions.js";
-import { transactionlessDriver } from "./drizzle-symbols.js";
-import type { QueryExecution, RegionOptions } from "./effects.js";
-import { callbackRole, resolveCallee, visitRegion } from "./effects.js";
-import type { QueryOperation } from "./queries.js";
-import { chainTable, whereArguments } from "./queries.js";
-import { isAssignmentOperator, isIncrementOrDecrement } from "./references.js";
-import { fileSyntax } from "./syntax-index.js";
-import { isFunctionLike, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
-import { symbolAt, valueSymbolAt } from "./symbols.js";
-import type { AnalysisContext, Finding } from "./types.js";
+import { mayRunQueries } from "../engine/callable-names.js";
+import { describeCondition } from "../engine/conditions.js";
+import { transactionlessDriver } from "../engine/drizzle-symbols.js";
+import type { QueryExecution, RegionOptions } from "../engine/effects.js";
+import { callbackRole, resolveCallee, visitRegion } from "../engine/effects.js";
+import type { QueryOperation } from "../engine/queries.js";
+import { chainTable, whereArguments } from "../engine/queries.js";
+import { isAssignmentOperator, isIncrementOrDecrement } from "../engine/references.js";
+import { fileSyntax } from "../engine/syntax-index.js";
+import { isFunctionLike, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "../engine/ts-utils.js";
+import { symbolAt, valueSymbolAt } from "../engine/symbols.js";
+import type { AnalysisContext, Finding } from "../engine/types.js";
 
 export interface QueryInLoopOptions {
   /** How deep to follow helper calls from the loop. */
@@ -472,7 +472,7 @@ function writeAdvice(program: ts.Program, execution: QueryExecution): string {
   return `${statement} (or at least run the loop in one transaction, to commit once).`;
 }
 
-function finding(program: ts.Program, sourceFile: ts.SourceFile, site: ts.Node, executions: QueryExecution[]): Finding {
+function finding(program: ts.Program, sourceFile: ts.SourceFile, site: ts.Node, executions: QueryExecution[]): Finding<QueryInLoopMessageId> {
   const [first] = executions;
   const tables = [...new Set(executions.flatMap((e) => e.tables))];
   const operation = first.operation;
@@ -495,7 +495,7 @@ function finding(program: ts.Program, sourceFile: ts.SourceFile, site: ts.Node, 
  * run once per iteration of a loop or iteration callback. Reported once per
  * site; pagination loops only with `reportPagination`.
  */
-export function analyzeQueriesInLoops(context: AnalysisContext, options: QueryInLoopOptions): Finding[] {
+export function analyzeQueriesInLoops(context: AnalysisContext, options: QueryInLoopOptions): Finding<QueryInLoopMessageId>[] {
   const { program, checker, sourceFile } = context;
   const iterationFunctions = new Set(options.iterationFunctions);
   const regionOptions: RegionOptions = { maxDepth: options.maxDepth, iterationFunctions };

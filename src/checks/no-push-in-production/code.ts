@@ -1,10 +1,12 @@
-import path from "node:path";
 import ts from "typescript";
-import { programCache } from "./cache.js";
-import { directPush } from "./push/command.js";
-import { skipOuter, staticPropertyName, stringValue, walk } from "./ts-utils.js";
-import { localSymbolAt, resolveAlias } from "./symbols.js";
-import type { AnalysisContext, Finding } from "./types.js";
+import { isTestFile } from "../../engine/code-roles.js";
+import { directPush } from "./command.js";
+import { skipOuter, staticPropertyName, stringValue, walk } from "../../engine/ts-utils.js";
+import { localSymbolAt, resolveAlias } from "../../engine/symbols.js";
+import type { AnalysisContext, Finding } from "../../engine/types.js";
+
+/** The messages this check reports (the rule defines their text). */
+export type MessageId = "pushInCode" | "pushSchemaImport";
 
 /**
  * The code part of `no-push-in-production`: `execSync`/`exec`/`spawn`/`execa`
@@ -24,33 +26,6 @@ const EXECA_FUNCTIONS = new Set(["execa", "execaSync", "execaNode", "default"]);
 const SHELL_TEMPLATE_MODULES = new Set(["execa", "zx", "bun"]);
 const DRIZZLE_KIT_API = /^drizzle-kit\/api(?:[-/][\w./-]*)?$/;
 const PUSH_EXPORT = /^push\w*Schema$/;
-
-/** The project directory: the tsconfig's, else the deepest directory holding every root file. */
-const projectDirectory = programCache((program: ts.Program): string => {
-  const configPath = program.getCompilerOptions().configFilePath;
-  if (typeof configPath === "string") return path.dirname(configPath);
-  let common: string[] | undefined;
-  for (const file of program.getRootFileNames()) {
-    if (/[\\/]node_modules[\\/]/.test(file) || /\.d\.[cm]?ts$/.test(file)) continue;
-    const parts = path.dirname(path.resolve(file)).split(path.sep);
-    if (!common) common = parts;
-    else {
-      let i = 0;
-      while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
-      common = common.slice(0, i);
-    }
-  }
-  return common && common.length > 0 ? common.join(path.sep) || path.sep : program.getCurrentDirectory();
-});
-
-/** Test files by path relative to the project directory: `*.test.*`, `*.spec.*`, `__tests__/`, `tests/`. */
-export function isTestFile(program: ts.Program, fileName: string): boolean {
-  const base = projectDirectory(program);
-  const relative = path.relative(base, fileName).split(path.sep).join("/");
-  const inProject = relative !== "" && !relative.startsWith("../") && !path.isAbsolute(relative);
-  const checked = inProject ? relative : path.basename(fileName);
-  return /\.(test|spec)\.[cm]?[jt]sx?$/.test(checked) || /(^|\/)(__tests__|tests?|__mocks__|e2e)\//.test(checked);
-}
 
 // ---------------------------------------------------------------------------
 // Non-production guards
@@ -430,12 +405,12 @@ function pushSchemaImports(checker: ts.TypeChecker, sourceFile: ts.SourceFile, r
 // ---------------------------------------------------------------------------
 
 /** Findings of the code part of `no-push-in-production` (message ids `pushInCode`, `pushSchemaImport`). */
-export function analyzeDrizzleKitPush(context: AnalysisContext): Finding[] {
+export function analyzeDrizzleKitPush(context: AnalysisContext): Finding<MessageId>[] {
   const { program, checker, sourceFile } = context;
   if (sourceFile.isDeclarationFile || isTestFile(program, sourceFile.fileName)) return [];
   // both parts need the words "drizzle-kit" in the file: skip the walk in every other file
   if (!sourceFile.text.includes("drizzle-kit")) return [];
-  const findings: Finding[] = [];
+  const findings: Finding<MessageId>[] = [];
   pushSchemaImports(checker, sourceFile, (node, name, module) =>
     findings.push({ messageId: "pushSchemaImport", data: { name, module }, start: node.getStart(sourceFile), end: node.getEnd() }),
   );

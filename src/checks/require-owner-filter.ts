@@ -1,15 +1,18 @@
 import ts from "typescript";
-import { type ColumnMention, type ColumnRef, columnMatches, type ConditionSummary, describeCondition } from "./conditions.js";
-import { resolveTable } from "./schema/resolve.js";
-import type { ColumnModel, TableModel } from "./schema/model.js";
-import { tableDisplayName, tableNames } from "./schema/model.js";
-import { builderUses } from "./builder-fate.js";
-import { type QueryChain, chainTable, queryChainsIn, whereArguments } from "./queries.js";
-import { mayRunOnSamePath } from "./paths.js";
-import { optionOrSetting } from "./settings.js";
-import { enclosingFunction, skipOuter, skipOuterUp, staticPropertyName } from "./ts-utils.js";
-import { symbolAt } from "./symbols.js";
-import type { AnalysisContext, Finding } from "./types.js";
+import { type ColumnMention, type ColumnRef, columnMatches, type ConditionSummary, describeCondition } from "../engine/conditions.js";
+import { resolveTable } from "../engine/schema/resolve.js";
+import type { ColumnModel, TableModel } from "../engine/schema/model.js";
+import { tableDisplayName, tableNames } from "../engine/schema/model.js";
+import { builderUses } from "../engine/builder-fate.js";
+import { type QueryChain, chainTable, queryChainsIn, whereArguments } from "../engine/queries.js";
+import { mayRunOnSamePath } from "../engine/paths.js";
+import { optionOrSetting } from "../engine/settings.js";
+import { enclosingFunction, skipOuter, skipOuterUp, staticPropertyName } from "../engine/ts-utils.js";
+import { symbolAt } from "../engine/symbols.js";
+import type { AnalysisContext, Finding } from "../engine/types.js";
+
+/** The messages this check reports (the rule defines their text). */
+export type MessageId = "missingOwnerFilter";
 
 export interface OwnerFilterOptions {
   ownerColumns?: string[];
@@ -329,14 +332,14 @@ function reportRange(context: AnalysisContext, chain: QueryChain): { start: numb
   return { start, end: chain.start.getEnd() };
 }
 
-export function analyzeOwnerFilters(context: AnalysisContext, options: OwnerFilterOptions): Finding[] {
+export function analyzeOwnerFilters(context: AnalysisContext, options: OwnerFilterOptions): Finding<MessageId>[] {
   const ownerColumns = optionOrSetting(options.ownerColumns, context.settings.ownerColumns, DEFAULT_OWNER_COLUMNS);
   const scopeColumns = optionOrSetting(options.scopeColumns, context.settings.scopeColumns, DEFAULT_SCOPE_COLUMNS);
   const ignoreTables = optionOrSetting(options.ignoreTables, context.settings.ignoreTables, []);
   if (ownerColumns.length === 0) return [];
   const chains = queryChainsIn(context.program, context.sourceFile);
   const scope = new OwnerScope(context, chains, ownerColumns, scopeColumns);
-  const findings: Finding[] = [];
+  const findings: Finding<MessageId>[] = [];
   for (const chain of chains) {
     const verb = VERBS[chain.operation];
     if (!verb) continue;

@@ -2,8 +2,9 @@ import type { TSESLint } from "@typescript-eslint/utils";
 // the `eslint-utils` entry only: the package root also loads its AST and scope-manager modules (slow to load in a `tsc` build)
 import { RuleCreator } from "@typescript-eslint/utils/eslint-utils";
 import type ts from "typescript";
-import { readSharedSettings } from "../analyzers/settings.js";
-import type { AnalysisContext, Analyzer, Finding } from "../analyzers/types.js";
+import { guard } from "../engine/guard.js";
+import { readSharedSettings } from "../engine/settings.js";
+import type { AnalysisContext, Analyzer, Finding } from "../engine/types.js";
 
 export interface DrizzleGuardDocs {
   description: string;
@@ -25,12 +26,14 @@ export type AnalyzerRule<Options extends readonly unknown[], MessageIds extends 
   DrizzleGuardDocs
 > & {
   name: string;
-  analyze: Analyzer<Options>;
+  analyze: Analyzer<Options, MessageIds>;
   defaultOptions: Options;
 };
 
 /** Builds the engine's analysis context from ESLint's parser services; undefined without type information. */
-export function analysisContextOf(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): AnalysisContext | undefined {
+export function analysisContextOf<MessageId extends string, Options extends readonly unknown[]>(
+  context: Readonly<TSESLint.RuleContext<MessageId, Options>>,
+): AnalysisContext | undefined {
   const services = context.sourceCode.parserServices as
     | { program?: ts.Program | null; esTreeNodeToTSNodeMap?: { get(node: unknown): ts.Node | undefined } }
     | undefined;
@@ -48,9 +51,9 @@ export function analysisContextOf(context: Readonly<TSESLint.RuleContext<string,
 }
 
 /** Reports engine findings through ESLint, suggestions included. */
-export function reportFindings(
-  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
-  findings: readonly Finding[],
+export function reportFindings<MessageId extends string, Options extends readonly unknown[]>(
+  context: Readonly<TSESLint.RuleContext<MessageId, Options>>,
+  findings: readonly Finding<MessageId>[],
 ): void {
   const { sourceCode } = context;
   for (const finding of findings) {
@@ -71,13 +74,12 @@ export function reportFindings(
  * Runs an analyzer; one that throws yields undefined (no findings) so it never
  * breaks the user's lint run or build. `DRIZZLE_GUARD_DEBUG=1` rethrows instead.
  */
-export function safeAnalyze<Options>(analyze: Analyzer<Options>, context: AnalysisContext, options: Options): Finding[] | undefined {
-  try {
-    return analyze(context, options);
-  } catch (error) {
-    if (process.env.DRIZZLE_GUARD_DEBUG) throw error;
-    return undefined;
-  }
+export function safeAnalyze<Options, MessageId extends string>(
+  analyze: Analyzer<Options, MessageId>,
+  context: AnalysisContext,
+  options: Options,
+): Finding<MessageId>[] | undefined {
+  return guard<Finding<MessageId>[] | undefined>(() => analyze(context, options), undefined);
 }
 
 /**
@@ -88,19 +90,19 @@ export function createAnalyzerRule<Options extends readonly unknown[], MessageId
   name: string;
   meta: Omit<TSESLint.RuleMetaData<MessageIds, DrizzleGuardDocs, Options>, "docs"> & { docs: DrizzleGuardDocs };
   defaultOptions: Options;
-  analyze: Analyzer<Options>;
+  analyze: Analyzer<Options, MessageIds>;
 }): AnalyzerRule<Options, MessageIds> {
   const rule = createRule<Options, MessageIds>({
     name: config.name,
     meta: { ...config.meta, docs: { requiresTypeChecking: true, ...config.meta.docs } },
     defaultOptions: config.defaultOptions,
     create(context, options) {
-      const analysis = analysisContextOf(context as never);
+      const analysis = analysisContextOf(context);
       if (!analysis) return {};
       return {
         Program() {
           const findings = safeAnalyze(config.analyze, analysis, options);
-          if (findings) reportFindings(context as never, findings);
+          if (findings) reportFindings(context, findings);
         },
       };
     },

@@ -1,10 +1,13 @@
 import ts from "typescript";
-import { ensureNamedImport } from "./imports.js";
-import type { ForeignKeyModel, TableModel } from "./schema/model.js";
-import { tableDisplayName, tableNames } from "./schema/model.js";
-import { resolveTable, tablesInFile } from "./schema/resolve.js";
-import { indentationAt, skipOuter } from "./ts-utils.js";
-import type { AnalysisContext, Finding, SuggestionResult, TextEdit } from "./types.js";
+import { ensureNamedImport } from "../engine/imports.js";
+import type { ForeignKeyModel, TableModel } from "../engine/schema/model.js";
+import { tableDisplayName, tableNames } from "../engine/schema/model.js";
+import { resolveTable, tablesInFile } from "../engine/schema/resolve.js";
+import { indentationAt, skipOuter } from "../engine/ts-utils.js";
+import type { AnalysisContext, Finding, SuggestionResult, TextEdit } from "../engine/types.js";
+
+/** The messages this check reports (the rule defines their text). */
+export type MessageId = "missingIndex" | "addIndex";
 
 /** The column-key lists of every structure that Postgres backs with a usable plain index. */
 export function coveringColumnLists(table: TableModel): string[][] {
@@ -57,7 +60,7 @@ function sanitizeIdentifier(s: string): string {
   return s.replace(/[^A-Za-z0-9_$]/g, "_");
 }
 
-function buildSuggestion(context: AnalysisContext, table: TableModel, fk: ForeignKeyModel): SuggestionResult | undefined {
+function buildSuggestion(context: AnalysisContext, table: TableModel, fk: ForeignKeyModel): SuggestionResult<MessageId> | undefined {
   const { sourceFile } = context;
   const shape = table.extraConfig;
   const columnSql = fk.columns.map((k) => table.columns.get(k)?.sqlName ?? k);
@@ -116,9 +119,9 @@ function referencedName(context: AnalysisContext, fk: ForeignKeyModel): string {
   return skipOuter(fk.targetTable).getText(context.sourceFile);
 }
 
-export function analyzeForeignKeyIndexes(context: AnalysisContext, options: ForeignKeyIndexOptions): Finding[] {
+export function analyzeForeignKeyIndexes(context: AnalysisContext, options: ForeignKeyIndexOptions): Finding<MessageId>[] {
   const ignore = [...(options.ignore ?? []), ...(context.settings.ignore ?? [])];
-  const findings: Finding[] = [];
+  const findings: Finding<MessageId>[] = [];
   for (const table of tablesInFile(context.program, context.sourceFile)) {
     for (const fk of uncoveredForeignKeys(table)) {
       if (isIgnored(table, fk, ignore)) continue;

@@ -7,8 +7,8 @@ export interface TextEdit {
   text: string;
 }
 
-export interface SuggestionResult {
-  messageId: string;
+export interface SuggestionResult<MessageId extends string = string> {
+  messageId: MessageId;
   data?: Record<string, string | number>;
   edits: TextEdit[];
 }
@@ -17,13 +17,13 @@ export interface SuggestionResult {
  * One finding of an analyzer, independent of ESLint: the ESLint rules and the
  * TypeScript transformer both turn these into their own diagnostics.
  */
-export interface Finding {
-  messageId: string;
+export interface Finding<MessageId extends string = string> {
+  messageId: MessageId;
   data?: Record<string, string | number>;
   /** Offsets in `sourceFile.text`. */
   start: number;
   end: number;
-  suggestions?: SuggestionResult[];
+  suggestions?: SuggestionResult<MessageId>[];
 }
 
 /** Shared options read from `settings["drizzle-guard"]` (ESLint) or the transformer config. */
@@ -43,7 +43,7 @@ export interface AnalysisContext {
 }
 
 /** The engine side of a rule: pure function of the typed program and the options. */
-export type Analyzer<Options> = (context: AnalysisContext, options: Options) => Finding[];
+export type Analyzer<Options, MessageId extends string = string> = (context: AnalysisContext, options: Options) => Finding<MessageId>[];
 
 /** Three-valued answer of the engine's predicates. Rules report only on "yes". */
 export type Tri = "yes" | "no" | "unknown";

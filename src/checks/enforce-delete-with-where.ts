@@ -1,0 +1,7 @@
+import type { AnalysisContext, Finding } from "../engine/types.js";
+import { analyzeWriteWithoutWhere, type MessageId } from "./write-without-where.js";
+
+export type { MessageId };
+
+/** `enforce-delete-with-where`: a Drizzle delete that runs without a (defined) `.where(...)`. */
+export const analyzeDeleteWithWhere = (context: AnalysisContext): Finding<MessageId>[] => analyzeWriteWithoutWhere(context, "delete");

@@ -1,0 +1,92 @@
+import ts from "typescript";
+import { mayRunQueries } from "../engine/callable-names.js";
+import { callbackRole, type QueryExecution, visitRegion } from "../engine/effects.js";
+import { mayRunOnSamePath } from "../engine/paths.js";
+import { chainTable, WRITE_OPERATIONS } from "../engine/queries.js";
+import { tableNames } from "../engine/schema/model.js";
+import { fileSyntax } from "../engine/syntax-index.js";
+import { enclosingTransactionCallback } from "../engine/transactions.js";
+import { isFunctionLike, skipOuterUp } from "../engine/ts-utils.js";
+import type { AnalysisContext, Finding } from "../engine/types.js";
+
+/** The messages this check reports (the rule defines their text). */
+export type MessageId = "requireTransaction";
+
+/** Regions analysed on their own: the file's top level and every function not invoked in place. */
+function independentRegions(program: ts.Program, sourceFile: ts.SourceFile): ts.Node[] {
+  const regions: ts.Node[] = [sourceFile];
+  for (const node of fileSyntax(sourceFile).scopes) {
+    if (isFunctionLike(node) && node.body && mayRunQueries(program, node) && callbackRole(program, node).role === "none") regions.push(node.body);
+  }
+  return regions;
+}
+
+export interface RequireTransactionOptions {
+  maxDepth: number;
+  /** Tables whose writes do not need to be atomic with others (audit logs, analytics), by JS or SQL name. */
+  ignoreTables: readonly string[];
+}
+
+/**
+ * A call or chain whose result nobody waits for (`helper().catch(log)`,
+ * `void helper()`, a bare `helper();`): a deliberately detached, best-effort
+ * write whose failure is tolerated by design.
+ */
+function isDetached(node: ts.Node): boolean {
+  let up = skipOuterUp(node);
+  for (;;) {
+    const parent = up.parent;
+    if (!parent) return false;
+    if (ts.isExpressionStatement(parent) || ts.isVoidExpression(parent)) return true;
+    // helper().catch(...) / .then(...).catch(...)
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === up && ["catch", "then", "finally"].includes(parent.name.text)) {
+      const call = parent.parent;
+      if (call && ts.isCallExpression(call) && call.expression === parent) {
+        up = skipOuterUp(call);
+        continue;
+      }
+    }
+    return false;
+  }
+}
+
+/**
+ * `require-transaction`: two or more writes to different tables that can run
+ * on one path of a function, outside any transaction or batch.
+ */
+export function analyzeRequireTransaction(context: AnalysisContext, options: RequireTransactionOptions): Finding<MessageId>[] {
+  const { program, sourceFile } = context;
+  const findings: Finding<MessageId>[] = [];
+  for (const region of independentRegions(program, sourceFile)) {
+    const sites = new Map<ts.Node, Set<string>>();
+    visitRegion(program, region, { maxDepth: options.maxDepth }, (execution: QueryExecution, use) => {
+      if (use !== "executed" && use !== "returned") return;
+      if (!WRITE_OPERATIONS.has(execution.operation) || execution.chain.rootKind !== "database") return;
+      if (execution.tables.length === 0) return;
+      if (enclosingTransactionCallback(program, execution.site, region)) return;
+      if (isDetached(execution.calls[0] ?? execution.chain.end)) return;
+      const table = chainTable(program, execution.chain);
+      if (table && options.ignoreTables.some((name) => tableNames(table).has(name))) return;
+      let tables = sites.get(execution.site);
+      if (!tables) sites.set(execution.site, (tables = new Set()));
+      for (const t of execution.tables) tables.add(t);
+    });
+    const ordered = [...sites.entries()].sort(([a], [b]) => a.getStart(sourceFile) - b.getStart(sourceFile));
+    for (let i = 0; i < ordered.length; i++) {
+      const [first, firstTables] = ordered[i];
+      const partners = ordered.slice(i + 1).filter(([second]) => mayRunOnSamePath(first, second));
+      const differs = partners.some(([, tables]) => [...tables].some((t) => [...firstTables].some((f) => f !== t)));
+      if (!differs) continue;
+      const all = new Set(firstTables);
+      for (const [, tables] of partners) for (const t of tables) all.add(t);
+      findings.push({
+        messageId: "requireTransaction",
+        data: { tables: [...all].join(", ") },
+        start: first.getStart(sourceFile),
+        end: first.getEnd(),
+      });
+      break;
+    }
+  }
+  return findings;
+}
