@@ -11,6 +11,7 @@ import { fileSyntax } from "../engine/syntax-index.js";
 import { isFunctionLike, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "../engine/ts-utils.js";
 import { symbolAt, valueSymbolAt } from "../engine/symbols.js";
 import type { AnalysisContext, Finding } from "../engine/types.js";
+import { guard } from "../engine/guard.js";
 
 export interface QueryInLoopOptions {
   /** How deep to follow helper calls from the loop. */
@@ -347,13 +348,7 @@ function iterationSymbols(checker: ts.TypeChecker, loop: Loop): { bound: ts.Symb
  */
 function loopChunks(checker: ts.TypeChecker, loop: Loop): LoopChunks {
   const { bound, all } = iterationSymbols(checker, loop);
-  const seeds = bound.filter((symbol) => {
-    try {
-      return isArrayType(checker, checker.getTypeOfSymbol(symbol));
-    } catch {
-      return false;
-    }
-  });
+  const seeds = bound.filter((symbol) => guard(() => isArrayType(checker, checker.getTypeOfSymbol(symbol)), false));
   const sources = new Set<ts.Node>();
   walk(loopBody(loop), (node) => {
     if (!ts.isCallExpression(node)) return;

@@ -10,6 +10,7 @@ import { optionOrSetting } from "../engine/settings.js";
 import { enclosingFunction, skipOuter, skipOuterUp, staticPropertyName } from "../engine/ts-utils.js";
 import { symbolAt } from "../engine/symbols.js";
 import type { AnalysisContext, Finding } from "../engine/types.js";
+import { guard } from "../engine/guard.js";
 
 /** The messages this check reports (the rule defines their text). */
 export type MessageId = "missingOwnerFilter";
@@ -179,12 +180,8 @@ class OwnerScope {
     const known = this.memo.get(chain);
     if (known) return known;
     this.memo.set(chain, "missing");
-    let result: Scoping = "unreadable";
-    try {
-      result = this.decide(chain, table);
-    } catch {
-      // unusual code: assume filtered, prove nothing
-    }
+    // unusual code: assume filtered, prove nothing
+    const result = guard<Scoping>(() => this.decide(chain, table), "unreadable");
     this.memo.set(chain, result);
     return result;
   }
@@ -343,13 +340,14 @@ export function analyzeOwnerFilters(context: AnalysisContext, options: OwnerFilt
   for (const chain of chains) {
     const verb = VERBS[chain.operation];
     if (!verb) continue;
-    try {
-      if (!isCheckedUse(context.program, chain)) continue;
+    // unusual code yields no finding
+    const finding = guard<Finding<MessageId> | undefined>(() => {
+      if (!isCheckedUse(context.program, chain)) return undefined;
       const table = chainTable(context.program, chain);
-      if (!table || isIgnoredTable(table, ignoreTables)) continue;
+      if (!table || isIgnoredTable(table, ignoreTables)) return undefined;
       const owners = columnsNamed(table, ownerColumns);
-      if (owners.length === 0 || scope.scoping(chain, table) !== "missing") continue;
-      findings.push({
+      if (owners.length === 0 || scope.scoping(chain, table) !== "missing") return undefined;
+      return {
         messageId: "missingOwnerFilter",
         data: {
           table: tableDisplayName(table),
@@ -357,10 +355,9 @@ export function analyzeOwnerFilters(context: AnalysisContext, options: OwnerFilt
           verb,
         },
         ...reportRange(context, chain),
-      });
-    } catch {
-      // unusual code yields no finding
-    }
+      };
+    }, undefined);
+    if (finding) findings.push(finding);
   }
   return findings;
 }

@@ -8,6 +8,7 @@ import { isAssignmentTarget, isExportedVariable, variableReferences } from "./re
 import { resolveTable } from "./schema/resolve.js";
 import { isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
 import { localSymbolAt, symbolAt, valueSymbolAt } from "./symbols.js";
+import { guard } from "./guard.js";
 
 /**
  * What a Drizzle condition expression (a `where`) mentions: which columns,
@@ -147,11 +148,11 @@ export function describeCondition(program: ts.Program, expr: ts.Node, scope: Con
   const cached = byTable.get(scope.table);
   if (cached) return cached;
   const reader = new ConditionReader(program, scope);
-  try {
+  const read = guard(() => {
     reader.condition(expr, false, 0);
-  } catch {
-    reader.summary.complete = false;
-  }
+    return true;
+  }, false);
+  if (!read) reader.summary.complete = false;
   byTable.set(scope.table, reader.summary);
   return reader.summary;
 }
@@ -530,7 +531,7 @@ class ConditionReader {
           (m.flags & PRIMITIVE_FLAGS) !== 0 ||
           (depth === 0 && (checker.isArrayType(m) || checker.isTupleType(m)) && checker.getTypeArguments(m as ts.TypeReference).every((a) => isValueType(a, 1))),
       );
-    try {
+    return guard(() => {
       if (decl.type) return isValueType(checker.getTypeFromTypeNode(decl.type));
       const loop = decl.parent.parent;
       if (ts.isVariableDeclaration(decl) && ts.isForOfStatement(loop) && !loop.awaitModifier && ts.isIdentifier(decl.name)) {
@@ -540,10 +541,8 @@ class ConditionReader {
           iterated.every((t) => (checker.isArrayType(t) || checker.isTupleType(t)) && checker.getTypeArguments(t as ts.TypeReference).every((a) => isValueType(a)))
         );
       }
-    } catch {
       return false;
-    }
-    return false;
+    }, false);
   }
 
   private tableOf(expr: ts.Expression): TableModel | undefined {
@@ -552,11 +551,7 @@ class ConditionReader {
       const symbol = this.localSymbol(e);
       if (symbol && this.tableParams.has(symbol)) return this.scope.table;
     }
-    try {
-      return resolveTable(this.program, e);
-    } catch {
-      return undefined;
-    }
+    return guard(() => resolveTable(this.program, e), undefined);
   }
 
   /** The drizzle-orm operator a callee denotes: imported (`eq`, `ops.eq`) or destructured from the operators parameter. */
@@ -575,11 +570,7 @@ class ConditionReader {
 
   /** The symbol of a local binding, without following imports. */
   private localSymbol(node: ts.Identifier): ts.Symbol | undefined {
-    try {
-      return localSymbolAt(this.checker, node);
-    } catch {
-      return undefined;
-    }
+    return guard(() => localSymbolAt(this.checker, node), undefined);
   }
 
   /** The symbol a reference denotes, through imports and `{ where }` shorthands. */

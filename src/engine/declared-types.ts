@@ -2,6 +2,7 @@ import ts from "typescript";
 import { checkerCache } from "./cache.js";
 import { methodCall, skipOuterUp } from "./ts-utils.js";
 import { symbolAt, valueSymbolAt } from "./symbols.js";
+import { guard } from "./guard.js";
 
 /**
  * Cheap type evidence: the types an expression is *declared* with, read
@@ -18,12 +19,10 @@ import { symbolAt, valueSymbolAt } from "./symbols.js";
  */
 export function declaredTypesOf(checker: ts.TypeChecker, node: ts.Expression, depth = 0): ts.Type[] | undefined {
   if (depth > 4) return undefined;
-  try {
+  return guard(() => {
     const types = declaredTypesOfExpression(checker, node, depth);
     return types && types.length > 0 && types.every(isPlainObjectType) ? types : undefined;
-  } catch {
-    return undefined;
-  }
+  }, undefined);
 }
 
 /** Object types (class and interface references, anonymous object types), their intersections and unions with nullish members. */
@@ -171,7 +170,7 @@ function declaredCallResults(checker: ts.TypeChecker, symbol: ts.Symbol): ts.Typ
  * type or one of them lacks the member.
  */
 export function declaredMembers(checker: ts.TypeChecker, receiver: ts.Expression, name: string, depth = 0): ts.Symbol[] | undefined {
-  try {
+  return guard(() => {
     const types = declaredTypesOf(checker, receiver, depth + 1);
     if (!types) return undefined;
     const out: ts.Symbol[] = [];
@@ -182,9 +181,7 @@ export function declaredMembers(checker: ts.TypeChecker, receiver: ts.Expression
       out.push(member);
     }
     return out.length ? out : undefined;
-  } catch {
-    return undefined;
-  }
+  }, undefined);
 }
 
 function isSignatureDeclaration(decl: ts.Declaration): decl is ts.SignatureDeclaration {

@@ -5,6 +5,7 @@ import { declaredTypesOf } from "./declared-types.js";
 import { symbolAt } from "./symbols.js";
 import { isUnknownType, skipOuter, typeOf } from "./ts-utils.js";
 import type { Tri } from "./types.js";
+import { guard } from "./guard.js";
 
 /** A declaration file that belongs to the drizzle-orm package (installed, linked or in a monorepo). */
 const DRIZZLE_ORM_PATH = /[\\/]drizzle-orm[\\/]/;
@@ -69,12 +70,7 @@ function collectClassNames(checker: ts.TypeChecker, type: ts.Type, names: Set<st
   if (own && isDrizzleSymbol(own)) names.add(own.name);
   const target = (type as ts.TypeReference).target ?? type;
   if (target.isClassOrInterface()) {
-    let bases: ts.BaseType[] = [];
-    try {
-      bases = checker.getBaseTypes(target);
-    } catch {
-      bases = [];
-    }
+    const bases = guard<ts.BaseType[]>(() => checker.getBaseTypes(target), []);
     for (const base of bases) collectClassNames(checker, base, names, seen);
   }
   if (type.isIntersection()) for (const t of type.types) collectClassNames(checker, t, names, seen);

@@ -9,6 +9,7 @@ import { variableReferences } from "./references.js";
 import { tableDisplayName } from "./schema/model.js";
 import { calleeName, isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
 import { localSymbolAt, resolveAlias, symbolAt } from "./symbols.js";
+import { guard } from "./guard.js";
 
 /**
  * One query that runs, seen from some function or region: either a Drizzle
@@ -139,13 +140,8 @@ function isIterable(program: ts.Program, object: ts.Expression, method: string):
   // declared iterable (`ids: string[]`): so is whatever a guard narrows it to; no need to type the use
   const declared = declaredTypesOf(checker, object);
   if (declared && iterable(declared)) return true;
-  let type: ts.Type;
-  try {
-    type = checker.getTypeAtLocation(object);
-  } catch {
-    return false;
-  }
-  return iterable([type]);
+  const type = guard<ts.Type | undefined>(() => checker.getTypeAtLocation(object), undefined);
+  return type !== undefined && iterable([type]);
 }
 
 function isUserCode(node: ts.Node): boolean {
@@ -185,12 +181,8 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   if (declaredMember?.every(isLibraryOnly)) return null;
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
   if (!nameNode) return undefined;
-  let symbol: ts.Symbol | undefined;
-  try {
-    symbol = resolveAlias(program.getTypeChecker(), localSymbolAt(program.getTypeChecker(), nameNode));
-  } catch {
-    return undefined;
-  }
+  const symbol = guard<ts.Symbol | null | undefined>(() => resolveAlias(program.getTypeChecker(), localSymbolAt(program.getTypeChecker(), nameNode)), null);
+  if (symbol === null) return undefined;
   const decls = symbol?.declarations;
   if (!decls?.length) return undefined;
   if (!decls.some((d) => isUserCode(d))) return null;
@@ -231,12 +223,7 @@ export function resolveCallee(program: ts.Program, call: ts.CallExpression): ts.
   if (fast === null) return undefined;
   if (fast) return fast;
   const checker = program.getTypeChecker();
-  let decl: ts.Declaration | undefined;
-  try {
-    decl = checker.getResolvedSignature(call)?.declaration;
-  } catch {
-    return undefined;
-  }
+  const decl = guard<ts.Declaration | undefined>(() => checker.getResolvedSignature(call)?.declaration, undefined);
   if (!decl || !isFunctionLike(decl)) return undefined;
   let fn: ts.FunctionLikeDeclaration | undefined = decl;
   if (!fn.body) {
@@ -344,12 +331,7 @@ export function functionEffects(program: ts.Program, fn: ts.FunctionLikeDeclarat
   const cached = perDepth.get(depth);
   if (cached) return cached;
   perDepth.set(depth, EMPTY); // cycle guard
-  let effects: CallEffects;
-  try {
-    effects = computeFunctionEffects(program, fn, depth);
-  } catch {
-    effects = EMPTY;
-  }
+  const effects = guard(() => computeFunctionEffects(program, fn, depth), EMPTY);
   perDepth.set(depth, effects);
   return effects;
 }

@@ -6,6 +6,7 @@ import { relationalTableByDeclaration, relationalTableByRootType } from "./schem
 import { resolveTable, tablesWithSqlName } from "./schema/resolve.js";
 import { fileSyntax } from "./syntax-index.js";
 import { methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf } from "./ts-utils.js";
+import { guard } from "./guard.js";
 
 /** What a query chain does. */
 export type QueryOperation =
@@ -213,12 +214,7 @@ function fileQueryIndex(program: ts.Program, sourceFile: ts.SourceFile): FileQue
   entry = { chains: [], byStart: new Map(), calls: new Set() };
   const found = entry;
   for (const node of fileSyntax(sourceFile).calls) {
-    let start: ReturnType<typeof chainStart>;
-    try {
-      start = chainStart(program, node);
-    } catch {
-      start = undefined;
-    }
+    const start = guard<ReturnType<typeof chainStart>>(() => chainStart(program, node), undefined);
     if (!start) continue;
     const { calls, end } = extendChain(node);
     const chain: QueryChain = { ...start, calls, end, tableExpr: undefined };
@@ -361,12 +357,10 @@ function relationalTable(program: ts.Program, chain: QueryChain): TableModel | u
 
 /** The table model a chain targets, when it can be resolved. */
 export function chainTable(program: ts.Program, chain: QueryChain): TableModel | undefined {
-  try {
+  return guard(() => {
     if (chain.operation === "relational") return relationalTable(program, chain);
     return chain.tableExpr ? resolveTable(program, chain.tableExpr) : undefined;
-  } catch {
-    return undefined;
-  }
+  }, undefined);
 }
 
 /** A short display of the chain for messages: `db.select().from(posts)`. */

@@ -1,5 +1,6 @@
 import ts from "typescript";
 import { topLevelBindingOf, topLevelDeclaration } from "./bindings.js";
+import { guard } from "./guard.js";
 
 /*
  * Symbol resolution through the checker, with the syntax shortcut of
@@ -11,11 +12,7 @@ import { topLevelBindingOf, topLevelDeclaration } from "./bindings.js";
 export function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol | undefined): ts.Symbol | undefined {
   if (!symbol) return undefined;
   if (symbol.flags & ts.SymbolFlags.Alias) {
-    try {
-      return checker.getAliasedSymbol(symbol);
-    } catch {
-      return undefined;
-    }
+    return guard<ts.Symbol | undefined>(() => checker.getAliasedSymbol(symbol), undefined);
   }
   return symbol;
 }
@@ -31,11 +28,7 @@ export function localSymbolAt(checker: ts.TypeChecker, node: ts.Node): ts.Symbol
 }
 
 export function symbolAt(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
-  try {
-    return namespaceMember(checker, node) ?? resolveAlias(checker, localSymbolAt(checker, node));
-  } catch {
-    return undefined;
-  }
+  return guard(() => namespaceMember(checker, node) ?? resolveAlias(checker, localSymbolAt(checker, node)), undefined);
 }
 
 /**
@@ -60,12 +53,10 @@ function namespaceMember(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | un
 export function valueSymbolAt(checker: ts.TypeChecker, node: ts.Identifier): ts.Symbol | undefined {
   const parent = node.parent;
   if (parent && ts.isShorthandPropertyAssignment(parent) && parent.name === node) {
-    try {
+    return guard(() => {
       const binding = topLevelDeclaration(node.getSourceFile(), node.text);
       return resolveAlias(checker, binding ? checker.getSymbolAtLocation(binding.name) : checker.getShorthandAssignmentValueSymbol(parent));
-    } catch {
-      return undefined;
-    }
+    }, undefined);
   }
   return symbolAt(checker, node);
 }

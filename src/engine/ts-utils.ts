@@ -1,4 +1,5 @@
 import ts from "typescript";
+import { guard } from "./guard.js";
 
 /** Strips parentheses, `as`, `satisfies`, `!` and type assertions. */
 export function skipOuter(node: ts.Expression): ts.Expression {
@@ -128,11 +129,7 @@ export function isUnknownType(type: ts.Type | undefined): boolean {
 
 /** The type of an expression, or undefined when the checker cannot answer. */
 export function typeOf(checker: ts.TypeChecker, node: ts.Node): ts.Type | undefined {
-  try {
-    return checker.getTypeAtLocation(node);
-  } catch {
-    return undefined;
-  }
+  return guard<ts.Type | undefined>(() => checker.getTypeAtLocation(node), undefined);
 }
 
 /** Indentation (spaces/tabs) of the line containing `pos`. */

@@ -45,8 +45,8 @@ function readConfigFile(file: string, cwd: string): DrizzleGuardConfig {
   let text: string;
   try {
     text = fs.readFileSync(full, "utf8");
-  } catch {
-    throw new UsageError(`Cannot read config file ${file}.`);
+  } catch (error) {
+    throw new UsageError(`Cannot read config file ${file}: ${(error as Error).message}`);
   }
   let parsed: unknown;
   try {

@@ -47,8 +47,9 @@ export function createDrizzleGuardTransformer(
     for (const finding of runRules(program, original, resolved)) {
       try {
         onFinding({ ...finding, sourceFile: original });
-      } catch {
-        // a failing callback must not break the build's emit
+      } catch (error) {
+        // a failing callback (the user's code, not ours) must not break the build's emit: say so and go on
+        process.stderr.write(`[drizzle-guard] onFinding callback failed: ${String(error)}\n`);
       }
     }
     return sourceFile;

@@ -8,6 +8,7 @@ import { safeAnalyze } from "../rules/create-rule.js";
 import { ruleCode } from "./codes.js";
 import { directiveFilter } from "./directives.js";
 import { optionErrors } from "./options.js";
+import { guard } from "../engine/guard.js";
 
 /**
  * The adaptation core shared by the ts-patch transformer, the API factory and
@@ -191,14 +192,9 @@ export function runRules(
 ): TransformerFinding[] {
   const resolved = "resolved" in config ? config : resolveConfig(config);
   if (sourceFile.isDeclarationFile || !isCodeFile(sourceFile.fileName)) return [];
-  let context: AnalysisContext;
-  let suppressed: (ruleId: string, start: number) => boolean;
-  try {
-    context = { program, checker: program.getTypeChecker(), sourceFile, settings: resolved.settings };
-    suppressed = directiveFilter(sourceFile);
-  } catch {
-    return [];
-  }
+  const context: AnalysisContext = { program, checker: program.getTypeChecker(), sourceFile, settings: resolved.settings };
+  const suppressed = guard<((ruleId: string, start: number) => boolean) | undefined>(() => directiveFilter(sourceFile), undefined);
+  if (!suppressed) return [];
   const findings: TransformerFinding[] = [];
   for (const { name, rule, options, severity } of resolved.rules) {
     for (const finding of safeAnalyze(rule.analyze, context, options) ?? []) {

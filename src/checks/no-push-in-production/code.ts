@@ -4,6 +4,7 @@ import { directPush } from "./command.js";
 import { skipOuter, staticPropertyName, stringValue, walk } from "../../engine/ts-utils.js";
 import { localSymbolAt, resolveAlias } from "../../engine/symbols.js";
 import type { AnalysisContext, Finding } from "../../engine/types.js";
+import { guard } from "../../engine/guard.js";
 
 /** The messages this check reports (the rule defines their text). */
 export type MessageId = "pushInCode" | "pushSchemaImport";
@@ -61,11 +62,7 @@ function isNodeEnv(checker: ts.TypeChecker, expr: ts.Expression, depth: number):
 
 /** The symbol a name denotes in this file, aliases NOT resolved (an import's own symbol). Never throws. */
 function localSymbol(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
-  try {
-    return localSymbolAt(checker, node);
-  } catch {
-    return undefined;
-  }
+  return guard(() => localSymbolAt(checker, node), undefined);
 }
 
 /** The initializer of a `const` an identifier refers to. */
@@ -327,11 +324,7 @@ function spawnedCommand(checker: ts.TypeChecker, node: ts.Node): { callee: strin
 // pushSchema
 
 function shorthandValueSymbol(checker: ts.TypeChecker, node: ts.ShorthandPropertyAssignment): ts.Symbol | undefined {
-  try {
-    return checker.getShorthandAssignmentValueSymbol(node);
-  } catch {
-    return undefined;
-  }
+  return guard(() => checker.getShorthandAssignmentValueSymbol(node), undefined);
 }
 
 /** Uses of a named import in its file (identifiers bound to it, other than the import itself). */

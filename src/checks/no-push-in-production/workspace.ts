@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { guardInput } from "../../engine/guard.js";
 
 /** The file access the push analysis needs; tests may pass their own. Implementations never throw. */
 export interface FileSystemHost {
@@ -11,21 +12,17 @@ export interface FileSystemHost {
 
 export const nodeFileSystem: FileSystemHost = {
   readText(file) {
-    try {
-      return fs.readFileSync(file, "utf8");
-    } catch {
-      return undefined;
-    }
+    return guardInput<string | undefined>(() => fs.readFileSync(file, "utf8"), undefined);
   },
   listDirs(dir) {
-    try {
-      return fs
-        .readdirSync(dir, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && d.name !== "node_modules" && !d.name.startsWith("."))
-        .map((d) => d.name);
-    } catch {
-      return [];
-    }
+    return guardInput(
+      () =>
+        fs
+          .readdirSync(dir, { withFileTypes: true })
+          .filter((d) => d.isDirectory() && d.name !== "node_modules" && !d.name.startsWith("."))
+          .map((d) => d.name),
+      [],
+    );
   },
 };
 
@@ -61,11 +58,8 @@ export function packageInfo(dir: string, json: unknown, host: FileSystemHost): P
   let workspaces = stringList(record?.workspaces) ?? stringList(asRecord(record?.workspaces)?.packages);
   const pnpmWorkspace = host.readText(path.join(dir, "pnpm-workspace.yaml"));
   if (pnpmWorkspace !== undefined) {
-    try {
-      workspaces = stringList(asRecord(parseYaml(pnpmWorkspace))?.packages) ?? workspaces ?? [];
-    } catch {
-      // malformed pnpm-workspace.yaml: ignore it
-    }
+    // malformed pnpm-workspace.yaml: ignore it
+    workspaces = guardInput(() => stringList(asRecord(parseYaml(pnpmWorkspace))?.packages) ?? workspaces ?? [], workspaces);
   }
   return { dir, name: typeof record?.name === "string" ? record.name : undefined, scripts: scriptsOf(json), workspaces };
 }
@@ -74,11 +68,7 @@ export function packageInfo(dir: string, json: unknown, host: FileSystemHost): P
 export function readPackage(dir: string, host: FileSystemHost): PackageInfo | undefined {
   const text = host.readText(path.join(dir, "package.json"));
   if (text === undefined) return undefined;
-  try {
-    return packageInfo(dir, JSON.parse(text), host);
-  } catch {
-    return undefined;
-  }
+  return guardInput<PackageInfo | undefined>(() => packageInfo(dir, JSON.parse(text), host), undefined);
 }
 
 /** The nearest workspace root at or above `pkg.dir` (the package itself when it declares workspaces). */

@@ -11,6 +11,7 @@ import type {
   IndexModel,
   TableModel,
 } from "./model.js";
+import { guard } from "../guard.js";
 
 const MAX_SPREAD_DEPTH = 5;
 
@@ -25,12 +26,7 @@ export function drizzleBinding(checker: ts.TypeChecker, expr: ts.Expression): st
   if (fromChecker) return fromChecker;
   const node = skipOuter(expr);
   if (!ts.isIdentifier(node)) return undefined;
-  let symbol: ts.Symbol | undefined;
-  try {
-    symbol = localSymbolAt(checker, node);
-  } catch {
-    return undefined;
-  }
+  const symbol = guard(() => localSymbolAt(checker, node), undefined);
   const decl = symbol?.declarations?.[0];
   return decl && drizzleImportSpecifierName(decl);
 }

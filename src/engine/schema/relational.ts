@@ -5,6 +5,7 @@ import { methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf } from "
 import { resolveAlias, symbolAt, valueSymbolAt } from "../symbols.js";
 import type { TableModel } from "./model.js";
 import { resolveTable, resolveTableSymbol } from "./resolve.js";
+import { guard } from "../guard.js";
 
 const MAX_DEPTH = 6;
 
@@ -19,14 +20,12 @@ const MAX_DEPTH = 6;
  * then asks the type checker, which infers the database's whole schema type.
  */
 export function relationalTableByDeclaration(program: ts.Program, root: ts.Expression, key: string): TableModel | undefined {
-  try {
+  return guard(() => {
     const checker = program.getTypeChecker();
     const schema = schemaOfDatabase(checker, root, 0);
     const table = schema ? schemaMember(program, schema, key, 0) : undefined;
     return table ?? undefined;
-  } catch {
-    return undefined;
-  }
+  }, undefined);
 }
 
 /**
@@ -37,7 +36,7 @@ export function relationalTableByDeclaration(program: ts.Program, root: ts.Expre
  * Typing `db.query.<key>` itself would map the whole schema's relations.
  */
 export function relationalTableByRootType(program: ts.Program, root: ts.Expression, key: string): TableModel | undefined {
-  try {
+  return guard(() => {
     const checker = program.getTypeChecker();
     const type = typeOf(checker, root);
     if (!type) return undefined;
@@ -50,10 +49,8 @@ export function relationalTableByRootType(program: ts.Program, root: ts.Expressi
         if (table) return table;
       }
     }
-  } catch {
     return undefined;
-  }
-  return undefined;
+  }, undefined);
 }
 
 /** The expression (or `typeof` name) a database's relational schema was given as. */

@@ -4,6 +4,7 @@ import { isUserSourceFile, skipOuter } from "../ts-utils.js";
 import { symbolAt } from "../symbols.js";
 import type { TableModel } from "./model.js";
 import { parseTableCall, shorthandValueDeclaration, valueDeclarationOf } from "./parse-table.js";
+import { guard } from "../guard.js";
 
 const MAX_ALIAS_DEPTH = 8;
 
@@ -22,19 +23,14 @@ function modelForVariable(program: ts.Program, decl: ts.VariableDeclaration, dep
   const cached = index.byDeclaration.get(decl);
   if (cached !== undefined) return cached ?? undefined;
   index.byDeclaration.set(decl, null); // cycle guard
-  let model: TableModel | undefined;
-  try {
+  const model = guard<TableModel | undefined>(() => {
     const init = decl.initializer && skipOuter(decl.initializer);
-    if (init) {
-      model = parseTableCall(program.getTypeChecker(), init, decl);
-      // const p = posts;  const p = schema.posts
-      if (!model && (ts.isIdentifier(init) || ts.isPropertyAccessExpression(init))) {
-        model = resolveTable(program, init, depth + 1);
-      }
-    }
-  } catch {
-    model = undefined;
-  }
+    if (!init) return undefined;
+    // const p = posts;  const p = schema.posts
+    const parsed = parseTableCall(program.getTypeChecker(), init, decl);
+    if (!parsed && (ts.isIdentifier(init) || ts.isPropertyAccessExpression(init))) return resolveTable(program, init, depth + 1);
+    return parsed;
+  }, undefined);
   index.byDeclaration.set(decl, model ?? null);
   return model;
 }
@@ -52,12 +48,7 @@ export function resolveTable(program: ts.Program, expr: ts.Expression, depth = 0
     const index = schemaIndex(program);
     const cached = index.byDeclaration.get(e);
     if (cached !== undefined) return cached ?? undefined;
-    let model: TableModel | undefined;
-    try {
-      model = parseTableCall(checker, e);
-    } catch {
-      model = undefined;
-    }
+    const model = guard(() => parseTableCall(checker, e), undefined);
     index.byDeclaration.set(e, model ?? null);
     return model;
   }
