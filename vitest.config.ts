@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     // fixture files named like tests (e.g. for the push rule's test-file exemption) are inputs, not tests
     exclude: ["tests/fixtures/**", "**/node_modules/**"],
+    // the engine's guard() rethrows instead of falling back: a "don't know" exit hiding our bug fails the test
+    env: { DRIZZLE_GUARD_DEBUG: "1" },
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: "forks",

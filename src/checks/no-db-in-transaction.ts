@@ -3,6 +3,7 @@ import { visitRegion } from "../engine/effects.js";
 import { enclosingTransactionCallback, transactionCallsIn } from "../engine/transactions.js";
 import { skipOuter } from "../engine/ts-utils.js";
 import { symbolAt } from "../engine/symbols.js";
+import { isModuleLevel } from "../engine/syntax-index.js";
 import type { AnalysisContext, Finding } from "../engine/types.js";
 
 /** The messages this check reports (the rule defines their text). */
@@ -49,9 +50,7 @@ function rootIsModuleLevel(root: ts.Expression, checker: ts.TypeChecker): boolea
   const e = skipOuter(root);
   if (!ts.isIdentifier(e)) return false;
   const decl = symbolAt(checker, e)?.valueDeclaration;
-  if (!decl || !ts.isVariableDeclaration(decl)) return false;
-  const statement = decl.parent?.parent;
-  return !!statement && ts.isVariableStatement(statement) && ts.isSourceFile(statement.parent);
+  return !!decl && ts.isVariableDeclaration(decl) && isModuleLevel(decl);
 }
 
 function canReplace(root: ts.Expression): boolean {

@@ -3,7 +3,7 @@ import { programCache } from "./cache.js";
 import { declaredTypesOf } from "./declared-types.js";
 import { drizzleImportName, drizzleTypeInfo, isDrizzleSymbol } from "./drizzle-symbols.js";
 import type { TableModel } from "./schema/model.js";
-import { resolveCallee } from "./effects.js";
+import { resolveCallee } from "./callees.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
 import { resolveTable } from "./schema/resolve.js";
 import { isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
@@ -185,7 +185,7 @@ class ConditionReader {
       e.kind === ts.SyntaxKind.TrueKeyword ||
       e.kind === ts.SyntaxKind.FalseKeyword ||
       ts.isVoidExpression(e) ||
-      (ts.isIdentifier(e) && e.text === "undefined" && !this.localSymbol(e)?.valueDeclaration)
+      (ts.isIdentifier(e) && e.text === "undefined" && !localSymbolAt(this.checker, e)?.valueDeclaration)
     ) {
       return;
     }
@@ -229,7 +229,7 @@ class ConditionReader {
 
   private bindTableParam(name: ts.BindingName): void {
     if (ts.isIdentifier(name)) {
-      const symbol = this.localSymbol(name);
+      const symbol = localSymbolAt(this.checker, name);
       if (symbol) this.tableParams.add(symbol);
     }
     // destructured columns (`({ userId }) => ...`) are read through their column type
@@ -548,7 +548,7 @@ class ConditionReader {
   private tableOf(expr: ts.Expression): TableModel | undefined {
     const e = skipOuter(expr);
     if (this.scope.table && ts.isIdentifier(e)) {
-      const symbol = this.localSymbol(e);
+      const symbol = localSymbolAt(this.checker, e);
       if (symbol && this.tableParams.has(symbol)) return this.scope.table;
     }
     return guard(() => resolveTable(this.program, e), undefined);
@@ -560,17 +560,12 @@ class ConditionReader {
     if (name !== undefined) return name;
     const e = skipOuter(callee);
     if (!ts.isIdentifier(e)) return undefined;
-    const decl = this.localSymbol(e)?.valueDeclaration;
+    const decl = localSymbolAt(this.checker, e)?.valueDeclaration;
     if (!decl || !ts.isBindingElement(decl) || !ts.isObjectBindingPattern(decl.parent)) return undefined;
     const key = decl.propertyName ? staticPropertyName(decl.propertyName) : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
     const patternType = key !== undefined ? typeOf(this.checker, decl.parent) : undefined;
     const property = key !== undefined ? patternType?.getProperty(key) : undefined;
     return property && isDrizzleSymbol(property) ? key : undefined;
-  }
-
-  /** The symbol of a local binding, without following imports. */
-  private localSymbol(node: ts.Identifier): ts.Symbol | undefined {
-    return guard(() => localSymbolAt(this.checker, node), undefined);
   }
 
   /** The symbol a reference denotes, through imports and `{ where }` shorthands. */

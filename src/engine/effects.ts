@@ -1,15 +1,16 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
 import { mayRunQueries, userDeclaredNames } from "./callable-names.js";
-import { declaredMembers, declaredTypesOf } from "./declared-types.js";
-import { builderKind, drizzleImportName } from "./drizzle-symbols.js";
+import { declaredTypesOf } from "./declared-types.js";
+import { builderKind } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
-import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, isQueryChainCall, valueUse } from "./queries.js";
+import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, valueUse } from "./queries.js";
 import { variableReferences } from "./references.js";
 import { tableDisplayName } from "./schema/model.js";
-import { calleeName, isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
-import { localSymbolAt, resolveAlias, symbolAt } from "./symbols.js";
+import { calleeName, isAsyncFunction, isFunctionLike, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
+import { symbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
+import { resolveCallee } from "./callees.js";
 
 /**
  * One query that runs, seen from some function or region: either a Drizzle
@@ -144,96 +145,6 @@ function isIterable(program: ts.Program, object: ts.Expression, method: string):
   return type !== undefined && iterable([type]);
 }
 
-function isUserCode(node: ts.Node): boolean {
-  return isUserSourceFile(node.getSourceFile());
-}
-
-/** A symbol declared, and only declared, outside the user's code (a library's or TypeScript's). */
-function isLibraryOnly(symbol: ts.Symbol): boolean {
-  return !!symbol.declarations?.length && !symbol.declarations.some(isUserCode);
-}
-
-/** A function-like node with a body that a declaration stands for (`function f`, `const f = () => …`, `m() {}`, `f = async () => …`). */
-function functionOfDeclaration(decl: ts.Declaration): ts.FunctionLikeDeclaration | undefined {
-  if (isFunctionLike(decl)) return decl.body ? decl : undefined;
-  if ((ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertyAssignment(decl)) && decl.initializer) {
-    const init = skipOuter(decl.initializer);
-    if ((ts.isArrowFunction(init) || ts.isFunctionExpression(init)) && init.body) return init;
-  }
-  return undefined;
-}
-
-/**
- * Fast path: the callee's symbol. Library symbols answer "no user code" without
- * resolving the call's signature (which would check every argument, lambdas
- * included); a single user declaration with a body answers directly.
- */
-function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.FunctionLikeDeclaration | null | undefined {
-  const callee = skipOuter(call.expression);
-  // a callee name no user code declares, or a query builder's own method: no user callee,
-  // known without typing the receiver
-  const member = methodCall(call);
-  const declared = userDeclaredNames(program);
-  if (member ? !declared.members.has(member.name) : ts.isIdentifier(callee) && !declared.bindings.has(callee.text)) return null;
-  if (member && isQueryChainCall(program, call)) return null;
-  // a library member of the receiver's declared type (a framework's builder chain): no need to type the receiver
-  const declaredMember = member && declaredMembers(program.getTypeChecker(), member.object, member.name);
-  if (declaredMember?.every(isLibraryOnly)) return null;
-  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
-  if (!nameNode) return undefined;
-  const symbol = guard<ts.Symbol | null | undefined>(() => resolveAlias(program.getTypeChecker(), localSymbolAt(program.getTypeChecker(), nameNode)), null);
-  if (symbol === null) return undefined;
-  const decls = symbol?.declarations;
-  if (!decls?.length) return undefined;
-  if (!decls.some((d) => isUserCode(d))) return null;
-  // `const createTable = pgTableCreator(…)`: a function made by drizzle-orm, never user code
-  // (resolving a call to it would infer the whole table)
-  if (decls.every((d) => isMadeByDrizzle(program.getTypeChecker(), d))) return null;
-  // `export const createCallerFactory = t.createCallerFactory`: another name for a library function
-  // (resolving the call would infer, say, a whole tRPC router)
-  if (decls.length === 1 && aliasesLibraryFunction(program.getTypeChecker(), decls[0]!)) return null;
-  const bodies = decls.map(functionOfDeclaration).filter((d): d is ts.FunctionLikeDeclaration => !!d);
-  if (bodies.length === 1 && decls.length === 1) return bodies[0];
-  return undefined;
-}
-
-/** `const f = lib.member` or `const f = imported`: a variable that only renames library code, by declarations. */
-function aliasesLibraryFunction(checker: ts.TypeChecker, decl: ts.Declaration): boolean {
-  if (!ts.isVariableDeclaration(decl) || !decl.initializer || decl.type || !(decl.parent.flags & ts.NodeFlags.Const)) return false;
-  const init = skipOuter(decl.initializer);
-  let targets: ts.Symbol[] | undefined;
-  if (ts.isPropertyAccessExpression(init)) targets = declaredMembers(checker, init.expression, init.name.text);
-  else if (ts.isIdentifier(init)) {
-    const symbol = symbolAt(checker, init);
-    targets = symbol ? [symbol] : undefined;
-  }
-  return !!targets?.length && targets.every(isLibraryOnly);
-}
-
-/** A variable initialized by a call to a drizzle-orm function (`pgTableCreator(…)`, `pgSchema(…)`). */
-function isMadeByDrizzle(checker: ts.TypeChecker, decl: ts.Declaration): boolean {
-  if (!ts.isVariableDeclaration(decl) || !decl.initializer) return false;
-  const init = skipOuter(decl.initializer);
-  return ts.isCallExpression(init) && drizzleImportName(checker, init.expression) !== undefined;
-}
-
-/** The body-bearing declaration a call resolves to, if it is user code (not a library or declaration file). */
-export function resolveCallee(program: ts.Program, call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
-  const fast = calleeBySymbol(program, call);
-  if (fast === null) return undefined;
-  if (fast) return fast;
-  const checker = program.getTypeChecker();
-  const decl = guard<ts.Declaration | undefined>(() => checker.getResolvedSignature(call)?.declaration, undefined);
-  if (!decl || !isFunctionLike(decl)) return undefined;
-  let fn: ts.FunctionLikeDeclaration | undefined = decl;
-  if (!fn.body) {
-    // an overload signature: find the implementation
-    const symbol = fn.name ? checker.getSymbolAtLocation(fn.name) : undefined;
-    fn = symbol?.declarations?.find((d): d is ts.FunctionLikeDeclaration => isFunctionLike(d) && !!d.body);
-  }
-  if (!fn?.body || !isUserCode(fn)) return undefined;
-  return fn;
-}
 
 
 /** `store.add` for a method of an object literal held in `const store = {...}`; the bare name otherwise. */

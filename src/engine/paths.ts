@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { skipOuter } from "./ts-utils.js";
+import { alwaysExits, skipOuter } from "./ts-utils.js";
 
 function ancestors(node: ts.Node): ts.Node[] {
   const out: ts.Node[] = [];
@@ -14,16 +14,9 @@ function childToward(ancestor: ts.Node, node: ts.Node): ts.Node | undefined {
   return n;
 }
 
-function terminates(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
-  if (ts.isBlock(statement)) return statement.statements.some(terminates);
-  if (ts.isIfStatement(statement)) return !!statement.elseStatement && terminates(statement.thenStatement) && terminates(statement.elseStatement);
-  return false;
-}
-
 function endsClause(clause: ts.CaseOrDefaultClause): boolean {
   return clause.statements.some(
-    (s) => terminates(s) || ts.isBreakStatement(s) || ts.isContinueStatement(s),
+    (s) => alwaysExits(s) || ts.isBreakStatement(s) || ts.isContinueStatement(s),
   );
 }
 
@@ -104,7 +97,7 @@ export function mayRunOnSamePath(first: ts.Node, second: ts.Node): boolean {
     if (!list) continue;
     const idx = list.indexOf(n as ts.Statement);
     const stopAt = n.parent === lca ? list.indexOf(b as ts.Statement) : list.length;
-    for (let i = idx + 1; i >= 1 && i < (stopAt < 0 ? list.length : stopAt); i++) if (terminates(list[i])) return false;
+    for (let i = idx + 1; i >= 1 && i < (stopAt < 0 ? list.length : stopAt); i++) if (alwaysExits(list[i])) return false;
     // `return insertA(); ... insertB()`: the statement holding `first` itself ends the path
     if (idx >= 0 && (ts.isReturnStatement(list[idx]) || ts.isThrowStatement(list[idx]))) return false;
   }
@@ -112,7 +105,7 @@ export function mayRunOnSamePath(first: ts.Node, second: ts.Node): boolean {
   if (lcaList) {
     const ia = lcaList.indexOf(a as ts.Statement);
     const ib = lcaList.indexOf(b as ts.Statement);
-    for (let i = ia + 1; i >= 1 && i < ib; i++) if (terminates(lcaList[i])) return false;
+    for (let i = ia + 1; i >= 1 && i < ib; i++) if (alwaysExits(lcaList[i])) return false;
   }
   return true;
 }

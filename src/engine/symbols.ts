@@ -20,15 +20,16 @@ export function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol | undefi
 /**
  * `checker.getSymbolAtLocation`, with a reference to a name its file binds
  * once at top level answered from that binding (see `bindings.ts`). Aliases
- * are not followed. May throw like the checker.
+ * are not followed (an import's own symbol). Never throws: the one
+ * never-throwing symbol lookup; every check and engine module calls this one.
  */
 export function localSymbolAt(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
   const binding = ts.isIdentifier(node) ? topLevelBindingOf(node) : undefined;
-  return checker.getSymbolAtLocation(binding?.name ?? node);
+  return guard(() => checker.getSymbolAtLocation(binding?.name ?? node), undefined);
 }
 
 export function symbolAt(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
-  return guard(() => namespaceMember(checker, node) ?? resolveAlias(checker, localSymbolAt(checker, node)), undefined);
+  return guard(() => namespaceMember(checker, node), undefined) ?? resolveAlias(checker, localSymbolAt(checker, node));
 }
 
 /**

@@ -32,6 +32,8 @@ export interface FileSyntax {
   calls: ts.CallExpression[];
   /** Per call: the innermost definition (index into `definitions.definitions`) whose text contains it, -1 for none. */
   callDefinition: number[];
+  /** Every tagged template (`` $`cmd` ``), in source order. */
+  taggedTemplates: ts.TaggedTemplateExpression[];
   /** Every function-like node and loop statement, in source order. */
   scopes: Array<ts.FunctionLikeDeclaration | ts.IterationStatement>;
   /** Every identifier, by text. */
@@ -43,7 +45,7 @@ export interface FileSyntax {
 
 export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
   const definitions: FileDefinitions = { bindings: new Set(), members: new Set(), definitions: [], enclosing: [], mentionedBy: new Map() };
-  const index: FileSyntax = { calls: [], callDefinition: [], scopes: [], identifiers: new Map(), bindings: new Map(), definitions };
+  const index: FileSyntax = { calls: [], callDefinition: [], taggedTemplates: [], scopes: [], identifiers: new Map(), bindings: new Map(), definitions };
   let current = -1;
   const mention = (text: string): void => {
     if (current < 0) return;
@@ -68,6 +70,8 @@ export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
     if (kind === ts.SyntaxKind.CallExpression) {
       index.calls.push(node as ts.CallExpression);
       index.callDefinition.push(current);
+    } else if (kind === ts.SyntaxKind.TaggedTemplateExpression) {
+      index.taggedTemplates.push(node as ts.TaggedTemplateExpression);
     } else if (isFunctionLike(node) || ts.isIterationStatement(node, false)) {
       index.scopes.push(node);
     }
@@ -247,8 +251,8 @@ function bindingNames(name: ts.BindingName): { local: string[]; keys: string[] }
   return out;
 }
 
-/** A variable declared at the top level of a module or namespace. */
-function isModuleLevel(decl: ts.VariableDeclaration): boolean {
+/** A variable declared at the top level of a module or namespace. The one "is it module-level" of the engine. */
+export function isModuleLevel(decl: ts.VariableDeclaration): boolean {
   const statement = decl.parent?.parent;
   return !!statement && ts.isVariableStatement(statement) && (ts.isSourceFile(statement.parent) || ts.isModuleBlock(statement.parent));
 }

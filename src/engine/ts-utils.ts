@@ -141,3 +141,56 @@ export function indentationAt(sourceFile: ts.SourceFile, pos: number): string {
   while (end < text.length && (text[end] === " " || text[end] === "\t")) end++;
   return text.slice(lineStart, end);
 }
+
+/**
+ * Whether control never continues past `statement`: a `return`, a `throw`,
+ * `process.exit(...)`, a block with such a statement, or an `if` whose both
+ * branches exit. The one "does this statement exit" of the engine.
+ */
+export function alwaysExits(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
+  if (ts.isBlock(statement)) return statement.statements.some(alwaysExits);
+  if (ts.isIfStatement(statement)) return !!statement.elseStatement && alwaysExits(statement.thenStatement) && alwaysExits(statement.elseStatement);
+  if (ts.isExpressionStatement(statement) && ts.isCallExpression(statement.expression)) {
+    const callee = skipOuter(statement.expression.expression);
+    return ts.isPropertyAccessExpression(callee) && callee.name.text === "exit" && ts.isIdentifier(callee.expression) && callee.expression.text === "process";
+  }
+  return false;
+}
+
+/**
+ * Folds a string expression: string literals, templates and `+`
+ * concatenations; any other part is asked of `leaf` (undefined: not known).
+ * With a `placeholder`, an unknown part of a template, or the unknown side of
+ * a concatenation whose other side is known, reads as the placeholder (a
+ * partial text); without one, any unknown part makes the whole undefined.
+ * The one constant-string evaluation of the engine.
+ */
+export function constantString(
+  expr: ts.Expression,
+  leaf: (part: ts.Expression) => string | undefined,
+  placeholder?: string,
+  depth = 0,
+): string | undefined {
+  if (depth > 8) return undefined;
+  const e = skipOuter(expr);
+  if (ts.isStringLiteralLike(e)) return e.text;
+  if (ts.isTemplateExpression(e)) {
+    let out = e.head.text;
+    for (const span of e.templateSpans) {
+      const part = constantString(span.expression, leaf, placeholder, depth + 1) ?? placeholder;
+      if (part === undefined) return undefined;
+      out += part + span.literal.text;
+    }
+    return out;
+  }
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const l = constantString(e.left, leaf, placeholder, depth + 1);
+    const r = constantString(e.right, leaf, placeholder, depth + 1);
+    if (l === undefined && r === undefined) return undefined;
+    const left = l ?? placeholder;
+    const right = r ?? placeholder;
+    return left !== undefined && right !== undefined ? left + right : undefined;
+  }
+  return leaf(e);
+}

@@ -1,7 +1,8 @@
 import ts from "typescript";
 import { isTestFile } from "../../engine/code-roles.js";
 import { directPush } from "./command.js";
-import { skipOuter, staticPropertyName, stringValue, walk } from "../../engine/ts-utils.js";
+import { alwaysExits, constantString, skipOuter, staticPropertyName, stringValue } from "../../engine/ts-utils.js";
+import { fileSyntax } from "../../engine/syntax-index.js";
 import { localSymbolAt, resolveAlias } from "../../engine/symbols.js";
 import type { AnalysisContext, Finding } from "../../engine/types.js";
 import { guard } from "../../engine/guard.js";
@@ -60,15 +61,10 @@ function isNodeEnv(checker: ts.TypeChecker, expr: ts.Expression, depth: number):
   return false;
 }
 
-/** The symbol a name denotes in this file, aliases NOT resolved (an import's own symbol). Never throws. */
-function localSymbol(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
-  return guard(() => localSymbolAt(checker, node), undefined);
-}
-
 /** The initializer of a `const` an identifier refers to. */
 function constInitializer(checker: ts.TypeChecker, id: ts.Identifier, depth: number): ts.Expression | undefined {
   if (depth > 4) return undefined;
-  const decl = localSymbol(checker, id)?.valueDeclaration;
+  const decl = localSymbolAt(checker, id)?.valueDeclaration;
   if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !ts.isIdentifier(decl.name)) return undefined;
   const list = decl.parent;
   if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return undefined;
@@ -115,25 +111,6 @@ function envFacts(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): EnvF
   return NO_FACTS;
 }
 
-/** `return`, `throw`, `process.exit()`, or a block ending in one. */
-function exits(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
-  if (ts.isBlock(statement)) {
-    const last = statement.statements[statement.statements.length - 1];
-    return last !== undefined && exits(last);
-  }
-  if (ts.isExpressionStatement(statement) && ts.isCallExpression(statement.expression)) {
-    const callee = skipOuter(statement.expression.expression);
-    return (
-      ts.isPropertyAccessExpression(callee) &&
-      callee.name.text === "exit" &&
-      ts.isIdentifier(callee.expression) &&
-      callee.expression.text === "process"
-    );
-  }
-  return false;
-}
-
 /** Whether a clear non-production condition (`NODE_ENV !== "production"`, `=== "development"`, an early exit in production) guards `node`. */
 export function isNonProductionGuarded(checker: ts.TypeChecker, node: ts.Node): boolean {
   let child: ts.Node = node;
@@ -153,7 +130,7 @@ export function isNonProductionGuarded(checker: ts.TypeChecker, node: ts.Node): 
       // `if (process.env.NODE_ENV === "production") return;` earlier in the same block
       for (const statement of current.statements) {
         if (statement === child) break;
-        if (ts.isIfStatement(statement) && !statement.elseStatement && exits(statement.thenStatement)) {
+        if (ts.isIfStatement(statement) && !statement.elseStatement && alwaysExits(statement.thenStatement)) {
           if (envFacts(checker, statement.expression).whenFalse) return true;
         }
       }
@@ -195,7 +172,7 @@ function declaringModule(decl: ts.Declaration): string | undefined {
 /** What module export an identifier is bound to: by its import/require declaration, else by its resolved declaration. */
 function bindingOf(checker: ts.TypeChecker, id: ts.Identifier, depth = 0): Binding | undefined {
   if (depth > 3) return undefined;
-  const symbol = localSymbol(checker, id);
+  const symbol = localSymbolAt(checker, id);
   const decl = symbol?.declarations?.[0];
   if (!symbol || !decl) return undefined;
   if (ts.isImportSpecifier(decl)) {
@@ -258,20 +235,7 @@ const DYNAMIC = "__dynamic__";
 /** The text of a string expression; interpolations that are not constant become a placeholder word. */
 function staticText(checker: ts.TypeChecker, expr: ts.Expression | undefined, depth = 0): string | undefined {
   if (!expr || depth > 5) return undefined;
-  const e = skipOuter(expr);
-  if (ts.isStringLiteralLike(e)) return e.text;
-  if (ts.isTemplateExpression(e)) {
-    let out = e.head.text;
-    for (const span of e.templateSpans) out += (staticText(checker, span.expression, depth + 1) ?? DYNAMIC) + span.literal.text;
-    return out;
-  }
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-    const l = staticText(checker, e.left, depth + 1);
-    const r = staticText(checker, e.right, depth + 1);
-    return l !== undefined || r !== undefined ? (l ?? DYNAMIC) + (r ?? DYNAMIC) : undefined;
-  }
-  if (ts.isIdentifier(e)) return staticText(checker, constInitializer(checker, e, depth), depth + 1);
-  return undefined;
+  return constantString(expr, (e) => (ts.isIdentifier(e) ? staticText(checker, constInitializer(checker, e, depth), depth + 1) : undefined), DYNAMIC);
 }
 
 function shellQuote(word: string): string {
@@ -329,17 +293,15 @@ function shorthandValueSymbol(checker: ts.TypeChecker, node: ts.ShorthandPropert
 
 /** Uses of a named import in its file (identifiers bound to it, other than the import itself). */
 function referencesOf(checker: ts.TypeChecker, sourceFile: ts.SourceFile, specifier: ts.ImportSpecifier): ts.Identifier[] {
-  const local = localSymbol(checker, specifier.name);
+  const local = localSymbolAt(checker, specifier.name);
   const refs: ts.Identifier[] = [];
   if (!local) return refs;
-  walk(sourceFile, (n) => {
-    if (ts.isImportDeclaration(n)) return false;
-    if (ts.isIdentifier(n) && n.text === specifier.name.text) {
-      const shorthand = ts.isShorthandPropertyAssignment(n.parent) && n.parent.name === n;
-      if ((shorthand ? shorthandValueSymbol(checker, n.parent) : localSymbol(checker, n)) === local) refs.push(n);
-    }
-    return true;
-  });
+  for (const n of fileSyntax(sourceFile).identifiers.get(specifier.name.text) ?? []) {
+    // the import's own names (an import declaration is the statement that holds them)
+    if (ts.findAncestor(n, (a) => (ts.isImportDeclaration(a) ? true : ts.isStatement(a) ? "quit" : false))) continue;
+    const shorthand = ts.isShorthandPropertyAssignment(n.parent) && n.parent.name === n;
+    if ((shorthand ? shorthandValueSymbol(checker, n.parent) : localSymbolAt(checker, n)) === local) refs.push(n);
+  }
   return refs;
 }
 
@@ -358,28 +320,25 @@ function pushSchemaImports(checker: ts.TypeChecker, sourceFile: ts.SourceFile, r
         if (refs.length === 0 || refs.some((r) => !isNonProductionGuarded(checker, r))) report(specifier, imported, module);
       }
     } else if (bindings && ts.isNamespaceImport(bindings)) {
-      const ns = bindings.name.text;
-      walk(sourceFile, (n) => {
+      for (const id of fileSyntax(sourceFile).identifiers.get(bindings.name.text) ?? []) {
+        const n = id.parent;
         if (
           ts.isPropertyAccessExpression(n) &&
-          ts.isIdentifier(n.expression) &&
-          n.expression.text === ns &&
+          n.expression === id &&
           PUSH_EXPORT.test(n.name.text) &&
-          bindingOf(checker, n.expression)?.module === module &&
+          bindingOf(checker, id)?.module === module &&
           !isNonProductionGuarded(checker, n)
         ) {
           report(n, n.name.text, module);
         }
-        return true;
-      });
+      }
     }
   }
   // `const { pushSchema } = await import("drizzle-kit/api")`, `require(...)`, `(await import(...)).pushSchema`
-  walk(sourceFile, (n) => {
-    if (!ts.isCallExpression(n)) return true;
+  for (const n of fileSyntax(sourceFile).calls) {
     const module = moduleOfRequireOrImport(n);
-    if (module === undefined || !DRIZZLE_KIT_API.test(module)) return true;
-    if (isNonProductionGuarded(checker, n)) return true;
+    if (module === undefined || !DRIZZLE_KIT_API.test(module)) continue;
+    if (isNonProductionGuarded(checker, n)) continue;
     let outer: ts.Node = n;
     while (ts.isAwaitExpression(outer.parent) || ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
     const parent = outer.parent;
@@ -391,8 +350,7 @@ function pushSchemaImports(checker: ts.TypeChecker, sourceFile: ts.SourceFile, r
     } else if (ts.isPropertyAccessExpression(parent) && parent.expression === outer && PUSH_EXPORT.test(parent.name.text)) {
       report(parent, parent.name.text, module);
     }
-    return true;
-  });
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -407,8 +365,8 @@ export function analyzeDrizzleKitPush(context: AnalysisContext): Finding<Message
   pushSchemaImports(checker, sourceFile, (node, name, module) =>
     findings.push({ messageId: "pushSchemaImport", data: { name, module }, start: node.getStart(sourceFile), end: node.getEnd() }),
   );
-  walk(sourceFile, (node) => {
-    if (!ts.isCallExpression(node) && !ts.isTaggedTemplateExpression(node)) return true;
+  const { calls, taggedTemplates } = fileSyntax(sourceFile);
+  for (const node of [...calls, ...taggedTemplates]) {
     const spawned = spawnedCommand(checker, node);
     const push = spawned && directPush(spawned.command);
     if (spawned && push && !isNonProductionGuarded(checker, node)) {
@@ -419,7 +377,6 @@ export function analyzeDrizzleKitPush(context: AnalysisContext): Finding<Message
         end: node.getEnd(),
       });
     }
-    return true;
-  });
+  }
   return findings.sort((a, b) => a.start - b.start);
 }

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { drizzleImportName, drizzleImportSpecifierName, isDrizzleSymbol } from "../drizzle-symbols.js";
-import { methodCall, skipOuter, staticPropertyName, stringValue, typeOf } from "../ts-utils.js";
+import { constantString, methodCall, skipOuter, staticPropertyName, stringValue, typeOf } from "../ts-utils.js";
 import { localSymbolAt, symbolAt, valueSymbolAt } from "../symbols.js";
 import type {
   Casing,
@@ -11,7 +11,6 @@ import type {
   IndexModel,
   TableModel,
 } from "./model.js";
-import { guard } from "../guard.js";
 
 const MAX_SPREAD_DEPTH = 5;
 
@@ -26,7 +25,7 @@ export function drizzleBinding(checker: ts.TypeChecker, expr: ts.Expression): st
   if (fromChecker) return fromChecker;
   const node = skipOuter(expr);
   if (!ts.isIdentifier(node)) return undefined;
-  const symbol = guard(() => localSymbolAt(checker, node), undefined);
+  const symbol = localSymbolAt(checker, node);
   const decl = symbol?.declarations?.[0];
   return decl && drizzleImportSpecifierName(decl);
 }
@@ -51,27 +50,8 @@ function evaluateRename(fn: ts.Expression): ((name: string) => string | undefine
     if (!ret?.expression || body.statements.length !== 1) return undefined;
     body = ret.expression;
   }
-  const evaluate = (node: ts.Node, name: string): string | undefined => {
-    const e = skipOuter(node as ts.Expression);
-    if (ts.isIdentifier(e) && e.text === paramName) return name;
-    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
-    if (ts.isTemplateExpression(e)) {
-      let out = e.head.text;
-      for (const span of e.templateSpans) {
-        const v = evaluate(span.expression, name);
-        if (v === undefined) return undefined;
-        out += v + span.literal.text;
-      }
-      return out;
-    }
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-      const l = evaluate(e.left, name);
-      const r = evaluate(e.right, name);
-      return l !== undefined && r !== undefined ? l + r : undefined;
-    }
-    return undefined;
-  };
-  return (name) => evaluate(body, name);
+  const result = body as ts.Expression;
+  return (name) => constantString(result, (e) => (ts.isIdentifier(e) && e.text === paramName ? name : undefined));
 }
 
 /**
