@@ -261,7 +261,7 @@ function harvest(file: string): Case[] {
           if (optionsNode && !Array.isArray(options)) return;
           const nameNode = property(element, "name");
           const name = (nameNode && evaluate(nameNode, scope)) || `invalid #${i}`;
-          cases.push({ rule, name: `${path.basename(file)}: ${String(name)}`, code, filename, options: options as unknown[] | undefined });
+          cases.push({ rule, name: `${path.basename(file)}: ${typeof name === "string" ? name : JSON.stringify(name)}`, code, filename, options: options as unknown[] | undefined });
         });
       }
     }

@@ -144,7 +144,7 @@ const summaries = programCache(() => new WeakMap<ts.Node, Map<TableModel | undef
 export function describeCondition(program: ts.Program, expr: ts.Node, scope: ConditionScope = {}): ConditionSummary {
   const cache = summaries(program);
   let byTable = cache.get(expr);
-  if (!byTable) cache.set(expr, (byTable = new Map()));
+  if (!byTable) cache.set(expr, (byTable = new Map<TableModel | undefined, ConditionSummary>()));
   const cached = byTable.get(scope.table);
   if (cached) return cached;
   const reader = new ConditionReader(program, scope);

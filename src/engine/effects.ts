@@ -238,7 +238,7 @@ export function functionEffects(program: ts.Program, fn: ts.FunctionLikeDeclarat
   if (depth < 0 || !fn.body) return EMPTY;
   const cache = effectsCache(program).byFunction;
   let perDepth = cache.get(fn);
-  if (!perDepth) cache.set(fn, (perDepth = new Map()));
+  if (!perDepth) cache.set(fn, (perDepth = new Map<number, CallEffects>()));
   const cached = perDepth.get(depth);
   if (cached) return cached;
   perDepth.set(depth, EMPTY); // cycle guard

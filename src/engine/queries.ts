@@ -97,7 +97,7 @@ function chainStart(program: ts.Program, call: ts.CallExpression): Omit<QueryCha
     const key = ts.isPropertyAccessExpression(table) ? table.name.text : staticPropertyName(table.argumentExpression as ts.PropertyName);
     return { root, rootKind: kind, operation: "relational", start: call, relationalKey: key };
   }
-  let operation = ROOT_METHODS.get(m.name);
+  const operation = ROOT_METHODS.get(m.name);
   let root = m.object;
   // db.with(cte).select()/update()/... : the operation is the method called on `with(...)`
   if (operation) {

@@ -8,7 +8,7 @@ export function readSharedSettings(settings: unknown): SharedSettings {
   const out: SharedSettings = { ...(raw as Record<string, unknown>) };
   for (const key of ["ownerColumns", "scopeColumns", "ignoreTables", "ignore"] as const) {
     const v = out[key];
-    if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === "string"))) delete out[key];
+    if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === "string"))) Reflect.deleteProperty(out, key);
   }
   return out;
 }

@@ -109,7 +109,7 @@ export function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | u
 }
 
 /** Depth-first walk; the visitor returns false to skip a subtree. */
-export function walk(node: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+export function walk(node: ts.Node, visit: (node: ts.Node) => boolean | undefined): void {
   const recurse = (child: ts.Node): void => {
     if (visit(child) === false) return;
     ts.forEachChild(child, recurse);

@@ -66,7 +66,7 @@ function onlyRules(config: DrizzleGuardConfig, names: string[]): DrizzleGuardCon
     const name = raw.startsWith(RULE_PREFIX) ? raw.slice(RULE_PREFIX.length) : raw;
     if (!engine.has(name)) throw new UsageError(`Unknown rule "${raw}" (or a rule that only runs in ESLint).`);
     const entry = config.rules?.[name] ?? config.rules?.[RULE_PREFIX + name];
-    const [level, ...options] = Array.isArray(entry) ? entry : [entry];
+    const [level, ...options] = Array.isArray(entry) ? (entry as unknown[]) : [entry];
     const enabled = level === "warn" || level === 1 ? level : "error";
     rules[name] = [enabled, ...options];
   }
@@ -75,7 +75,7 @@ function onlyRules(config: DrizzleGuardConfig, names: string[]): DrizzleGuardCon
 
 function findProject(project: string | undefined, cwd: string): string {
   if (project === undefined) {
-    const found = ts.findConfigFile(cwd, ts.sys.fileExists);
+    const found = ts.findConfigFile(cwd, (file) => ts.sys.fileExists(file));
     if (!found) throw new UsageError("No tsconfig.json found; pass -p <tsconfig.json>.");
     return found;
   }
@@ -124,9 +124,9 @@ function parseProjects(configPath: string): ts.ParsedCommandLine[] {
 function pluginEntryConfig(parsed: ts.ParsedCommandLine | undefined): DrizzleGuardConfig | undefined {
   const plugins = parsed?.options.plugins as unknown;
   if (!Array.isArray(plugins)) return undefined;
-  const entry = plugins.find(
+  const entry = (plugins as unknown[]).find(
     (p): p is DrizzleGuardConfig & { transform: string } =>
-      typeof p === "object" && p !== null && typeof p.transform === "string" && p.transform.includes("drizzle-guard"),
+      typeof p === "object" && p !== null && typeof (p as { transform?: unknown }).transform === "string" && (p as { transform: string }).transform.includes("drizzle-guard"),
   );
   return entry;
 }

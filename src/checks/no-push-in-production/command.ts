@@ -388,7 +388,9 @@ function pushStep(args: readonly string[]): PushStep | undefined {
 function npmSteps(rest: readonly string[]): CommandStep[] {
   const valueFlags = new Set(["--prefix", "-C", "--userconfig", "--loglevel"]);
   const workspaceFlags = new Set(["-w", "--workspace"]);
-  let { filters, index } = readFilters(rest, 0, workspaceFlags, valueFlags);
+  const read = readFilters(rest, 0, workspaceFlags, valueFlags);
+  let filters = read.filters;
+  const index = read.index;
   const sub = rest[index];
   if (sub === undefined) return [];
   if (sub === "exec" || sub === "x") {
