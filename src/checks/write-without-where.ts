@@ -170,6 +170,9 @@ function isWithin(node: ts.Node, ancestor: ts.Node): boolean {
   return false;
 }
 
+/** How many tables a function must empty without a where to be a reset (two may be two forgotten wheres). */
+const RESET_TABLES = 3;
+
 const ITERATING = new Set(["map", "forEach", "flatMap", "reduce"]);
 
 function methodName(call: ts.CallExpression): string | undefined {
@@ -179,8 +182,8 @@ function methodName(call: ts.CallExpression): string | undefined {
 
 /**
  * Deletes without a where that are deliberate resets, not reported unless
- * `reportResets`: a function (or a file's top level) that empties two or more
- * tables, a loop or iteration over tables that empties each, or a delete
+ * `reportResets`: a function (or a file's top level) that empties three or
+ * more tables, a loop or iteration over tables that empties each, or a delete
  * whose next statement inserts into the same table (a seed clearing a table
  * before refilling it).
  */
@@ -197,7 +200,7 @@ function deliberateResets(context: AnalysisContext, chains: readonly QueryChain[
     tables.add(key);
   }
   for (const chain of unfiltered) {
-    if ((tablesByScope.get(scopeOf(chain))?.size ?? 0) >= 2 || deletesEachTable(context, chain)) {
+    if ((tablesByScope.get(scopeOf(chain))?.size ?? 0) >= RESET_TABLES || deletesEachTable(context, chain)) {
       resets.add(chain);
       continue;
     }
