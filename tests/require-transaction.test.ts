@@ -127,3 +127,49 @@ ruleTester.run("require-transaction", rule, {
     },
   ],
 });
+
+/**
+ * Append-only log tables: a table the program only ever inserts into (here
+ * `tags`, written by `logEvent`). One business table plus logs is not reported
+ * by default; `reportLogTables: true` reports it and names the log.
+ */
+ruleTester.run("require-transaction log tables", rule, {
+  valid: [
+    {
+      name: "one business table plus the log table",
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}`,
+    },
+    {
+      name: "a delete of a business table plus a direct log insert",
+      code: `${H}export async function f(id: number) {\n  await db.delete(comments).where(eq(comments.id, id));\n  await db.insert(tags).values({ name: "comment deleted" });\n}`,
+    },
+  ],
+  invalid: [
+    {
+      name: "reportLogTables: the message names the log table",
+      options: [{ reportLogTables: true }],
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}`,
+      errors: [{ messageId: "requireTransactionWithLog", line: line(2), data: { tables: "users, tags", logTables: "tags" } }],
+    },
+    {
+      name: "an upsert anywhere in the program makes the table a business table",
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}\nexport async function g() {\n  await db.insert(tags).values({ name: "a" }).onConflictDoUpdate({ target: tags.id, set: { name: "b" } });\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "users, tags" } }],
+    },
+    {
+      name: "a raw UPDATE of the table anywhere in the program makes it a business table",
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}\nexport async function g() {\n  await db.execute(sql\`update tags set name = 'x'\`);\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "users, tags" } }],
+    },
+    {
+      name: "a delete of the table in application code makes it a business table",
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}\nexport async function g(id: number) {\n  await db.delete(tags).where(eq(tags.id, id));\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "users, tags" } }],
+    },
+    {
+      name: "two business tables plus a log: reported without naming the log",
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await db.delete(comments).where(eq(comments.authorId, id));\n  await logEvent("rename");\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "users, comments, tags" } }],
+    },
+  ],
+});
