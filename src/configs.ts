@@ -2,7 +2,7 @@ import type { TSESLint } from "@typescript-eslint/utils";
 import type { AnalyzerRule } from "./rules/create-rule.js";
 import type { FileLanguage } from "./file-languages.js";
 
-type AnyRule = ({ meta?: { docs?: { recommended?: boolean } } } | AnalyzerRule<readonly unknown[], string>) & {
+type AnyRule = ({ meta?: { docs?: { recommended?: boolean; recommendedOptions?: readonly unknown[] } } } | AnalyzerRule<readonly unknown[], string>) & {
   /** Non-code files the rule also lints (package.json, workflows), each with its parser. */
   fileLanguages?: readonly FileLanguage[];
 };
@@ -21,9 +21,15 @@ export const CODE_FILES = [`**/*.{${CODE_EXTENSIONS.join(",")}}`];
  */
 export function buildConfigs(plugin: { rules: Record<string, AnyRule> }): Record<"recommended" | "all", TSESLint.FlatConfig.ConfigArray> {
   const plugins = { "drizzle-guard": plugin as unknown as TSESLint.FlatConfig.Plugin };
-  const ruleEntries = (names: readonly string[]): Record<string, TSESLint.FlatConfig.RuleEntry> =>
-    Object.fromEntries(names.map((ruleName) => [`drizzle-guard/${ruleName}`, "error" as const]));
-  const make = (filter: (rule: AnyRule) => boolean, configName: string): TSESLint.FlatConfig.ConfigArray => {
+  const make = (filter: (rule: AnyRule) => boolean, configName: "recommended" | "all"): TSESLint.FlatConfig.ConfigArray => {
+    // `recommended` sets each rule's recommendedOptions (e.g. `codeRoles: ["application"]`); `all` keeps the defaults
+    const ruleEntries = (names: readonly string[]): Record<string, TSESLint.FlatConfig.RuleEntry> =>
+      Object.fromEntries(
+        names.map((ruleName) => {
+          const options = configName === "recommended" ? plugin.rules[ruleName]?.meta?.docs?.recommendedOptions : undefined;
+          return [`drizzle-guard/${ruleName}`, options ? (["error", ...options] as TSESLint.FlatConfig.RuleEntry) : ("error" as const)];
+        }),
+      );
     const selected = Object.entries(plugin.rules).filter(([, rule]) => filter(rule));
     const languages = new Map<string, { language: FileLanguage; rules: string[] }>();
     for (const [ruleName, rule] of selected) {

@@ -70,14 +70,16 @@ ruleTester.run("require-transaction", rule, {
   invalid: [
     {
       name: "sibling ifs with unrelated conditions",
+      // tags is the fixture's append-only log (only ever inserted into): reported with reportLogTables
+      options: [{ reportLogTables: true }],
       code: `${H}export async function f(a: boolean, b: boolean) {\n  if (a) {\n    await db.update(users).set({ name: null }).where(eq(users.id, 1));\n  }\n  if (!b) {\n    await db.insert(tags).values({ name: "welcome" });\n  }\n}`,
-      errors: [{ messageId: "requireTransaction", line: line(3), data: { tables: "users, tags" } }],
+      errors: [{ messageId: "requireTransactionWithLog", line: line(3), data: { tables: "users, tags", logTables: "tags" } }],
     },
     {
       name: "an awaited helper write still counts; ignoreTables names another table",
-      options: [{ ignoreTables: ["comments"] }],
+      options: [{ ignoreTables: ["comments"], reportLogTables: true }],
       code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}`,
-      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "users, tags" } }],
+      errors: [{ messageId: "requireTransactionWithLog", line: line(2), data: { tables: "users, tags", logTables: "tags" } }],
     },
     {
       name: "insert organization then membership, no transaction",
@@ -91,8 +93,9 @@ ruleTester.run("require-transaction", rule, {
     },
     {
       name: "parallel writes in Promise.all",
+      options: [{ reportLogTables: true }],
       code: `${H}export async function f() {\n  await Promise.all([\n    db.insert(tags).values({ name: "a" }),\n    db.delete(comments).where(eq(comments.id, 1)),\n  ]);\n}`,
-      errors: [{ messageId: "requireTransaction", line: line(3), data: { tables: "tags, comments" } }],
+      errors: [{ messageId: "requireTransactionWithLog", line: line(3), data: { tables: "tags, comments", logTables: "tags" } }],
     },
     {
       name: "a write through a helper in another file, then a direct write",
@@ -106,19 +109,67 @@ ruleTester.run("require-transaction", rule, {
     },
     {
       name: "write after a conditional write on the same path",
+      options: [{ reportLogTables: true }],
       code: `${H}export async function f(x: boolean) {\n  if (x) {\n    await db.insert(tags).values({ name: "a" });\n  }\n  await db.delete(comments).where(eq(comments.id, 1));\n}`,
-      errors: [{ messageId: "requireTransaction", line: line(3), data: { tables: "tags, comments" } }],
+      errors: [{ messageId: "requireTransactionWithLog", line: line(3), data: { tables: "tags, comments", logTables: "tags" } }],
     },
     {
       name: "route handler callback",
+      options: [{ reportLogTables: true }],
       code: `${H}declare const app: { post(path: string, handler: (req: unknown) => Promise<void>): void };\napp.post("/orgs", async () => {\n  await db.insert(organizations).values({ name: "x" });\n  await db.insert(tags).values({ name: "y" });\n});`,
-      errors: [{ messageId: "requireTransaction", line: line(3), data: { tables: "organizations, tags" } }],
+      errors: [{ messageId: "requireTransactionWithLog", line: line(3), data: { tables: "organizations, tags", logTables: "tags" } }],
     },
     {
       name: "maxDepth 0 ignores helpers",
-      options: [{ maxDepth: 0 }],
+      options: [{ maxDepth: 0, reportLogTables: true }],
       code: `${H}export async function f() {\n  await db.insert(organizations).values({ name: "x" });\n  await createOrganization("acme");\n  await db.insert(tags).values({ name: "y" });\n}`,
-      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "organizations, tags" } }],
+      errors: [{ messageId: "requireTransactionWithLog", line: line(2), data: { tables: "organizations, tags", logTables: "tags" } }],
+    },
+  ],
+});
+
+/**
+ * Append-only log tables: a table the program only ever inserts into (here
+ * `tags`, written by `logEvent`). One business table plus logs is not reported
+ * by default; `reportLogTables: true` reports it and names the log.
+ */
+ruleTester.run("require-transaction log tables", rule, {
+  valid: [
+    {
+      name: "one business table plus the log table",
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}`,
+    },
+    {
+      name: "a delete of a business table plus a direct log insert",
+      code: `${H}export async function f(id: number) {\n  await db.delete(comments).where(eq(comments.id, id));\n  await db.insert(tags).values({ name: "comment deleted" });\n}`,
+    },
+  ],
+  invalid: [
+    {
+      name: "reportLogTables: the message names the log table",
+      options: [{ reportLogTables: true }],
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}`,
+      errors: [{ messageId: "requireTransactionWithLog", line: line(2), data: { tables: "users, tags", logTables: "tags" } }],
+    },
+    {
+      name: "an upsert anywhere in the program makes the table a business table",
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}\nexport async function g() {\n  await db.insert(tags).values({ name: "a" }).onConflictDoUpdate({ target: tags.id, set: { name: "b" } });\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "users, tags" } }],
+    },
+    {
+      name: "a raw UPDATE of the table anywhere in the program makes it a business table",
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}\nexport async function g() {\n  await db.execute(sql\`update tags set name = 'x'\`);\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "users, tags" } }],
+    },
+    {
+      name: "a delete of the table in application code makes it a business table",
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}\nexport async function g(id: number) {\n  await db.delete(tags).where(eq(tags.id, id));\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "users, tags" } }],
+    },
+    {
+      name: "two business tables plus a log: reported without naming the log",
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await db.delete(comments).where(eq(comments.authorId, id));\n  await logEvent("rename");\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(2), data: { tables: "users, comments, tags" } }],
     },
   ],
 });

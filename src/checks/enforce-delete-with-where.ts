@@ -4,4 +4,5 @@ import { analyzeWriteWithoutWhere, type MessageId } from "./write-without-where.
 export type { MessageId };
 
 /** `enforce-delete-with-where`: a Drizzle delete that runs without a (defined) `.where(...)`. */
-export const analyzeDeleteWithWhere = (context: AnalysisContext): Finding<MessageId>[] => analyzeWriteWithoutWhere(context, "delete");
+export const analyzeDeleteWithWhere = (context: AnalysisContext, options: { reportResets: boolean } = { reportResets: false }): Finding<MessageId>[] =>
+  analyzeWriteWithoutWhere(context, "delete", { reportResets: options.reportResets });

@@ -3,14 +3,15 @@ import { mayRunQueries } from "../engine/callable-names.js";
 import { callbackRole, type QueryExecution, visitRegion } from "../engine/effects.js";
 import { mayRunOnSamePath } from "../engine/paths.js";
 import { chainTable, WRITE_OPERATIONS } from "../engine/queries.js";
-import { tableNames } from "../engine/schema/model.js";
+import { tableDisplayName, tableNames } from "../engine/schema/model.js";
 import { fileSyntax } from "../engine/syntax-index.js";
+import { isAppendOnlyTable } from "../engine/table-writes.js";
 import { enclosingTransactionCallback } from "../engine/transactions.js";
 import { isFunctionLike, skipOuterUp } from "../engine/ts-utils.js";
 import type { AnalysisContext, Finding } from "../engine/types.js";
 
 /** The messages this check reports (the rule defines their text). */
-export type MessageId = "requireTransaction";
+export type MessageId = "requireTransaction" | "requireTransactionWithLog";
 
 /** Regions analysed on their own: the file's top level and every function not invoked in place. */
 function independentRegions(program: ts.Program, sourceFile: ts.SourceFile): ts.Node[] {
@@ -25,6 +26,8 @@ export interface RequireTransactionOptions {
   maxDepth: number;
   /** Tables whose writes do not need to be atomic with others (audit logs, analytics), by JS or SQL name. */
   ignoreTables: readonly string[];
+  /** Also report a path that writes one table plus append-only log tables. */
+  reportLogTables: boolean;
 }
 
 /**
@@ -56,6 +59,8 @@ function isDetached(node: ts.Node): boolean {
  */
 export function analyzeRequireTransaction(context: AnalysisContext, options: RequireTransactionOptions): Finding<MessageId>[] {
   const { program, sourceFile } = context;
+  /** Display names of the append-only (log) tables written in this file. */
+  const logTables = new Set<string>();
   const findings: Finding<MessageId>[] = [];
   for (const region of independentRegions(program, sourceFile)) {
     const sites = new Map<ts.Node, Set<string>>();
@@ -67,6 +72,7 @@ export function analyzeRequireTransaction(context: AnalysisContext, options: Req
       if (isDetached(execution.calls[0] ?? execution.chain.end)) return;
       const table = chainTable(program, execution.chain);
       if (table && options.ignoreTables.some((name) => tableNames(table).has(name))) return;
+      if (table && isAppendOnlyTable(program, table, context.settings)) logTables.add(tableDisplayName(table));
       let tables = sites.get(execution.site);
       if (!tables) sites.set(execution.site, (tables = new Set()));
       for (const t of execution.tables) tables.add(t);
@@ -79,9 +85,13 @@ export function analyzeRequireTransaction(context: AnalysisContext, options: Req
       if (!differs) continue;
       const all = new Set(firstTables);
       for (const [, tables] of partners) for (const t of tables) all.add(t);
+      // one business table plus append-only logs (when every table is append-only, none is known to be the log)
+      const logs = [...all].filter((t) => logTables.has(t));
+      const withLog = logs.length > 0 && all.size - logs.length === 1;
+      if (withLog && !options.reportLogTables) continue;
       findings.push({
-        messageId: "requireTransaction",
-        data: { tables: [...all].join(", ") },
+        messageId: withLog ? "requireTransactionWithLog" : "requireTransaction",
+        data: withLog ? { tables: [...all].join(", "), logTables: logs.join(", ") } : { tables: [...all].join(", ") },
         start: first.getStart(sourceFile),
         end: first.getEnd(),
       });

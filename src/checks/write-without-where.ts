@@ -5,7 +5,7 @@ import { ensureNamedImport } from "../engine/imports.js";
 import { tableDisplayName } from "../engine/schema/model.js";
 import { chainLabel, chainTable, type QueryChain, queryChainsIn } from "../engine/queries.js";
 import { isExportedVariable, variableReferences } from "../engine/references.js";
-import { enclosingFunction, skipOuter, skipOuterUp, typeOf } from "../engine/ts-utils.js";
+import { enclosingFunction, isFunctionLike, skipOuter, skipOuterUp, typeOf } from "../engine/ts-utils.js";
 import { symbolAt } from "../engine/symbols.js";
 import type { AnalysisContext, Finding, SuggestionResult } from "../engine/types.js";
 
@@ -128,14 +128,105 @@ function tableName(context: AnalysisContext, chain: QueryChain): string {
   return chain.tableExpr ? skipOuter(chain.tableExpr).getText(context.sourceFile) : "the table";
 }
 
+/** What identifies a chain's table: its model's declaration, else the table expression's text. */
+function tableKey(context: AnalysisContext, chain: QueryChain): ts.Node | string | undefined {
+  const table = chainTable(context.program, chain);
+  if (table) return table.call;
+  return chain.tableExpr ? skipOuter(chain.tableExpr).getText(context.sourceFile) : undefined;
+}
+
+/** The table expression is the variable of a loop or iteration callback over tables (`for (const t of tables) db.delete(t)`). */
+function deletesEachTable(context: AnalysisContext, chain: QueryChain): boolean {
+  const expr = chain.tableExpr && skipOuter(chain.tableExpr);
+  if (!expr || !ts.isIdentifier(expr)) return false;
+  const decl = symbolAt(context.checker, expr)?.valueDeclaration;
+  if (!decl) return false;
+  // for (const table of tables)
+  if (ts.isVariableDeclaration(decl) && ts.isVariableDeclarationList(decl.parent) && ts.isForOfStatement(decl.parent.parent)) return true;
+  // tables.map((table) => db.delete(table)) / Object.values(schema).forEach(...)
+  if (ts.isParameter(decl) && decl.parent.parameters[0] === decl) {
+    const fn = decl.parent;
+    const call = skipOuterUp(fn).parent;
+    return !!call && ts.isCallExpression(call) && call.arguments.includes(skipOuterUp(fn) as ts.Expression) && ITERATING.has(methodName(call) ?? "");
+  }
+  return false;
+}
+
+/** The statement right after the one holding `node`, in the same block. */
+function nextStatement(node: ts.Node): ts.Statement | undefined {
+  for (let n: ts.Node = node; n.parent; n = n.parent) {
+    const parent = n.parent;
+    if (ts.isBlock(parent) || ts.isSourceFile(parent) || ts.isModuleBlock(parent)) {
+      const statements = parent.statements;
+      return statements[statements.indexOf(n as ts.Statement) + 1];
+    }
+    if (isFunctionLike(parent)) return undefined;
+  }
+  return undefined;
+}
+
+function isWithin(node: ts.Node, ancestor: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n; n = n.parent) if (n === ancestor) return true;
+  return false;
+}
+
+/** How many tables a function must empty without a where to be a reset (two may be two forgotten wheres). */
+const RESET_TABLES = 3;
+
+const ITERATING = new Set(["map", "forEach", "flatMap", "reduce"]);
+
+function methodName(call: ts.CallExpression): string | undefined {
+  const callee = skipOuter(call.expression);
+  return ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+}
+
+/**
+ * Deletes without a where that are deliberate resets, not reported unless
+ * `reportResets`: a function (or a file's top level) that empties three or
+ * more tables, a loop or iteration over tables that empties each, or a delete
+ * whose next statement inserts into the same table (a seed clearing a table
+ * before refilling it).
+ */
+function deliberateResets(context: AnalysisContext, chains: readonly QueryChain[], unfiltered: readonly QueryChain[]): Set<QueryChain> {
+  const resets = new Set<QueryChain>();
+  const scopeOf = (chain: QueryChain): ts.Node => enclosingFunction(chain.start) ?? context.sourceFile;
+  const tablesByScope = new Map<ts.Node, Set<ts.Node | string>>();
+  for (const chain of unfiltered) {
+    const key = tableKey(context, chain);
+    if (key === undefined) continue;
+    const scope = scopeOf(chain);
+    let tables = tablesByScope.get(scope);
+    if (!tables) tablesByScope.set(scope, (tables = new Set()));
+    tables.add(key);
+  }
+  for (const chain of unfiltered) {
+    if ((tablesByScope.get(scopeOf(chain))?.size ?? 0) >= RESET_TABLES || deletesEachTable(context, chain)) {
+      resets.add(chain);
+      continue;
+    }
+    const key = tableKey(context, chain);
+    const next = key === undefined ? undefined : nextStatement(chain.start);
+    const refilled = next && chains.some((other) => other.operation === "insert" && isWithin(other.start, next) && tableKey(context, other) === key);
+    if (refilled) resets.add(chain);
+  }
+  return resets;
+}
+
 /**
  * `enforce-delete-with-where` / `enforce-update-with-where`: a delete or update
  * chain on a Drizzle database or transaction (by type) that runs without a
  * `.where(...)`, or whose last `.where(...)` argument is undefined at runtime.
  */
-export function analyzeWriteWithoutWhere(context: AnalysisContext, operation: GuardedOperation): Finding<MessageId>[] {
+export function analyzeWriteWithoutWhere(context: AnalysisContext, operation: GuardedOperation, options: { reportResets?: boolean } = {}): Finding<MessageId>[] {
   const findings: Finding<MessageId>[] = [];
-  for (const chain of queryChainsIn(context.program, context.sourceFile)) {
+  const chains = queryChainsIn(context.program, context.sourceFile);
+  const unfiltered = chains.filter((chain) => {
+    if (chain.operation !== operation || chain.calls.some((c) => c.name === "where")) return false;
+    const uses = builderUses(context.program, chain);
+    return mayRun(uses) && !mayGetWhere(uses);
+  });
+  const resets = operation === "delete" && !options.reportResets ? deliberateResets(context, chains, unfiltered) : new Set<QueryChain>();
+  for (const chain of chains) {
     if (chain.operation !== operation) continue;
     const uses = builderUses(context.program, chain);
     if (!mayRun(uses) || mayGetWhere(uses)) continue;
@@ -143,6 +234,7 @@ export function analyzeWriteWithoutWhere(context: AnalysisContext, operation: Gu
     const data = { query: chainLabel(chain, context.sourceFile), table: tableName(context, chain) };
     const lastWhere = wheres[wheres.length - 1];
     if (!lastWhere) {
+      if (resets.has(chain)) continue;
       const suggestion = whereTrueSuggestion(context, chain, operation);
       findings.push({
         messageId: "missingWhere",

@@ -32,6 +32,10 @@ export interface SharedSettings {
   scopeColumns?: string[];
   ignoreTables?: string[];
   ignore?: string[];
+  /** Globs of test files: replace the built-in list (see src/engine/code-roles.ts). */
+  testFiles?: string[];
+  /** Globs of script files (seeds, resets, backfills, admin CLIs): replace the built-in list. */
+  scriptFiles?: string[];
   [key: string]: unknown;
 }
 

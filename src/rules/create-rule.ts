@@ -10,6 +10,11 @@ export interface DrizzleGuardDocs {
   description: string;
   /** In the `recommended` config. */
   recommended?: boolean;
+  /**
+   * The options the `recommended` config sets (ESLint and the CLI alike),
+   * e.g. `[{ codeRoles: ["application"] }]`. Without: the rule's defaults.
+   */
+  recommendedOptions?: readonly unknown[];
   /** Needs type information (every engine rule does). */
   requiresTypeChecking?: boolean;
 }

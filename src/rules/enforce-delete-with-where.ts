@@ -1,7 +1,9 @@
 import { analyzeDeleteWithWhere, type MessageId } from "../checks/enforce-delete-with-where.js";
+import { appliesToCodeRole, type CodeRole } from "../engine/code-roles.js";
 import { createAnalyzerRule } from "./create-rule.js";
+import { APPLICATION_ONLY, codeRolesOption } from "./rule-options.js";
 
-export type Options = [];
+export type Options = [{ reportResets?: boolean; codeRoles?: CodeRole[] }];
 export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
@@ -11,6 +13,7 @@ export default createAnalyzerRule<Options, MessageId>({
     docs: {
       description: "Require `.where(...)` on Drizzle `delete` queries, found by type",
       recommended: true,
+      recommendedOptions: [APPLICATION_ONLY],
     },
     hasSuggestions: true,
     messages: {
@@ -20,8 +23,21 @@ export default createAnalyzerRule<Options, MessageId>({
         "`.where({{condition}})` can be undefined at runtime (drizzle-orm's `and()`/`or()` return undefined when given no conditions), and then {{query}}({{table}}) deletes every row of {{table}}.",
       addWhereTrue: "This DELETE is meant to touch every row: add `.where(sql`true`)`.",
     },
-    schema: [],
+    schema: [
+      {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          reportResets: {
+            type: "boolean",
+            description:
+              "Also report deliberate resets: a function that empties several tables without a where, or a delete without a where followed by an insert into the same table (a seed clearing a table before refilling it). Default false.",
+          },
+          codeRoles: codeRolesOption(),
+        },
+      },
+    ],
   },
-  defaultOptions: [],
-  analyze: (context) => analyzeDeleteWithWhere(context),
+  defaultOptions: [{ reportResets: false }],
+  analyze: (context, [options]) => (appliesToCodeRole(context, options.codeRoles) ? analyzeDeleteWithWhere(context, { reportResets: options.reportResets ?? false }) : []),
 });

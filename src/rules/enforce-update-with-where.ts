@@ -1,7 +1,9 @@
 import { analyzeUpdateWithWhere, type MessageId } from "../checks/enforce-update-with-where.js";
+import { appliesToCodeRole, type CodeRole } from "../engine/code-roles.js";
 import { createAnalyzerRule } from "./create-rule.js";
+import { APPLICATION_ONLY, codeRolesOption } from "./rule-options.js";
 
-export type Options = [];
+export type Options = [{ codeRoles?: CodeRole[] }];
 export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
@@ -11,6 +13,7 @@ export default createAnalyzerRule<Options, MessageId>({
     docs: {
       description: "Require `.where(...)` on Drizzle `update` queries, found by type",
       recommended: true,
+      recommendedOptions: [APPLICATION_ONLY],
     },
     hasSuggestions: true,
     messages: {
@@ -20,8 +23,16 @@ export default createAnalyzerRule<Options, MessageId>({
         "`.where({{condition}})` can be undefined at runtime (drizzle-orm's `and()`/`or()` return undefined when given no conditions), and then {{query}}({{table}}) updates every row of {{table}}.",
       addWhereTrue: "This UPDATE is meant to touch every row: add `.where(sql`true`)`.",
     },
-    schema: [],
+    schema: [
+      {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          codeRoles: codeRolesOption(),
+        },
+      },
+    ],
   },
-  defaultOptions: [],
-  analyze: (context) => analyzeUpdateWithWhere(context),
+  defaultOptions: [{}],
+  analyze: (context, [options]) => (appliesToCodeRole(context, options.codeRoles) ? analyzeUpdateWithWhere(context) : []),
 });

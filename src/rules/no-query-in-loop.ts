@@ -1,9 +1,10 @@
 import type { QueryInLoopMessageId } from "../checks/no-query-in-loop.js";
 import { analyzeQueriesInLoops } from "../checks/no-query-in-loop.js";
+import { appliesToCodeRole, type CodeRole } from "../engine/code-roles.js";
 import { createAnalyzerRule } from "./create-rule.js";
-import { DEFAULT_MAX_DEPTH, maxDepthOption } from "./rule-options.js";
+import { APPLICATION_ONLY, codeRolesOption, DEFAULT_MAX_DEPTH, maxDepthOption } from "./rule-options.js";
 
-export type Options = [{ maxDepth?: number; iterationFunctions?: string[]; reportPagination?: boolean }];
+export type Options = [{ maxDepth?: number; iterationFunctions?: string[]; reportPagination?: boolean; codeRoles?: CodeRole[] }];
 export type MessageId = QueryInLoopMessageId;
 
 export default createAnalyzerRule<Options, MessageId>({
@@ -13,6 +14,7 @@ export default createAnalyzerRule<Options, MessageId>({
     docs: {
       description: "Disallow Drizzle queries that run once per loop iteration (N+1), directly or through helpers",
       recommended: true,
+      recommendedOptions: [APPLICATION_ONLY],
     },
     messages: {
       readInLoop:
@@ -42,13 +44,14 @@ export default createAnalyzerRule<Options, MessageId>({
             type: "boolean",
             description: "Also report loops whose continuation depends on the query's own result (cursor or offset pagination, batches).",
           },
+          codeRoles: codeRolesOption(),
         },
       },
     ],
   },
   defaultOptions: [{ maxDepth: DEFAULT_MAX_DEPTH, iterationFunctions: [], reportPagination: false }],
   analyze: (context, [options]) =>
-    analyzeQueriesInLoops(context, {
+    !appliesToCodeRole(context, options.codeRoles) ? [] : analyzeQueriesInLoops(context, {
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       iterationFunctions: options.iterationFunctions ?? [],
       reportPagination: options.reportPagination ?? false,

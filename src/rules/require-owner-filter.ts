@@ -1,7 +1,9 @@
 import { analyzeOwnerFilters, type MessageId } from "../checks/require-owner-filter.js";
+import { appliesToCodeRole, type CodeRole } from "../engine/code-roles.js";
 import { createAnalyzerRule } from "./create-rule.js";
+import { APPLICATION_ONLY, codeRolesOption } from "./rule-options.js";
 
-export type Options = [{ ownerColumns?: string[]; scopeColumns?: string[]; ignoreTables?: string[] }];
+export type Options = [{ ownerColumns?: string[]; scopeColumns?: string[]; ignoreTables?: string[]; codeRoles?: CodeRole[] }];
 export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
@@ -12,6 +14,7 @@ export default createAnalyzerRule<Options, MessageId>({
       description: "Require queries on user-owned tables to filter by their owner or tenant column",
       // opt-in: which columns name owners and tenants, and which code may span them, is project-specific
       recommended: false,
+      recommendedOptions: [APPLICATION_ONLY],
     },
     messages: {
       missingOwnerFilter:
@@ -42,11 +45,12 @@ export default createAnalyzerRule<Options, MessageId>({
             uniqueItems: true,
             description: 'Tables never checked, by JS or SQL name. Also read from settings["drizzle-guard"].ignoreTables.',
           },
+          codeRoles: codeRolesOption(),
         },
       },
     ],
   },
   // no defaults here: ESLint merges them into the options, which would hide the shared settings
   defaultOptions: [{}],
-  analyze: (context, [options]) => analyzeOwnerFilters(context, options ?? {}),
+  analyze: (context, [options]) => (appliesToCodeRole(context, options?.codeRoles) ? analyzeOwnerFilters(context, options ?? {}) : []),
 });

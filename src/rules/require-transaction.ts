@@ -1,8 +1,9 @@
 import { analyzeRequireTransaction, type MessageId } from "../checks/require-transaction.js";
+import { appliesToCodeRole, type CodeRole } from "../engine/code-roles.js";
 import { createAnalyzerRule } from "./create-rule.js";
-import { DEFAULT_MAX_DEPTH, maxDepthOption } from "./rule-options.js";
+import { APPLICATION_ONLY, codeRolesOption, DEFAULT_MAX_DEPTH, maxDepthOption } from "./rule-options.js";
 
-export type Options = [{ maxDepth?: number; ignoreTables?: string[] }];
+export type Options = [{ maxDepth?: number; ignoreTables?: string[]; reportLogTables?: boolean; codeRoles?: CodeRole[] }];
 export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
@@ -12,10 +13,13 @@ export default createAnalyzerRule<Options, MessageId>({
     docs: {
       description: "Require a transaction (or batch) around writes to several tables in one function",
       recommended: true,
+      recommendedOptions: [APPLICATION_ONLY],
     },
     messages: {
       requireTransaction:
         "Writes to {{tables}} can run on one path without a transaction: if a later write fails, the earlier ones stay. Wrap them in `db.transaction(async (tx) => …)` or `db.batch([...])`.",
+      requireTransactionWithLog:
+        "Writes to {{tables}} can run on one path without a transaction: if a later write fails, the earlier ones stay. {{logTables}} is only ever inserted into in this program (an append-only log). Wrap them in `db.transaction(async (tx) => …)` or `db.batch([...])`.",
     },
     schema: [
       {
@@ -29,10 +33,23 @@ export default createAnalyzerRule<Options, MessageId>({
             uniqueItems: true,
             description: "Tables whose writes need not be atomic with others (audit logs, analytics events), by JS or SQL name.",
           },
+          reportLogTables: {
+            type: "boolean",
+            description:
+              "Also report a path that writes one table plus append-only log tables (tables the program only ever inserts into: no update, delete or upsert anywhere). Default false.",
+          },
+          codeRoles: codeRolesOption(),
         },
       },
     ],
   },
-  defaultOptions: [{ maxDepth: DEFAULT_MAX_DEPTH, ignoreTables: [] }],
-  analyze: (context, [options]) => analyzeRequireTransaction(context, { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH, ignoreTables: options.ignoreTables ?? [] }),
+  defaultOptions: [{ maxDepth: DEFAULT_MAX_DEPTH, ignoreTables: [], reportLogTables: false }],
+  analyze: (context, [options]) =>
+    appliesToCodeRole(context, options.codeRoles)
+      ? analyzeRequireTransaction(context, {
+          maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+          ignoreTables: options.ignoreTables ?? [],
+          reportLogTables: options.reportLogTables ?? false,
+        })
+      : [],
 });

@@ -8,3 +8,20 @@ export function maxDepthOption(description: string) {
 
 /** The default `maxDepth`. */
 export const DEFAULT_MAX_DEPTH = 3;
+
+/**
+ * The `codeRoles` option of the runtime-behaviour rules: the code roles
+ * (src/engine/code-roles.ts) the rule reports in. Unset: every role.
+ */
+export function codeRolesOption() {
+  return {
+    type: "array" as const,
+    items: { type: "string" as const, enum: ["application", "test", "script"] },
+    uniqueItems: true,
+    description:
+      'Where the rule reports, by code role: "application", "test" (test files), "script" (seeds, resets, backfills, admin scripts). Default: everywhere; the recommended config sets ["application"]. Which files are tests and scripts: settings["drizzle-guard"].testFiles / scriptFiles.',
+  };
+}
+
+/** What the `recommended` config (ESLint and the CLI's "recommended" preset) sets for the runtime-behaviour rules. */
+export const APPLICATION_ONLY = { codeRoles: ["application" as const] };

@@ -41,7 +41,7 @@ export interface EngineRule {
   defaultOptions: readonly unknown[];
   meta: {
     messages: Record<string, string>;
-    docs?: { description?: string; url?: string; recommended?: boolean };
+    docs?: { description?: string; url?: string; recommended?: boolean; recommendedOptions?: readonly unknown[] };
     /** The options' JSON schema: one schema per option (ESLint's array form), or one for the whole list. */
     schema?: unknown;
   };
@@ -134,7 +134,8 @@ export function resolveConfig(config: DrizzleGuardConfig = {}): ResolvedConfig {
   const entries = new Map<string, { severity: Severity; userOptions: readonly unknown[] }>();
   for (const [name, rule] of engine) {
     if (preset === "all" || (preset === "recommended" && rule.meta.docs?.recommended === true)) {
-      entries.set(name, { severity: "error", userOptions: [] });
+      // like the plugin's flat configs: `recommended` sets the rule's recommendedOptions (codeRoles)
+      entries.set(name, { severity: "error", userOptions: preset === "recommended" ? (rule.meta.docs?.recommendedOptions ?? []) : [] });
     }
   }
   if (config.severity !== undefined && config.severity !== "error" && config.severity !== "warning") {
@@ -154,7 +155,8 @@ export function resolveConfig(config: DrizzleGuardConfig = {}): ResolvedConfig {
     const problems = optionsErrors(rule.meta.schema, userOptions);
     if (problems.length > 0) throw new ConfigError(`Invalid options for rule "${RULE_PREFIX}${name}": ${problems.join("; ")}.`);
     if (severity === "off") entries.delete(name);
-    else entries.set(name, { severity, userOptions });
+    // a level without options keeps the preset's options, as in ESLint's flat config
+    else entries.set(name, { severity, userOptions: userOptions.length > 0 ? userOptions : (entries.get(name)?.userOptions ?? []) });
   }
   const rawSettings = config.settings ?? {};
   const settings = readSharedSettings(

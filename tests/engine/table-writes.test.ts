@@ -1,0 +1,36 @@
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { resolveTable } from "../../src/engine/schema/resolve.js";
+import { isAppendOnlyTable } from "../../src/engine/table-writes.js";
+import { fixtureProgram, sourceFileOf } from "../program.js";
+
+/** The append-only fact: tables the application only ever inserts into. */
+function tagsAppendOnly(files: Record<string, string>, settings = {}): boolean {
+  const program = fixtureProgram(files);
+  const schema = sourceFileOf(program, "schema/posts.ts");
+  const decl = schema.statements.flatMap((s) => (ts.isVariableStatement(s) ? [...s.declarationList.declarations] : [])).find((d) => d.name.getText() === "tags");
+  const table = resolveTable(program, decl!.initializer!);
+  return isAppendOnlyTable(program, table!, settings);
+}
+
+const IMPORTS = `import { eq } from "drizzle-orm";\nimport { db } from "../db";\nimport { tags } from "../schema/posts";\n`;
+
+describe("append-only tables", () => {
+  it("a table only inserted into is append-only", () => {
+    expect(tagsAppendOnly({ "tx/log.ts": `${IMPORTS}export const log = () => db.insert(tags).values({ name: "x" });` })).toBe(true);
+  });
+  it("an update in application code makes it a business table", () => {
+    expect(tagsAppendOnly({ "tx/edit.ts": `${IMPORTS}export const edit = (id: number) => db.update(tags).set({ name: "y" }).where(eq(tags.id, id));` })).toBe(false);
+  });
+  it("cleanups in test files and scripts do not count", () => {
+    const cleanup = `${IMPORTS}export const wipe = () => db.delete(tags);`.replaceAll('"../', '"../../');
+    const reset = `${IMPORTS}export const wipe = () => db.delete(tags);`;
+    expect(tagsAppendOnly({ "tx/__tests__/cleanup.ts": cleanup, "scripts/reset-db.ts": reset })).toBe(true);
+    // unless the settings say they are application code
+    expect(tagsAppendOnly({ "tx/__tests__/cleanup.ts": cleanup }, { testFiles: [] })).toBe(false);
+  });
+  it("an update of a table we cannot resolve makes nothing append-only", () => {
+    const generic = `import type { PgTable } from "drizzle-orm/pg-core";\nimport { db } from "../db";\nexport const wipe = (t: PgTable) => db.delete(t);`;
+    expect(tagsAppendOnly({ "tx/generic.ts": generic })).toBe(false);
+  });
+});
