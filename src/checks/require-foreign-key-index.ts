@@ -2,7 +2,7 @@ import ts from "typescript";
 import { ensureNamedImport } from "../engine/imports.js";
 import type { ForeignKeyModel, TableModel } from "../engine/schema/model.js";
 import { tableDisplayName, tableNames } from "../engine/schema/model.js";
-import { resolveTable, tablesInFile } from "../engine/schema/resolve.js";
+import { foreignKeyConstraints, resolveTable, tablesInFile } from "../engine/schema/resolve.js";
 import { indentationAt, skipOuter } from "../engine/ts-utils.js";
 import type { AnalysisContext, Finding, SuggestionResult, TextEdit } from "../engine/types.js";
 
@@ -123,7 +123,7 @@ export function analyzeForeignKeyIndexes(context: AnalysisContext, options: Fore
   const ignore = [...(options.ignore ?? []), ...(context.settings.ignore ?? [])];
   const findings: Finding<MessageId>[] = [];
   for (const table of tablesInFile(context.program, context.sourceFile)) {
-    for (const fk of uncoveredForeignKeys(table)) {
+    for (const fk of foreignKeyConstraints(context.program, table, uncoveredForeignKeys(table))) {
       if (isIgnored(table, fk, ignore)) continue;
       const node = fk.node;
       const suggestion = buildSuggestion(context, table, fk);
