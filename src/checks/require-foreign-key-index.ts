@@ -2,7 +2,7 @@ import ts from "typescript";
 import { ensureNamedImport } from "../engine/imports.js";
 import type { ForeignKeyModel, TableModel } from "../engine/schema/model.js";
 import { tableDisplayName, tableNames } from "../engine/schema/model.js";
-import { foreignKeyConstraints, resolveTable, tablesInFile } from "../engine/schema/resolve.js";
+import { resolveTable, tablesInFile } from "../engine/schema/resolve.js";
 import { indentationAt, skipOuter } from "../engine/ts-utils.js";
 import type { AnalysisContext, Finding, SuggestionResult, TextEdit } from "../engine/types.js";
 
@@ -123,7 +123,13 @@ export function analyzeForeignKeyIndexes(context: AnalysisContext, options: Fore
   const ignore = [...(options.ignore ?? []), ...(context.settings.ignore ?? [])];
   const findings: Finding<MessageId>[] = [];
   for (const table of tablesInFile(context.program, context.sourceFile)) {
-    for (const fk of foreignKeyConstraints(context.program, table, uncoveredForeignKeys(table))) {
+    // one finding per missing index: `.references()` and a `foreignKey()` on the same columns (one constraint
+    // when the names agree, which drizzle-kit creates once, or two) are covered by one index
+    const reported = new Set<string>();
+    for (const fk of uncoveredForeignKeys(table)) {
+      const key = fk.columns.join("\0");
+      if (reported.has(key)) continue;
+      reported.add(key);
       if (isIgnored(table, fk, ignore)) continue;
       const node = fk.node;
       const suggestion = buildSuggestion(context, table, fk);

@@ -43,8 +43,6 @@ export interface ForeignKeyModel {
   targetTable?: ts.Expression;
   /** Referenced column keys, when readable. */
   targetColumns: string[];
-  /** `foreignKey({ name })`: the constraint name given (text undefined when not a literal); absent: drizzle's default name. */
-  explicitName?: { text?: string };
 }
 
 export type ExtraConfigShape =

@@ -449,9 +449,7 @@ function readExtraEntry(checker: ts.TypeChecker, entry: ts.Expression, scope: Pa
       let targetTable: ts.Expression | undefined = first && ts.isPropertyAccessExpression(first) ? first.expression : undefined;
       // `foreignColumns: [t.id]`: a self-reference through the callback parameter
       if (targetTable && ts.isIdentifier(targetTable) && targetTable.text === scope.paramName) targetTable = scope.self;
-      const nameExpr = propertyOf(config, "name");
-      const explicitName = nameExpr ? { text: stringValue(nameExpr) } : undefined;
-      out.foreignKeys.push({ node: entry, origin: "foreignKey", columns: keys, targetTable, targetColumns, ...(explicitName ? { explicitName } : {}) });
+      out.foreignKeys.push({ node: entry, origin: "foreignKey", columns: keys, targetTable, targetColumns });
       return;
     }
     case "check":

@@ -2,7 +2,7 @@ import ts from "typescript";
 import { programCache } from "../cache.js";
 import { isUserSourceFile, skipOuter } from "../ts-utils.js";
 import { symbolAt } from "../symbols.js";
-import type { ForeignKeyModel, TableModel } from "./model.js";
+import type { TableModel } from "./model.js";
 import { parseTableCall, shorthandValueDeclaration, valueDeclarationOf } from "./parse-table.js";
 
 const MAX_ALIAS_DEPTH = 8;
@@ -167,59 +167,4 @@ export function tablesWithSqlName(program: ts.Program, sqlName: string): TableMo
     if (model && model.variable === decl && model.sqlName === sqlName) out.push(model);
   }
   return out;
-}
-
-/**
- * The constraint name drizzle gives a foreign key without a `name`
- * (`<table>_<columns>_<target table>_<target columns>_fk`, SQL names), or
- * undefined when a name cannot be read.
- */
-function defaultForeignKeyName(program: ts.Program, table: TableModel, fk: ForeignKeyModel): string | undefined {
-  const target = fk.targetTable && resolveTable(program, fk.targetTable);
-  if (!table.sqlName || !target?.sqlName || fk.targetColumns.length === 0) return undefined;
-  const columns = fk.columns.map((k) => table.columns.get(k)?.sqlName);
-  const targetColumns = fk.targetColumns.map((k) => target.columns.get(k)?.sqlName);
-  if ([...columns, ...targetColumns].some((c) => c === undefined)) return undefined;
-  return [table.sqlName, ...columns, target.sqlName, ...targetColumns].join("_") + "_fk";
-}
-
-/** The constraint name of a foreign key as drizzle-kit creates it; undefined when not readable. */
-function constraintName(program: ts.Program, table: TableModel, fk: ForeignKeyModel): string | undefined {
-  return fk.explicitName ? fk.explicitName.text : defaultForeignKeyName(program, table, fk);
-}
-
-/** Whether two foreign-key declarations name the same referenced table (the same model, or the same text). */
-function sameTarget(program: ts.Program, a: ForeignKeyModel, b: ForeignKeyModel): boolean {
-  if (!a.targetTable || !b.targetTable) return false;
-  const ta = resolveTable(program, a.targetTable);
-  const tb = resolveTable(program, b.targetTable);
-  if (ta || tb) return ta === tb;
-  return skipOuter(a.targetTable).getText() === skipOuter(b.targetTable).getText();
-}
-
-/**
- * The foreign-key constraints of a table, one per constraint: `.references()`
- * on a column and a `foreignKey()` with the same columns, target and name
- * (no `name`, or drizzle's default name) are one constraint, which Postgres
- * (through drizzle-kit) creates once. The first declaration stands for it.
- * Declarations whose names differ, or cannot be read, stay apart.
- */
-export function foreignKeyConstraints(program: ts.Program, table: TableModel, fks: readonly ForeignKeyModel[] = table.foreignKeys): ForeignKeyModel[] {
-  const out: ForeignKeyModel[] = [];
-  for (const fk of fks) {
-    const same = out.find(
-      (kept) =>
-        kept.columns.join() === fk.columns.join() &&
-        kept.targetColumns.length > 0 &&
-        kept.targetColumns.join() === fk.targetColumns.join() &&
-        sameTarget(program, kept, fk) &&
-        ((!kept.explicitName && !fk.explicitName) || sameName(constraintName(program, table, kept), constraintName(program, table, fk))),
-    );
-    if (!same) out.push(fk);
-  }
-  return out;
-}
-
-function sameName(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && a === b;
 }
