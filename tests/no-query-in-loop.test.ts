@@ -22,6 +22,21 @@ const UPDATE_ADVICE =
 const UPDATE_DB_ADVICE = `${UPDATE_ADVICE} (or at least run the loop in one transaction, to commit once).`;
 const UPDATE_TX_ADVICE = `${UPDATE_ADVICE}.`;
 
+const constantLoops = code(`import { pgEnum } from "drizzle-orm/pg-core";
+const PROVIDER_TYPES = { github: "oauth", google: "oauth", email: "magic-link" };
+const ROLES = ["owner", "admin", "member"];
+const KINDS = ["a", "b"] as const;
+enum Plan { Free = "free", Pro = "pro" }
+const status = pgEnum("status", ["draft", "published"]);
+export async function f() {
+  for (const k in PROVIDER_TYPES) await db.select().from(users).where(eq(users.name, k));
+  for (const role of ROLES) await db.$count(users, eq(users.name, role));
+  for (const [name] of Object.entries(PROVIDER_TYPES)) await db.select().from(users).where(eq(users.name, name));
+  await Promise.all(KINDS.map((kind) => db.select().from(posts).where(eq(posts.title, kind))));
+  for (const plan of Object.values(Plan)) await db.select().from(users).where(eq(users.name, plan));
+  for (const value of status.enumValues) await db.select().from(posts).where(eq(posts.title, value));
+}`);
+
 ruleTester.run("no-query-in-loop", rule, {
   valid: [
     {
@@ -232,6 +247,10 @@ export async function worker() {
 }`),
     },
     {
+      name: "loops over constants: keys of a const object, a const array, an as-const tuple, an enum, pgEnum values",
+      code: constantLoops,
+    },
+    {
       name: "unknown types are never reported",
       code: code(`declare const anyDb: any;
 export async function f(ids: number[]) {
@@ -331,6 +350,56 @@ export async function importRows(rows: Array<{ name: string }>, chunks: Readonly
     },
   ],
   invalid: [
+    {
+      name: "constant loops are reported with maxConstantLoopLength: -1",
+      options: [{ maxConstantLoopLength: -1 }],
+      code: constantLoops,
+      errors: [12, 13, 14, 15, 16, 17].map((line) => ({ messageId: line === 13 ? ("countInLoop" as const) : ("readInLoop" as const), line })),
+    },
+    {
+      name: "constant collections longer than maxConstantLoopLength, or that may change, are reported",
+      code: code(`const SIX = ["a", "b", "c", "d", "e", "f"];
+const grown: string[] = [];
+grown.push("x");
+const CONFIG: Record<string, string> = { a: "1" };
+export const SHARED = ["a", "b"];
+export async function f() {
+  for (const name of SIX) await db.select().from(users).where(eq(users.name, name));
+  for (const name of grown) await db.select().from(users).where(eq(users.name, name));
+  for (const k in CONFIG) await db.select().from(users).where(eq(users.name, k));
+  for (const name of SHARED) await db.select().from(users).where(eq(users.name, name));
+  for (const name of ["a", "b", "c"]) await db.select().from(users).where(eq(users.name, name));
+}`),
+      options: [{ maxConstantLoopLength: 2 }],
+      errors: [11, 12, 13, 14, 15].map((line) => ({ messageId: "readInLoop" as const, line })),
+    },
+    {
+      name: "a helper's own loop reports its N+1 once: not again at the caller's loop",
+      code: code(`async function tagAll(postIds: number[]) {
+  for (const id of postIds) await db.insert(tags).values({ name: String(id) });
+}
+export async function f(batches: number[][]) {
+  for (const batch of batches) await tagAll(batch);
+}`),
+      errors: [{ messageId: "insertInLoop", line: 6 }],
+    },
+    {
+      name: "a caller's loop around a helper without its own loop is still reported; around the helper with one, not again",
+      code: code(`async function tagOne(id: number) {
+  await db.insert(tags).values({ name: String(id) });
+}
+async function tagAll(postIds: number[]) {
+  for (const id of postIds) await tagOne(id);
+}
+export async function f(ids: number[]) {
+  for (const id of ids) await tagOne(id);
+  await Promise.all(ids.map((id) => tagAll([id])));
+}`),
+      errors: [
+        { messageId: "insertInLoop", line: 9, data: { query: "tagOne → db.insert(tags)", tables: "tags" } },
+        { messageId: "insertInLoop", line: 12, data: { query: "tagOne → db.insert(tags)", tables: "tags" } },
+      ],
+    },
     {
       name: "one row per insert is still N+1: an object, a one-row array literal, here or passed to a bulk helper",
       code: withBatching(`export async function f(names: string[]) {

@@ -138,6 +138,20 @@ export const files = pgTable("files", {
   ...owned,
 });`;
 
+/** The same constraint declared twice: `.references()` on the column and `foreignKey()` with drizzle's default name. */
+export const duplicateForeignKey = (name: string) => `import { foreignKey, integer, pgTable, serial } from "drizzle-orm/pg-core";
+import { users } from "./schema/users";
+export const notes = pgTable("notes", {
+  id: serial("id").primaryKey(),
+  userId: integer("user_id").references(() => users.id),
+}, (t) => [foreignKey({ ${name}columns: [t.userId], foreignColumns: [users.id] })]);`;
+const duplicateSuggestion = (name: string) =>
+  edited(
+    duplicateForeignKey(name),
+    ["serial } from", "serial, index } from"],
+    ["users.id] })]", 'users.id] }), index("notes_user_id_idx").on(t.userId)]'],
+  );
+
 const suggestion = (index: string, output: string) => ({ messageId: "addIndex" as const, data: { index }, output });
 const users = "users";
 
@@ -388,5 +402,33 @@ export const marks = pgTable("marks", {
 });
 export const markIndex = index;`,
     errors: [{ messageId: "missingIndex", line: 6, data: { table: "marks", columns: "user_id", target: users }, suggestions: [] }],
+  },
+  ...["", 'name: "notes_user_id_users_id_fk", '].map(
+    (name): Case => ({
+      name: `the same foreign key declared twice (.references() and foreignKey() ${name ? "with the default name" : "without a name"}): one constraint, one finding`,
+      filename,
+      code: duplicateForeignKey(name),
+      errors: [
+        {
+          messageId: "missingIndex",
+          line: 5,
+          data: { table: "notes", columns: "user_id", target: users },
+          suggestions: [suggestion("notes_user_id_idx", duplicateSuggestion(name))],
+        },
+      ],
+    }),
+  ),
+  {
+    name: "two constraints of different names on the same columns: one index covers both, one finding",
+    filename,
+    code: duplicateForeignKey('name: "notes_owner_fk", '),
+    errors: [
+      {
+        messageId: "missingIndex",
+        line: 5,
+        data: { table: "notes", columns: "user_id", target: users },
+        suggestions: [suggestion("notes_user_id_idx", duplicateSuggestion('name: "notes_owner_fk", '))],
+      },
+    ],
   },
 ];

@@ -1,11 +1,13 @@
 import ts from "typescript";
 import { mayRunQueries } from "../engine/callable-names.js";
 import { describeCondition } from "../engine/conditions.js";
+import { constantCollectionLength, constantKeysLength } from "../engine/constants.js";
 import { transactionlessDriver } from "../engine/drizzle-symbols.js";
 import type { QueryExecution, RegionOptions } from "../engine/effects.js";
 import { callbackRole, visitRegion } from "../engine/effects.js";
 import { resolveCallee } from "../engine/callees.js";
-import type { QueryOperation } from "../engine/queries.js";
+import type { QueryChain, QueryOperation } from "../engine/queries.js";
+import { programCache } from "../engine/cache.js";
 import { chainTable, whereArguments } from "../engine/queries.js";
 import { isAssignmentOperator, isIncrementOrDecrement } from "../engine/references.js";
 import { fileSyntax } from "../engine/syntax-index.js";
@@ -21,6 +23,8 @@ export interface QueryInLoopOptions {
   iterationFunctions: readonly string[];
   /** Report loops whose continuation depends on the query's own result (pagination). */
   reportPagination: boolean;
+  /** Loops over a constant collection of at most this many elements are not reported (-1: report them all). */
+  maxConstantLoopLength: number;
 }
 
 export type QueryInLoopMessageId = "readInLoop" | "countInLoop" | "insertInLoop" | "writeInLoop" | "rawInLoop";
@@ -45,20 +49,27 @@ function loopsIn(program: ts.Program, sourceFile: ts.SourceFile, iteration: Read
 }
 
 /**
- * Loops over an array literal (`for (const t of [users, posts])`,
- * `[a, b].map(...)`) run a fixed, small number of times: not N+1.
+ * Loops over a collection whose size is fixed where the program is written,
+ * with at most `max` elements: an array literal (`for (const t of [users,
+ * posts])`, `[a, b].map(...)`), a `const` holding one, an `as const` tuple,
+ * the keys of a constant object or an enum (`for (k in PROVIDERS)`,
+ * `Object.values(Role)`). A fixed, small number of queries: not N+1.
  */
-function iteratesLiteral(loop: Loop): boolean {
+function iteratesConstant(checker: ts.TypeChecker, loop: Loop, max: number): boolean {
   let collection: ts.Expression | undefined;
-  if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) collection = loop.expression;
-  else if (ts.isArrowFunction(loop) || ts.isFunctionExpression(loop)) {
+  let keys = false;
+  if (ts.isForOfStatement(loop)) collection = loop.expression;
+  else if (ts.isForInStatement(loop)) {
+    collection = loop.expression;
+    keys = true;
+  } else if (ts.isArrowFunction(loop) || ts.isFunctionExpression(loop)) {
     const call = skipOuterUp(loop).parent;
     const callee = call && ts.isCallExpression(call) ? skipOuter(call.expression) : undefined;
     if (callee && ts.isPropertyAccessExpression(callee)) collection = callee.expression;
   }
   if (!collection) return false;
-  const expr = skipOuter(collection);
-  return ts.isArrayLiteralExpression(expr) || ts.isObjectLiteralExpression(expr);
+  const length = keys ? constantKeysLength(checker, collection) : constantCollectionLength(checker, collection);
+  return length !== undefined && length <= max;
 }
 
 /** Whether the statement `exit` leaves `loop`: a `return`, a `throw`, or a `break` that targets it or an outer statement. */
@@ -486,32 +497,89 @@ function finding(program: ts.Program, sourceFile: ts.SourceFile, site: ts.Node, 
   };
 }
 
+/** The executions a loop reports, before the check against helpers' own loops. */
+function loopExecutions(context: AnalysisContext, loop: Loop, options: QueryInLoopOptions, regionOptions: RegionOptions): QueryExecution[] {
+  const { program, checker } = context;
+  if (iteratesConstant(checker, loop, options.maxConstantLoopLength)) return [];
+  let executions = perIterationExecutions(program, loop, regionOptions);
+  if (executions.length === 0) return executions;
+  if (ts.isIterationStatement(loop, false)) {
+    if (isEndlessWorkerLoop(loop)) return [];
+    if (!options.reportPagination && isPaginationLoop(checker, loop, executions.map((e) => e.site))) return [];
+    executions = executions.filter((e) => !runsAtMostOnce(checker, e.site, loop));
+  }
+  // batches (chunked bulk writes and reads) and error paths are not one query per row
+  executions = executions.filter((e) => !insertsRowCollection(program, e) && !onErrorPath(program, e, loop));
+  if (executions.length === 0) return executions;
+  // typing the loop's variables can be costly: only when a query filters with `inArray`
+  let chunks: LoopChunks | undefined;
+  const chunksOfLoop = (): LoopChunks => (chunks ??= loopChunks(checker, loop));
+  return executions.filter((e) => !filtersByChunk(program, e, chunksOfLoop));
+}
+
+/** The chains each loop reports, per program and options: a helper's loop is asked again from every caller's loop. */
+const reportedChainsCache = programCache(() => new Map<string, WeakMap<ts.Node, ReadonlySet<QueryChain>>>());
+
+function reportedChains(context: AnalysisContext, loop: Loop, options: QueryInLoopOptions, regionOptions: RegionOptions): ReadonlySet<QueryChain> {
+  const byOptions = reportedChainsCache(context.program);
+  const key = JSON.stringify(options);
+  let cache = byOptions.get(key);
+  if (!cache) byOptions.set(key, (cache = new WeakMap()));
+  let chains = cache.get(loop);
+  if (!chains) {
+    chains = new Set(loopExecutions(context, loop, options, regionOptions).map((e) => e.chain));
+    cache.set(loop, chains);
+  }
+  return chains;
+}
+
+/** The loops (statements and iteration callbacks) around `node` inside `container`, with `node` in their body. */
+function loopsAround(program: ts.Program, node: ts.Node, container: ts.Node, iteration: ReadonlySet<string>): Loop[] {
+  const out: Loop[] = [];
+  for (let n: ts.Node = node; n.parent && n !== container; n = n.parent) {
+    const parent = n.parent;
+    if (ts.isIterationStatement(parent, false) && parent.statement === n) out.push(parent);
+    else if ((ts.isArrowFunction(parent) || ts.isFunctionExpression(parent)) && parent.body === n && callbackRole(program, parent, iteration).role === "iteration") {
+      out.push(parent);
+    }
+  }
+  return out;
+}
+
+/**
+ * An execution that a helper's own loop already reports: the query (or a
+ * helper call on its trail) runs in a loop inside a helper called from this
+ * loop, and that loop reports the same query. One N+1, one report — at the
+ * innermost loop, where the fix goes.
+ */
+function reportedInHelper(context: AnalysisContext, execution: QueryExecution, options: QueryInLoopOptions, regionOptions: RegionOptions): boolean {
+  const { program } = context;
+  const steps: ts.Node[] = [...execution.calls, execution.chain.start];
+  for (let hop = 1; hop < steps.length; hop++) {
+    const helper = resolveCallee(program, execution.calls[hop - 1]!);
+    if (!helper) continue;
+    for (const inner of loopsAround(program, steps[hop]!, helper, regionOptions.iterationFunctions ?? new Set())) {
+      if (reportedChains(context, inner, options, regionOptions).has(execution.chain)) return true;
+    }
+  }
+  return false;
+}
+
 /**
  * N+1 queries: Drizzle queries (direct, or through helpers in any file) that
  * run once per iteration of a loop or iteration callback. Reported once per
- * site; pagination loops only with `reportPagination`.
+ * site, and once per query: not again at a caller's loop when a helper's own
+ * loop reports it; pagination loops only with `reportPagination`.
  */
 export function analyzeQueriesInLoops(context: AnalysisContext, options: QueryInLoopOptions): Finding<QueryInLoopMessageId>[] {
-  const { program, checker, sourceFile } = context;
+  const { program, sourceFile } = context;
   const iterationFunctions = new Set(options.iterationFunctions);
   const regionOptions: RegionOptions = { maxDepth: options.maxDepth, iterationFunctions };
   const bySite = new Map<ts.Node, QueryExecution[]>();
   for (const loop of loopsIn(program, sourceFile, iterationFunctions)) {
-    if (iteratesLiteral(loop)) continue;
-    let executions = perIterationExecutions(program, loop, regionOptions);
-    if (executions.length === 0) continue;
-    if (ts.isIterationStatement(loop, false)) {
-      if (isEndlessWorkerLoop(loop)) continue;
-      if (!options.reportPagination && isPaginationLoop(checker, loop, executions.map((e) => e.site))) continue;
-      executions = executions.filter((e) => !runsAtMostOnce(checker, e.site, loop));
-    }
-    // batches (chunked bulk writes and reads) and error paths are not one query per row
-    executions = executions.filter((e) => !insertsRowCollection(program, e) && !onErrorPath(program, e, loop));
-    if (executions.length === 0) continue;
-    // typing the loop's variables can be costly: only when a query filters with `inArray`
-    let chunks: LoopChunks | undefined;
-    const chunksOfLoop = (): LoopChunks => (chunks ??= loopChunks(checker, loop));
-    executions = executions.filter((e) => !filtersByChunk(program, e, chunksOfLoop));
+    const executions = loopExecutions(context, loop, options, regionOptions).filter(
+      (e) => e.calls.length === 0 || !reportedInHelper(context, e, options, regionOptions),
+    );
     for (const execution of executions) {
       const list = bySite.get(execution.site);
       if (!list) bySite.set(execution.site, [execution]);

@@ -123,7 +123,13 @@ export function analyzeForeignKeyIndexes(context: AnalysisContext, options: Fore
   const ignore = [...(options.ignore ?? []), ...(context.settings.ignore ?? [])];
   const findings: Finding<MessageId>[] = [];
   for (const table of tablesInFile(context.program, context.sourceFile)) {
+    // one finding per missing index: `.references()` and a `foreignKey()` on the same columns (one constraint
+    // when the names agree, which drizzle-kit creates once, or two) are covered by one index
+    const reported = new Set<string>();
     for (const fk of uncoveredForeignKeys(table)) {
+      const key = fk.columns.join("\0");
+      if (reported.has(key)) continue;
+      reported.add(key);
       if (isIgnored(table, fk, ignore)) continue;
       const node = fk.node;
       const suggestion = buildSuggestion(context, table, fk);

@@ -2,10 +2,10 @@ import ts from "typescript";
 import { topLevelBindingOf } from "./bindings.js";
 import { programCache } from "./cache.js";
 import { declaredTypesOf } from "./declared-types.js";
+import { guard } from "./guard.js";
 import { symbolAt } from "./symbols.js";
 import { isUnknownType, skipOuter, typeOf } from "./ts-utils.js";
 import type { Tri } from "./types.js";
-import { guard } from "./guard.js";
 
 /** A declaration file that belongs to the drizzle-orm package (installed, linked or in a monorepo). */
 const DRIZZLE_ORM_PATH = /[\\/]drizzle-orm[\\/]/;
@@ -76,6 +76,31 @@ function collectClassNames(checker: ts.TypeChecker, type: ts.Type, names: Set<st
   if (type.isIntersection()) for (const t of type.types) collectClassNames(checker, t, names, seen);
 }
 
+/** Members by which a database or transaction is known when a wrapper type hides its class. */
+const DATABASE_MEMBERS = ["select", "insert", "update", "delete", "execute", "transaction", "rollback"];
+
+/**
+ * Evidence by members, for types that name no drizzle-orm class themselves:
+ * `Omit<NodePgDatabase<S>, "execute"> & { … }`, `Pick<Db, "select">` and other
+ * mapped or intersected types of a database keep drizzle-orm's own members.
+ * When `x.select` (or `insert`, `transaction`, …) is declared by a drizzle-orm
+ * class, that class and its bases are the type's class names (`rollback`
+ * declared by `PgTransaction`: a transaction). Look-alikes (Prisma, KV stores,
+ * `Map`) declare such members in their own code and stay non-Drizzle.
+ */
+function collectMemberEvidence(checker: ts.TypeChecker, type: ts.Type, names: Set<string>): void {
+  if (!(type.flags & ts.TypeFlags.Object) && !type.isIntersection()) return;
+  for (const name of DATABASE_MEMBERS) {
+    const member = guard(() => checker.getPropertyOfType(type, name), undefined);
+    for (const decl of member?.declarations ?? []) {
+      const owner = decl.parent;
+      if (!isDrizzleDeclaration(decl) || !ts.isClassDeclaration(owner) || !owner.name) continue;
+      const symbol = symbolAt(checker, owner.name);
+      if (symbol) collectClassNames(checker, checker.getDeclaredTypeOfSymbol(symbol), names, new Set());
+    }
+  }
+}
+
 export function drizzleTypeInfo(program: ts.Program, type: ts.Type | undefined): DrizzleTypeInfo {
   if (!type) return { names: new Set(), unknown: true, nonDrizzle: false };
   const cache = typeInfoCache(program);
@@ -92,6 +117,7 @@ export function drizzleTypeInfo(program: ts.Program, type: ts.Type | undefined):
     }
     const names = new Set<string>();
     collectClassNames(checker, member, names, new Set());
+    if (names.size === 0) collectMemberEvidence(checker, member, names);
     if (names.size === 0) info.nonDrizzle = true;
     for (const n of names) info.names.add(n);
   }

@@ -4,7 +4,12 @@ import { appliesToCodeRole, type CodeRole } from "../engine/code-roles.js";
 import { createAnalyzerRule } from "./create-rule.js";
 import { APPLICATION_ONLY, codeRolesOption, DEFAULT_MAX_DEPTH, maxDepthOption } from "./rule-options.js";
 
-export type Options = [{ maxDepth?: number; iterationFunctions?: string[]; reportPagination?: boolean; codeRoles?: CodeRole[] }];
+export type Options = [
+  { maxDepth?: number; iterationFunctions?: string[]; reportPagination?: boolean; maxConstantLoopLength?: number; codeRoles?: CodeRole[] },
+];
+
+/** Loops over constant collections of at most this many elements (array literals, `as const` tuples, keys of a constant object or enum) are not N+1. */
+export const DEFAULT_MAX_CONSTANT_LOOP_LENGTH = 5;
 export type MessageId = QueryInLoopMessageId;
 
 export default createAnalyzerRule<Options, MessageId>({
@@ -44,16 +49,23 @@ export default createAnalyzerRule<Options, MessageId>({
             type: "boolean",
             description: "Also report loops whose continuation depends on the query's own result (cursor or offset pagination, batches).",
           },
+          maxConstantLoopLength: {
+            type: "integer",
+            minimum: -1,
+            description:
+              "Loops over a collection fixed in the code (array literal, `const` array, `as const` tuple, keys or values of a constant object or enum) with at most this many elements run a fixed number of queries and are not reported. -1 reports them too.",
+          },
           codeRoles: codeRolesOption(),
         },
       },
     ],
   },
-  defaultOptions: [{ maxDepth: DEFAULT_MAX_DEPTH, iterationFunctions: [], reportPagination: false }],
+  defaultOptions: [{ maxDepth: DEFAULT_MAX_DEPTH, iterationFunctions: [], reportPagination: false, maxConstantLoopLength: DEFAULT_MAX_CONSTANT_LOOP_LENGTH }],
   analyze: (context, [options]) =>
     !appliesToCodeRole(context, options.codeRoles) ? [] : analyzeQueriesInLoops(context, {
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       iterationFunctions: options.iterationFunctions ?? [],
       reportPagination: options.reportPagination ?? false,
+      maxConstantLoopLength: options.maxConstantLoopLength ?? DEFAULT_MAX_CONSTANT_LOOP_LENGTH,
     }),
 });
