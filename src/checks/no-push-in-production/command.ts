@@ -460,10 +460,26 @@ function yarnSteps(rest: readonly string[], depth: number): CommandStep[] {
   return [{ type: "script", script, hooks: false, args: forwarded(rest.slice(rest.indexOf(script, i) + 1)) }];
 }
 
+/**
+ * The simple command each step of a nested shell text came from (`npm run
+ * db:push` inside `sh -c "…"`), for chain labels. Keyed weakly by the step
+ * objects, which are created per call.
+ */
+const stepCommands = new WeakMap<CommandStep, string>();
+
+/** The simple command a step came from, when it was read from nested shell text. */
+export function stepCommand(step: CommandStep): string | undefined {
+  return stepCommands.get(step);
+}
+
 /** All steps of a shell text (a script value, a `run:` block, an exec'd command). */
 export function commandTextSteps(text: string, depth = 0): CommandStep[] {
   if (depth > 4) return [];
-  return splitCommands(text).flatMap((words) => commandSteps(words, depth));
+  return splitCommands(text).flatMap((words) => {
+    const steps = commandSteps(words, depth);
+    for (const step of steps) if (!stepCommands.has(step)) stepCommands.set(step, words.join(" "));
+    return steps;
+  });
 }
 
 /** The first `drizzle-kit push` run directly by a shell text (no script following). */

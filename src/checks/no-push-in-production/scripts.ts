@@ -1,6 +1,6 @@
 import path from "node:path";
 import picomatch from "picomatch";
-import { commandSteps, type CommandStep, type PushStep } from "./command.js";
+import { commandSteps, stepCommand, type CommandStep, type PushStep } from "./command.js";
 import { parseShell } from "./shell.js";
 import { findWorkspaceRoot, readPackage, selectPackages, workspacePackages, type FileSystemHost, type PackageInfo } from "./workspace.js";
 
@@ -173,7 +173,7 @@ export class ChainResolver {
   }
 
   private stepChain(step: CommandStep, current: PackageInfo | undefined, dir: string | undefined, pkg: PackageInfo | undefined, words: string[]): PushChain | undefined {
-    const commandLabel = (): string => words.join(" ");
+    const commandLabel = (): string => stepCommand(step) ?? words.join(" ");
     switch (step.type) {
       case "push":
         return { links: [step.display], push: step };
@@ -199,7 +199,7 @@ export class ChainResolver {
         return this.nested(`file\0${file}`, path.basename(file), () => this.located(current, text, dir)?.chain);
       }
       case "make": {
-        const makeDir = step.dir === undefined ? dir : this.paths(step.dir, dir);
+        const makeDir = this.paths(step.dir ?? ".", dir);
         if (makeDir === undefined) return undefined;
         const makefile = ["Makefile", "makefile", "GNUmakefile"].map((f) => this.host.readText(path.join(makeDir, f))).find((t) => t !== undefined);
         const recipe = makefile === undefined ? undefined : makeRecipe(makefile, step.target);
