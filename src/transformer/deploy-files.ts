@@ -43,6 +43,7 @@ export function analyzeDeployFiles(resolved: ResolvedConfig, root: string): File
     absolute: true,
     dot: true,
     ignore: ["**/node_modules/**", "**/.git/**", "**/dist/**", "**/.next/**", "**/build/**"],
+    followSymbolicLinks: false,
   }).sort();
   const out: FileFinding[] = [];
   for (const file of files) {

@@ -115,7 +115,7 @@ export function makeRecipe(makefile: string, target: string, depth = 0): string 
       const before = makeRecipe(makefile, prerequisite, depth + 1);
       if (before) recipe.push(before);
     }
-    if (rule[3]) recipe.push(rule[3]);
+    if (rule[3]?.trim()) recipe.push(rule[3].trim());
     for (let j = i + 1; j < lines.length && /^\t|^\s*$|^#/.test(lines[j] as string); j++) {
       const body = (lines[j] as string).trim().replace(/^[@+-]+/, "");
       if (body !== "" && !body.startsWith("#")) recipe.push(body.replace(/\$\$/g, "$"));

@@ -8,8 +8,9 @@ import parseBash, { type BashNode } from "@ericcornelissen/bash-parser";
  * substitutions (whose commands run too).
  *
  * Not modelled: here-document bodies are blanked before parsing (they are
- * data); bash arrays and other syntax the parser rejects make us fall back
- * to parsing each logical line on its own, skipping lines it still rejects.
+ * data). When the parser rejects a text (it fails on `2>&1 >file`, bash
+ * arrays `a=(…)`), it is parsed again without its redirections, then line
+ * by line, skipping the lines it still rejects.
  */
 
 export interface SimpleCommand {
@@ -110,11 +111,24 @@ function parseOrUndefined(text: string): BashNode | undefined {
   }
 }
 
+/** Redirections (`2>&1`, `>/dev/null`, `&>log`), blanked when the parser rejects a text (it fails on `2>&1 >file`). */
+const REDIRECTION = /(?<=^|[\s;&|()])\d*(?:&>>|&>|>>|>\||>&|<&|>|<(?!<))(?:\s*(?:&?-|&?\d+\b|[^\s;&|()<>'"]+))?/g;
+
+function blankRedirections(text: string): string {
+  return text.replace(REDIRECTION, (match) => " ".repeat(match.length));
+}
+
+/** Parses a text, then (when rejected) the same text without its redirections. */
+function parseTolerant(text: string): BashNode | undefined {
+  if (text.trim() === "") return undefined;
+  return parseOrUndefined(text) ?? parseOrUndefined(blankRedirections(text));
+}
+
 /** The simple commands of a shell text, in source order. */
 export function parseShell(source: string): SimpleCommand[] {
   const text = blankHeredocs(source);
   const out: SimpleCommand[] = [];
-  const ast = text.trim() === "" ? undefined : parseOrUndefined(text);
+  const ast = parseTolerant(text);
   if (ast) {
     collect(ast, text, out, false, undefined, 0);
     return out;
@@ -123,7 +137,7 @@ export function parseShell(source: string): SimpleCommand[] {
   const lineRe = /(?:[^\n\\]|\\[\s\S])*(?:\n|$)/g;
   for (let match = lineRe.exec(text); match && match[0] !== ""; match = lineRe.exec(text)) {
     const line = match[0];
-    const lineAst = line.trim() === "" ? undefined : parseOrUndefined(line);
+    const lineAst = parseTolerant(line);
     if (!lineAst) continue;
     const before = out.length;
     collect(lineAst, line, out, false, undefined, 0);
