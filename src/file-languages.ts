@@ -50,7 +50,12 @@ export const plainTextParser = {
   },
 };
 
-/** Text deploy files: Dockerfiles, Procfiles, fly/railway/nixpacks TOML, shell scripts under `scripts/`. */
+/**
+ * Text deploy files: Dockerfiles, Procfiles, fly/railway/nixpacks TOML, shell
+ * scripts under `scripts/`. Other shell scripts (`docker-entrypoint.sh`) are
+ * checked through the entry point that runs them, which knows whether it is
+ * a production start.
+ */
 export const DEPLOY_TEXT: FileLanguage = {
   name: "deploy-files",
   files: [
@@ -65,7 +70,6 @@ export const DEPLOY_TEXT: FileLanguage = {
     "**/railway.toml",
     "**/nixpacks.toml",
     "**/scripts/*.sh",
-    "**/*entrypoint*.sh",
   ],
   parser: plainTextParser as unknown as TSESLint.FlatConfig.Parser,
 };

@@ -89,6 +89,11 @@ text.run("no-push-in-production (Dockerfile)", eslintRule, {
       code: `FROM node:20\nWORKDIR /app\nCOPY . .\nCMD ["npm", "run", "dev"]\n`,
     },
     {
+      name: "a dev image: the entrypoint pushes, but CMD starts the dev server",
+      filename: path.join(app, "Dockerfile"),
+      code: `FROM node:20\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["./docker-entrypoint.sh"]\nCMD ["npm", "run", "dev"]\n`,
+    },
+    {
       name: "make migrate",
       filename: path.join(app, "Dockerfile"),
       code: `FROM node:20\nWORKDIR /app\nCOPY . .\nCMD make migrate && node server.js\n`,
@@ -229,6 +234,11 @@ yaml.run("no-push-in-production (compose, render.yaml)", eslintRule, {
       name: "a service with NODE_ENV=development",
       filename: path.join(app, "docker-compose.yml"),
       code: `services:\n  app:\n    build: .\n    environment:\n      - NODE_ENV=development\n    command: npx drizzle-kit push\n`,
+    },
+    {
+      name: "a dev service: its entrypoint pushes, its command is the dev server",
+      filename: path.join(app, "docker-compose.yml"),
+      code: `services:\n  app:\n    build: .\n    entrypoint: ["docker-entrypoint.sh"]\n    command: npx next dev\n`,
     },
     { name: "command: npm run dev", filename: path.join(app, "docker-compose.yml"), code: `services:\n  app:\n    build: .\n    command: npm run dev\n` },
     {

@@ -3,6 +3,7 @@ import { DockerfileParser } from "dockerfile-ast";
 import { parseJSON } from "jsonc-eslint-parser";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { parseYAML } from "yaml-eslint-parser";
+import { commandTextSteps, splitCommands } from "./command.js";
 import { entry, fromJsonAst, fromYamlAst, items, text, type PlainNode } from "./plain.js";
 import { ChainResolver, hostPaths, isShellScript, matchesAny, type PathMapper, type PushChain } from "./scripts.js";
 import { nodeFileSystem, readPackage, type FileSystemHost, type PackageInfo } from "./workspace.js";
@@ -89,6 +90,23 @@ function throughDevScript(chain: PushChain, devScripts: readonly string[]): bool
     link.split(/\s+/).some((word) => words(word).some((w) => DEV_SCRIPT_WORD.test(w)) || matchesAny(word, devScripts)),
   );
 }
+
+/**
+ * Whether a command starts a development server (`npm run dev`, `next dev`,
+ * `nodemon`, `tsx watch`, `--watch`): the container is a dev container, so its
+ * entrypoint is not a production start either.
+ */
+export function isDevCommand(command: string): boolean {
+  if (commandTextSteps(command).some((step) => (step.type === "script" || step.type === "workspace") && words(step.script).some((w) => DEV_SCRIPT_WORD.test(w)))) {
+    return true;
+  }
+  return splitCommands(command).some((argv) =>
+    argv.some((w, i) => w === "--watch" || DEV_SERVER.test(w) || (DEV_SUBCOMMAND.test(w) && (argv[i + 1] === "dev" || argv[i + 1] === "watch"))),
+  );
+}
+
+const DEV_SERVER = /(^|\/)(nodemon|ts-node-dev)$/;
+const DEV_SUBCOMMAND = /(^|\/)(next|nuxt|nuxi|vite|astro|remix|tsx|bun|wrangler)$/;
 
 /** The nearest package.json at or above `dir`. */
 function packageNear(dir: string, host: FileSystemHost): PackageInfo | undefined {
@@ -299,6 +317,8 @@ function dockerfileEntries(ctx: Context, source: string): Entry[] {
       }
     }
   }
+  // a CMD that starts a dev server makes this a dev image: its ENTRYPOINT is no production start either
+  if (cmd && isDevCommand(cmd.command)) return entries;
   if (entrypoint) entries.push(entrypoint);
   if (cmd) entries.push(cmd);
   return entries;
@@ -365,6 +385,8 @@ function composeEntries(ctx: Context, source: string): Entry[] {
       const cwd = text(entry(service, "working_dir")) ?? workdir;
       const paths = dockerPaths(contextDir, copies, ctx.host, cwd);
       const pkg = packageNear(contextDir, ctx.host);
+      const serviceCommand = plainCommand(entry(service, "command"));
+      if (serviceCommand !== undefined && isDevCommand(serviceCommand)) continue;
       for (const key of ["entrypoint", "command"] as const) {
         const node = entry(service, key);
         const command = plainCommand(node);
