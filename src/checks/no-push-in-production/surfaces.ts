@@ -317,8 +317,8 @@ function dockerfileEntries(ctx: Context, source: string): Entry[] {
       }
     }
   }
-  // a CMD that starts a dev server makes this a dev image: its ENTRYPOINT is no production start either
-  if (cmd && isDevCommand(cmd.command)) return entries;
+  // a CMD that starts a dev server makes this a dev image: neither its ENTRYPOINT nor its RUN steps are production
+  if (cmd && isDevCommand(cmd.command)) return [];
   if (entrypoint) entries.push(entrypoint);
   if (cmd) entries.push(cmd);
   return entries;
