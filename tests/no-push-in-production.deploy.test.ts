@@ -94,6 +94,11 @@ text.run("no-push-in-production (Dockerfile)", eslintRule, {
       code: `FROM node:20\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["./docker-entrypoint.sh"]\nCMD ["npm", "run", "dev"]\n`,
     },
     {
+      name: "a dev image: RUN pushes at build time, CMD starts the dev server",
+      filename: path.join(app, "Dockerfile"),
+      code: `FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm run db:push\nCMD npm run start:dev\n`,
+    },
+    {
       name: "make migrate",
       filename: path.join(app, "Dockerfile"),
       code: `FROM node:20\nWORKDIR /app\nCOPY . .\nCMD make migrate && node server.js\n`,
