@@ -25,3 +25,65 @@ export const GITHUB_WORKFLOWS: FileLanguage = {
   files: [".github/workflows/*.{yml,yaml}"],
   parser: yamlParser as unknown as TSESLint.FlatConfig.Parser,
 };
+
+/**
+ * A parser for plain-text files (Dockerfile, Procfile, TOML, shell scripts):
+ * an empty Program spanning the text. Rules read `sourceCode.text`.
+ */
+export const plainTextParser = {
+  meta: { name: "drizzle-guard/plain-text" },
+  parseForESLint(text: string) {
+    const lines = text.split(/\r\n|\r|\n/);
+    const last = lines[lines.length - 1] ?? "";
+    return {
+      ast: {
+        type: "Program",
+        sourceType: "script",
+        body: [],
+        tokens: [],
+        comments: [],
+        range: [0, text.length],
+        loc: { start: { line: 1, column: 0 }, end: { line: lines.length, column: last.length } },
+      },
+      visitorKeys: { Program: [] },
+    };
+  },
+};
+
+/**
+ * Text deploy files: Dockerfiles, Procfiles, fly/railway/nixpacks TOML, shell
+ * scripts under `scripts/`. Other shell scripts (`docker-entrypoint.sh`) are
+ * checked through the entry point that runs them, which knows whether it is
+ * a production start.
+ */
+export const DEPLOY_TEXT: FileLanguage = {
+  name: "deploy-files",
+  files: [
+    "**/Dockerfile",
+    "**/Dockerfile.*",
+    "**/*.Dockerfile",
+    "**/*.dockerfile",
+    "**/Containerfile",
+    "**/Procfile",
+    "**/fly.toml",
+    "**/fly.*.toml",
+    "**/railway.toml",
+    "**/nixpacks.toml",
+    "**/scripts/*.sh",
+  ],
+  parser: plainTextParser as unknown as TSESLint.FlatConfig.Parser,
+};
+
+/** YAML deploy files: compose files and render.yaml. */
+export const DEPLOY_YAML: FileLanguage = {
+  name: "deploy-yaml",
+  files: ["**/docker-compose*.{yml,yaml}", "**/compose*.{yml,yaml}", "**/render.{yml,yaml}"],
+  parser: yamlParser as unknown as TSESLint.FlatConfig.Parser,
+};
+
+/** JSON deploy files: railway.json, vercel.json, app.json (Heroku). */
+export const DEPLOY_JSON: FileLanguage = {
+  name: "deploy-json",
+  files: ["**/railway.json", "**/vercel.json", "**/app.json"],
+  parser: jsoncParser as unknown as TSESLint.FlatConfig.Parser,
+};

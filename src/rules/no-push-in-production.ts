@@ -1,9 +1,16 @@
 import path from "node:path";
 import { analyzeDrizzleKitPush, type MessageId as CodeMessageId } from "../checks/no-push-in-production/code.js";
-import { packageJsonPushFindings, workflowPushFindings, type PushFileMessageId, type PushFileOptions } from "../checks/no-push-in-production/files.js";
+import {
+  deployFilePushFindings,
+  packageJsonPushFindings,
+  workflowPushFindings,
+  type PushFileMessageId,
+  type PushFileOptions,
+} from "../checks/no-push-in-production/files.js";
+import { surfaceKind } from "../checks/no-push-in-production/surfaces.js";
 import { guard } from "../engine/guard.js";
 import type { Analyzer, Finding } from "../engine/types.js";
-import { GITHUB_WORKFLOWS, PACKAGE_JSON, type FileLanguage } from "../file-languages.js";
+import { DEPLOY_JSON, DEPLOY_TEXT, DEPLOY_YAML, GITHUB_WORKFLOWS, PACKAGE_JSON, type FileLanguage } from "../file-languages.js";
 import { analysisContextOf, createRule, reportFindings, type AnalyzerRule } from "./create-rule.js";
 
 export type Options = [
@@ -12,12 +19,13 @@ export type Options = [
     devScripts?: string[];
     allowScripts?: string[];
     allowWorkflows?: string[];
+    allowFiles?: string[];
   },
 ];
 export type MessageId = CodeMessageId | PushFileMessageId;
 
 const name = "no-push-in-production";
-const defaultOptions: Options = [{ productionScripts: [], devScripts: [], allowScripts: [], allowWorkflows: [] }];
+const defaultOptions: Options = [{ productionScripts: [], devScripts: [], allowScripts: [], allowWorkflows: [], allowFiles: [] }];
 const analyze: Analyzer<Options, MessageId> = (context) => analyzeDrizzleKitPush(context);
 
 const nameList = (description: string) => ({ type: "array", items: { type: "string" }, uniqueItems: true, description }) as const;
@@ -28,6 +36,7 @@ function fileOptions(options: Options[0]): PushFileOptions {
     devScripts: options.devScripts ?? [],
     allowScripts: options.allowScripts ?? [],
     allowWorkflows: options.allowWorkflows ?? [],
+    allowFiles: options.allowFiles ?? [],
   };
 }
 
@@ -36,7 +45,7 @@ const rule = createRule<Options, MessageId>({
   meta: {
     type: "problem",
     docs: {
-      description: "Disallow `drizzle-kit push` in production scripts, deploy workflows and application code",
+      description: "Disallow `drizzle-kit push` in production scripts, deploy workflows, Dockerfiles, Procfiles, platform configs and application code",
       recommended: true,
       requiresTypeChecking: true,
     },
@@ -45,6 +54,8 @@ const rule = createRule<Options, MessageId>({
         'Production-facing script "{{script}}" runs drizzle-kit push: {{chain}}. push applies schema diffs to the live database without migration files; deploy with `drizzle-kit generate` + `migrate`.{{force}}',
       pushInWorkflow:
         'Job "{{job}}" deploys to production ({{reason}}) and runs drizzle-kit push: {{chain}}. push applies schema diffs to the live database without migration files; run generated migrations instead.{{force}}',
+      pushInDeployFile:
+        "{{surface}} runs drizzle-kit push {{when}}: {{chain}}. push applies schema diffs to the live database without migration files; run generated migrations (`drizzle-kit migrate`) instead.{{force}}",
       pushInCode:
         "{{callee}}() runs `{{command}}` at run time: push applies schema diffs to the live database without migration files. Guard it with a non-production check or run generated migrations.",
       pushSchemaImport:
@@ -65,6 +76,9 @@ const rule = createRule<Options, MessageId>({
           allowWorkflows: nameList(
             'Workflows allowed to run drizzle-kit push: file names ("bluegreen.yml"), paths (".github/workflows/bluegreen.yml"), or "file#job".',
           ),
+          allowFiles: nameList(
+            'Deploy files (Dockerfile, compose, Procfile, platform configs, shell scripts) allowed to run drizzle-kit push: globs of paths relative to the working directory ("docker/bluegreen/Dockerfile") or of file names ("Dockerfile.bluegreen").',
+          ),
         },
       },
     ],
@@ -74,6 +88,10 @@ const rule = createRule<Options, MessageId>({
     const ast = context.sourceCode.ast as unknown as { body?: { type?: string }[] };
     const filename = path.resolve(context.cwd, context.filename);
     const reportAll = (findings: () => Finding<MessageId>[]) => () => reportFindings(context, guard(findings, []));
+    if (surfaceKind(filename)) {
+      const source = context.sourceCode.text;
+      return { Program: reportAll(() => deployFilePushFindings(source, filename, fileOptions(options), context.cwd)) };
+    }
     const first = ast.body?.[0]?.type;
     if (first === "JSONExpressionStatement") {
       if (path.basename(filename) !== "package.json") return {};
@@ -88,11 +106,13 @@ const rule = createRule<Options, MessageId>({
 
 /**
  * Lints code (the `analyze` part, also run by the transformer), package.json
- * files and GitHub Actions workflows (`fileLanguages`, set up by the configs).
+ * files, GitHub Actions workflows and deploy files (Dockerfiles, compose,
+ * Procfiles, platform configs, shell scripts) (`fileLanguages`, set up by
+ * the configs; the CLI reads the same files itself).
  */
 export default Object.assign(rule, {
   name,
   analyze,
   defaultOptions,
-  fileLanguages: [PACKAGE_JSON, GITHUB_WORKFLOWS] as readonly FileLanguage[],
+  fileLanguages: [PACKAGE_JSON, GITHUB_WORKFLOWS, DEPLOY_TEXT, DEPLOY_YAML, DEPLOY_JSON] as readonly FileLanguage[],
 }) satisfies AnalyzerRule<Options, MessageId>;

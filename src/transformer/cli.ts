@@ -4,6 +4,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import ts from "typescript";
 import { version } from "../version.js";
+import { analyzeDeployFiles } from "./deploy-files.js";
 import { formatJson, formatPretty, formatSarif, type FileFinding } from "./format.js";
 import {
   ConfigError,
@@ -18,7 +19,10 @@ import {
 
 const USAGE = `Usage: drizzle-guard [-p tsconfig.json] [--format pretty|json|sarif] [--rule name ...] [--config file.json]
 
-Runs the drizzle-guard engine rules on every file of a TypeScript project.
+Runs the drizzle-guard engine rules on every file of a TypeScript project, and
+no-push-in-production on the package.json files, GitHub workflows and deploy
+files (Dockerfile, compose, Procfile, fly.toml, render.yaml, railway, vercel.json,
+nixpacks.toml, app.json, scripts/*.sh) under the current directory.
 
 Options:
   -p, --project <path>   tsconfig.json, or a directory containing one (default: nearest tsconfig.json)
@@ -185,7 +189,7 @@ export function main(argv: string[], io: Io): number {
     const ruleNames = (values.rule ?? []).flatMap((r) => r.split(",")).map((r) => r.trim()).filter(Boolean);
     if (ruleNames.length > 0) config = onlyRules(config, ruleNames);
     const resolved = resolveConfig(config);
-    const findings = analyzeProjects(projects, resolved);
+    const findings = [...analyzeProjects(projects, resolved), ...analyzeDeployFiles(resolved, io.cwd)];
     if (format === "json") io.out(formatJson(findings, io.cwd));
     else if (format === "sarif") io.out(formatSarif(findings, resolved.rules, io.cwd));
     else io.out(formatPretty(findings, io.cwd));

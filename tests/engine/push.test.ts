@@ -25,7 +25,7 @@ function pkg(scripts: Record<string, string>, dir = "/virtual"): PackageInfo {
 }
 
 /** An in-memory host: no file exists. */
-const emptyHost: FileSystemHost = { readText: () => undefined, listDirs: () => [] };
+const emptyHost: FileSystemHost = { readText: () => undefined, globDirs: () => [] };
 
 describe("splitCommands", () => {
   it("splits on &&, ||, ;, |, & and newlines, keeping quoted words whole", () => {

@@ -1,3 +1,5 @@
+import { parseShell } from "./shell.js";
+
 /**
  * Shell command parsing for `no-push-in-production`: splits a script or a
  * workflow `run:` block into simple commands and recognises what each one
@@ -21,6 +23,21 @@ export interface LocalScriptStep {
   hooks: boolean;
   /** `npm --prefix dir`, `pnpm -C dir`, `yarn --cwd dir`: the package directory, relative to the current one. */
   cwd?: string;
+  /** Arguments passed on to the script (`npm run X -- --force`, `pnpm X --force`): appended to its command. */
+  args?: string[];
+}
+
+/** `./entrypoint.sh`, `sh scripts/start.sh`, `. ./env.sh`: a shell script file (path as written). */
+export interface ShellFileStep {
+  type: "file";
+  path: string;
+}
+
+/** `make migrate`, `make -C db push`: a Makefile target. */
+export interface MakeStep {
+  type: "make";
+  target: string;
+  dir?: string;
 }
 
 /** `cd dir`: later commands run in another directory. */
@@ -39,84 +56,15 @@ export interface WorkspaceScriptStep {
   filters: string[] | undefined;
 }
 
-export type CommandStep = PushStep | LocalScriptStep | WorkspaceScriptStep | ChangeDirectoryStep;
-
-const OPERATORS = new Set(["&&", "||", ";", "|", "&", "\n", "(", ")"]);
+export type CommandStep = PushStep | LocalScriptStep | WorkspaceScriptStep | ChangeDirectoryStep | ShellFileStep | MakeStep;
 
 /**
- * Splits shell text into simple commands (on `&&`, `||`, `;`, `|`, `&`,
- * newlines and parentheses), each a list of words with quotes removed.
- * Comments are dropped, `\`-newline continues a line.
+ * Splits shell text into simple commands, each a list of words with quotes
+ * removed (see `parseShell`: a real shell parser, so `2>&1`, quotes, `$(…)`,
+ * `\`-newline, comments and compound commands are read as a shell does).
  */
 export function splitCommands(text: string): string[][] {
-  const commands: string[][] = [];
-  let words: string[] = [];
-  let word: string | undefined;
-  const endWord = (): void => {
-    if (word !== undefined) words.push(word);
-    word = undefined;
-  };
-  const endCommand = (): void => {
-    endWord();
-    if (words.length > 0) commands.push(words);
-    words = [];
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (ch === "\\") {
-      const next = text[i + 1];
-      if (next === "\n") {
-        i++;
-        continue;
-      }
-      if (next === "\r" && text[i + 2] === "\n") {
-        i += 2;
-        continue;
-      }
-      word = (word ?? "") + (next ?? "");
-      i++;
-      continue;
-    }
-    if (ch === "'") {
-      const close = text.indexOf("'", i + 1);
-      const end = close === -1 ? text.length : close;
-      word = (word ?? "") + text.slice(i + 1, end);
-      i = end;
-      continue;
-    }
-    if (ch === '"') {
-      let value = "";
-      let j = i + 1;
-      for (; j < text.length && text[j] !== '"'; j++) {
-        if (text[j] === "\\" && j + 1 < text.length && /["\\$`]/.test(text[j + 1] as string)) j++;
-        value += text[j];
-      }
-      word = (word ?? "") + value;
-      i = j;
-      continue;
-    }
-    if (ch === "#" && word === undefined) {
-      while (i + 1 < text.length && text[i + 1] !== "\n") i++;
-      continue;
-    }
-    if (ch === " " || ch === "\t" || ch === "\r") {
-      endWord();
-      continue;
-    }
-    const two = text.slice(i, i + 2);
-    if (two === "&&" || two === "||") {
-      endCommand();
-      i++;
-      continue;
-    }
-    if (OPERATORS.has(ch)) {
-      endCommand();
-      continue;
-    }
-    word = (word ?? "") + ch;
-  }
-  endCommand();
-  return commands;
+  return parseShell(text).map((command) => command.words);
 }
 
 const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
@@ -272,11 +220,19 @@ export function commandSteps(words: readonly string[], depth = 0): CommandStep[]
       const name = rest[index];
       if (name === undefined) return [];
       if (isDrizzleKit(name)) return binarySteps(rest.slice(index), depth);
-      return filters.length > 0 ? [{ type: "workspace", script: name, filters }] : [{ type: "script", script: name, hooks: false }];
+      return filters.length > 0
+        ? [{ type: "workspace", script: name, filters }]
+        : [{ type: "script", script: name, hooks: false, args: forwarded(rest.slice(index + 1)) }];
     }
     default:
       return binarySteps(words.slice(start), depth);
   }
+}
+
+/** Arguments after the script name, without a leading `--` (pnpm, yarn and bun pass them on as npm does after `--`). */
+function forwarded(args: readonly string[]): string[] | undefined {
+  const rest = args[0] === "--" ? args.slice(1) : [...args];
+  return rest.length > 0 ? rest : undefined;
 }
 
 const DIRECTORY_FLAGS = new Set(["--prefix", "-C", "--dir", "--cwd"]);
@@ -363,12 +319,34 @@ function binarySteps(words: readonly string[], depth: number): CommandStep[] {
     case "bash":
     case "zsh":
     case "dash": {
-      const c = rest.indexOf("-c");
-      const script = c === -1 ? undefined : rest[c + 1];
-      return script === undefined ? [] : commandTextSteps(script, depth + 1);
+      const c = rest.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(w));
+      if (c !== -1) {
+        const script = rest[c + 1];
+        return script === undefined ? [] : commandTextSteps(script, depth + 1);
+      }
+      // `sh scripts/start.sh`, `bash -e ./entrypoint.sh`
+      const file = rest[skipFlags(rest, 0, new Set(["-o", "+o"]))];
+      return file === undefined ? [] : [{ type: "file", path: file }];
+    }
+    case "source":
+    case ".":
+      return rest[0] === undefined ? [] : [{ type: "file", path: rest[0] }];
+    case "make":
+    case "gmake": {
+      let dir: string | undefined;
+      const targets: string[] = [];
+      for (let i = 0; i < rest.length; i++) {
+        const w = rest[i] as string;
+        if (w === "-C" || w === "--directory") dir = rest[++i];
+        else if (w.startsWith("--directory=")) dir = w.slice("--directory=".length);
+        else if (w === "-f" || w === "--file" || w === "-j" || w === "-l") i++;
+        else if (!w.startsWith("-") && !w.includes("=")) targets.push(w);
+      }
+      return targets.map((target) => ({ type: "make" as const, target, ...(dir === undefined ? {} : { dir }) }));
     }
     default:
-      return [];
+      // `./docker-entrypoint.sh`, `/app/scripts/start.sh`, `docker-entrypoint.sh` on the PATH
+      return /\.(ba|z|da)?sh$/.test(head) || /^\.{0,2}\/[^\s]/.test(head) ? [{ type: "file", path: head }] : [];
   }
 }
 
@@ -424,7 +402,7 @@ function npmSteps(rest: readonly string[]): CommandStep[] {
   }
   if (all) return [{ type: "workspace", script, filters: undefined }];
   if (filters.length > 0) return [{ type: "workspace", script, filters }];
-  return [{ type: "script", script, hooks: true }];
+  return [{ type: "script", script, hooks: true, args: dashDash === -1 ? undefined : forwarded(rest.slice(dashDash + 1)) }];
 }
 
 function pnpmSteps(rest: readonly string[], depth: number): CommandStep[] {
@@ -455,7 +433,8 @@ function pnpmSteps(rest: readonly string[], depth: number): CommandStep[] {
   if (filters.length > 0) return [{ type: "workspace", script, filters }];
   if (recursive || rest[index] === "recursive") return [{ type: "workspace", script, filters: undefined }];
   if (programName(script) === "turbo") return binarySteps(rest.slice(index), depth);
-  return [{ type: "script", script, hooks: false }];
+  const at = rest.indexOf(script, index);
+  return [{ type: "script", script, hooks: false, args: forwarded(rest.slice(at + 1)) }];
 }
 
 function yarnSteps(rest: readonly string[], depth: number): CommandStep[] {
@@ -480,13 +459,29 @@ function yarnSteps(rest: readonly string[], depth: number): CommandStep[] {
   if (script === undefined || (sub !== "run" && YARN_BUILTINS.has(script))) return [];
   if (isDrizzleKit(script)) return binarySteps(rest.slice(rest.indexOf(script)), depth);
   if (programName(script) === "turbo") return binarySteps(rest.slice(rest.indexOf(script)), depth);
-  return [{ type: "script", script, hooks: false }];
+  return [{ type: "script", script, hooks: false, args: forwarded(rest.slice(rest.indexOf(script, i) + 1)) }];
+}
+
+/**
+ * The simple command each step of a nested shell text came from (`npm run
+ * db:push` inside `sh -c "…"`), for chain labels. Keyed weakly by the step
+ * objects, which are created per call.
+ */
+const stepCommands = new WeakMap<CommandStep, string>();
+
+/** The simple command a step came from, when it was read from nested shell text. */
+export function stepCommand(step: CommandStep): string | undefined {
+  return stepCommands.get(step);
 }
 
 /** All steps of a shell text (a script value, a `run:` block, an exec'd command). */
 export function commandTextSteps(text: string, depth = 0): CommandStep[] {
   if (depth > 4) return [];
-  return splitCommands(text).flatMap((words) => commandSteps(words, depth));
+  return splitCommands(text).flatMap((words) => {
+    const steps = commandSteps(words, depth);
+    for (const step of steps) if (!stepCommands.has(step)) stepCommands.set(step, words.join(" "));
+    return steps;
+  });
 }
 
 /** The first `drizzle-kit push` run directly by a shell text (no script following). */

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Finding } from "../../engine/types.js";
 import { entry, fromJsonAst, fromYamlAst, toValue } from "./plain.js";
 import { ChainResolver, productionScriptsRunningPush, type PushChain } from "./scripts.js";
+import { surfacePushFindings } from "./surfaces.js";
 import { productionPushSteps } from "./workflow.js";
 import { nodeFileSystem, packageInfo, readPackage } from "./workspace.js";
 
@@ -17,9 +18,11 @@ export interface PushFileOptions {
   devScripts: readonly string[];
   allowScripts: readonly string[];
   allowWorkflows: readonly string[];
+  /** Deploy files (Dockerfile, compose, Procfile, platform configs, shell scripts) not checked: globs of paths or file names. */
+  allowFiles: readonly string[];
 }
 
-export type PushFileMessageId = "pushInScript" | "pushInWorkflow";
+export type PushFileMessageId = "pushInScript" | "pushInWorkflow" | "pushInDeployFile";
 
 const FORCE_NOTE = " --force also accepts data-loss statements without asking.";
 const forceData = (chain: PushChain): string => (chain.push.force ? FORCE_NOTE : "");
@@ -72,4 +75,19 @@ export function workflowPushFindings(ast: unknown, filename: string, options: Pu
     }
   }
   return findings;
+}
+
+/**
+ * Deploy files (Dockerfile, compose, Procfile, fly.toml, render.yaml,
+ * railway.json/toml, vercel.json, nixpacks.toml, app.json, shell scripts):
+ * production entries whose command reaches push. `root` is the directory
+ * `allowFiles` paths are relative to.
+ */
+export function deployFilePushFindings(source: string, filename: string, options: PushFileOptions, root: string): Finding<PushFileMessageId>[] {
+  return surfacePushFindings(source, filename, options, root).map((finding) => ({
+    messageId: "pushInDeployFile",
+    data: { surface: finding.surface, when: finding.when, chain: finding.chain.links.join(" → "), force: forceData(finding.chain) },
+    start: finding.start,
+    end: finding.end,
+  }));
 }

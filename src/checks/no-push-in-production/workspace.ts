@@ -1,26 +1,37 @@
 import fs from "node:fs";
 import path from "node:path";
+import picomatch from "picomatch";
+import { globSync } from "tinyglobby";
 import { parse as parseYaml } from "yaml";
 import { guardInput } from "../../engine/guard.js";
 
 /** The file access the push analysis needs; tests may pass their own. Implementations never throw. */
 export interface FileSystemHost {
   readText(file: string): string | undefined;
-  /** Names of the subdirectories of a directory. */
-  listDirs(dir: string): string[];
+  /**
+   * Directories under `cwd` matching workspace globs (`packages/*`, `apps/**`,
+   * `{a,b}/*`, `!excluded`), as absolute paths; `node_modules` and dot
+   * directories excluded.
+   */
+  globDirs(cwd: string, patterns: readonly string[]): string[];
 }
 
 export const nodeFileSystem: FileSystemHost = {
   readText(file) {
     return guardInput<string | undefined>(() => fs.readFileSync(file, "utf8"), undefined);
   },
-  listDirs(dir) {
+  globDirs(cwd, patterns) {
+    if (!fs.existsSync(cwd)) return [];
     return guardInput(
       () =>
-        fs
-          .readdirSync(dir, { withFileTypes: true })
-          .filter((d) => d.isDirectory() && d.name !== "node_modules" && !d.name.startsWith("."))
-          .map((d) => d.name),
+        globSync([...patterns], {
+          cwd,
+          onlyDirectories: true,
+          absolute: true,
+          expandDirectories: false,
+          ignore: ["**/node_modules/**"],
+          followSymbolicLinks: false,
+        }).map((dir) => path.resolve(dir)),
       [],
     );
   },
@@ -87,53 +98,23 @@ export function findWorkspaceRoot(pkg: PackageInfo, host: FileSystemHost): Packa
 
 const MAX_PACKAGES = 400;
 
-function segmentPattern(segment: string): RegExp {
-  return new RegExp(`^${segment.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
-}
-
-/** Directories matching a workspace glob (`packages/*`, `apps/**`, `tools/db`), relative to root. */
-function expandGlob(root: string, pattern: string, host: FileSystemHost): string[] {
-  const segments = pattern.replace(/^\.\//, "").replace(/\/+$/, "").split("/").filter((s) => s !== "" && s !== ".");
-  const out: string[] = [];
-  const visit = (dir: string, index: number, budget: number): void => {
-    if (out.length >= MAX_PACKAGES) return;
-    const segment = segments[index];
-    if (segment === undefined) {
-      out.push(dir);
-      return;
-    }
-    if (segment === "**") {
-      visit(dir, index + 1, budget);
-      if (budget > 0) for (const child of host.listDirs(dir)) visit(path.join(dir, child), index, budget - 1);
-      return;
-    }
-    if (!segment.includes("*") && !segment.includes("?")) {
-      visit(path.join(dir, segment), index + 1, budget);
-      return;
-    }
-    const re = segmentPattern(segment);
-    for (const child of host.listDirs(dir)) if (re.test(child)) visit(path.join(dir, child), index + 1, budget);
-  };
-  visit(root, 0, 4);
-  return out;
-}
-
-/** The packages of a workspace root, read from disk. */
+/** The packages of a workspace root, read from disk (globs expanded by tinyglobby, `!` patterns exclude). */
 export function workspacePackages(root: PackageInfo, host: FileSystemHost): PackageInfo[] {
-  const dirs = new Set<string>();
-  const excluded = new Set<string>();
-  for (const pattern of root.workspaces ?? []) {
-    if (pattern.startsWith("!")) for (const d of expandGlob(root.dir, pattern.slice(1), host)) excluded.add(d);
-    else for (const d of expandGlob(root.dir, pattern, host)) dirs.add(d);
-  }
+  const patterns = (root.workspaces ?? []).map((p) => (p.startsWith("!") ? `!${clean(p.slice(1))}` : clean(p))).filter((p) => p !== "" && p !== "!");
   const packages: PackageInfo[] = [];
-  for (const dir of dirs) {
-    if (excluded.has(dir) || path.resolve(dir) === path.resolve(root.dir)) continue;
+  if (patterns.every((p) => p.startsWith("!"))) return packages;
+  for (const dir of host.globDirs(root.dir, patterns)) {
+    if (path.resolve(dir) === path.resolve(root.dir)) continue;
     const pkg = readPackage(dir, host);
     if (pkg) packages.push(pkg);
     if (packages.length >= MAX_PACKAGES) break;
   }
   return packages;
+}
+
+/** Strips a leading `./` and trailing slashes. */
+function clean(pattern: string): string {
+  return pattern.trim().replace(/^\.\//, "").replace(/\/+$/, "");
 }
 
 /**
@@ -147,14 +128,15 @@ export function selectPackages(root: PackageInfo, packages: readonly PackageInfo
   if (f === "" || f.startsWith("!") || f.includes("[")) return undefined;
   f = f.replace(/^\.\.\.\^?/, "").replace(/\^?\.\.\.$/, "");
   const byDir = (rel: string): PackageInfo[] => {
-    const re = segmentPattern(path.posix.normalize(rel.replace(/^\.\//, "")));
-    return packages.filter((p) => re.test(path.relative(root.dir, p.dir).split(path.sep).join("/")));
+    const matches = picomatch(path.posix.normalize(rel.replace(/^\.\//, "")).replace(/\/+$/, ""), { dot: true });
+    return packages.filter((p) => matches(path.relative(root.dir, p.dir).split(path.sep).join("/")));
   };
   const braced = /^\{(.*)\}$/.exec(f);
   if (braced) return byDir(braced[1] as string);
   if (f.startsWith("./") || f.startsWith("../")) return byDir(f);
-  const re = segmentPattern(f);
-  const byName = packages.filter((p) => p.name !== undefined && re.test(p.name));
+  // a name glob: `*` also crosses the `/` of a scope (`@acme/*`, `*db*`), as in pnpm
+  const matchesName = picomatch(f.replace(/\*+/g, "**"), { dot: true });
+  const byName = packages.filter((p) => p.name !== undefined && matchesName(p.name));
   // npm's `-w apps/web` names a directory
   return byName.length === 0 && f.includes("/") && !f.startsWith("@") ? byDir(f) : byName;
 }
