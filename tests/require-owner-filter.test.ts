@@ -221,6 +221,7 @@ ruleTester.run("require-owner-filter", rule, {
         { messageId: "missingOwnerFilter", line: lineOf(incorrectDoc, "db.delete"), data: ownerData("posts", "userId", "delete") },
         { messageId: "missingOwnerFilter", line: lineOf(incorrectDoc, "findMany"), data: ownerData("posts", "userId", "read") },
         { messageId: "missingOwnerFilter", line: lineOf(incorrectDoc, "$count"), data: ownerData("posts", "userId", "count") },
+        { messageId: "missingOwnerFilter", line: lineOf(incorrectDoc, "db.update"), data: ownerData("posts", "userId", "update") },
       ],
     },
     invalid({ name: "select without where", code: fn(`  await db.select().from(posts);`), marker: "from(posts)", table: "posts", verb: "read" }),
@@ -783,6 +784,15 @@ const whereCases: RunTests<MessageId, Options> = {
       name: "a write helper called only after the caller checked the row of the same table",
       code: `${A}async function deletePostById(id: number) {\n  await db.delete(posts).where(eq(posts.id, id));\n}\nexport async function DELETE(id: number, me: number) {\n  const post = await getPostRow(id);\n  if (post?.userId !== me) return new Response("forbidden", { status: 403 });\n  await deletePostById(id);\n  return new Response(null);\n}\n`,
     },
+    {
+      name: "a write helper on child rows, called after the caller checked the parent row",
+      code: `${A}async function deleteComments(postId: number) {\n  await db.delete(comments).where(eq(comments.postId, postId));\n}\nexport async function DELETE(id: number, me: number) {\n  const post = await getPostRow(id);\n  if (!post || post.userId !== me) throw new Error("forbidden");\n  await deleteComments(id);\n}\n`,
+      options: [{ ownerColumns: ["userId", "authorId"] }],
+    },
+    {
+      name: "the caller checked the row in the function around the callback that calls the helper",
+      code: `${A}async function deletePostById(id: number) {\n  await db.delete(posts).where(eq(posts.id, id));\n}\nexport async function DELETE(ids: number[], me: number) {\n  const post = await getPostRow(ids[0] ?? 0);\n  if (post?.userId !== me) return;\n  await Promise.all(ids.map((id) => deletePostById(id)));\n}\n`,
+    },
     // 2. check first, then act: gating
     {
       name: "the scoped read decides whether the delete runs (if (row) ...)",
@@ -874,6 +884,16 @@ const whereCases: RunTests<MessageId, Options> = {
         },
       ],
     },
+    invalid({
+      name: "a write helper on child rows whose caller checked another table's row",
+      code: `${A}async function deleteComments(postId: number) {\n  await db.delete(comments).where(eq(comments.postId, postId));\n}\nexport async function DELETE(id: number, me: number) {\n  const [m] = await db.select().from(users).where(eq(users.id, me));\n  if (!m || m.id !== me) throw new Error("forbidden");\n  await deleteComments(id);\n}\n`,
+      options: [{ ownerColumns: ["userId", "authorId"] }],
+      marker: "db.delete(comments)",
+      table: "comments",
+      column: "authorId",
+      verb: "delete",
+      tried: "no owner filter, no earlier owner-filtered read of comments in this function that decides whether it runs or in `deleteComments`'s caller",
+    }),
     invalid({
       name: "comparison with a literal is no ownership check",
       code: `${A}export async function GET(id: number) {\n  const [post] = await db.select().from(posts).where(eq(posts.id, id));\n  if (post?.userId !== 0) throw new Error("x");\n  return post;\n}\n`,

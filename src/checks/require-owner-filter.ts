@@ -11,7 +11,7 @@ import { guard } from "../engine/guard.js";
 import { fileSyntax } from "../engine/syntax-index.js";
 import { mayRunOnSamePath } from "../engine/paths.js";
 import { optionOrSetting } from "../engine/settings.js";
-import { calleeName, enclosingFunction, isUserSourceFile, skipOuter, skipOuterUp, staticPropertyName } from "../engine/ts-utils.js";
+import { calleeName, enclosingFunction, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, staticPropertyName } from "../engine/ts-utils.js";
 import { symbolAt } from "../engine/symbols.js";
 import { boundVariable, callSitesOf, gates, isDerivedFrom, mismatchExit, returnsOnly, rowSource } from "../engine/result-checks.js";
 import { type Guard, type GuardNames, DEFAULT_ADMIN_ASSERTIONS, DEFAULT_ADMIN_PREDICATES, DEFAULT_WEBHOOK_VERIFIERS, guardOf } from "../engine/guards.js";
@@ -484,7 +484,8 @@ class OwnerAnalysis {
     if (sites.escapes || sites.calls.length === 0 || (read && !returnsOnly(this.checker, fn, chain.end))) {
       return { kind: "report", tried: own };
     }
-    const checked = new Map(sites.calls.map((c) => [c, this.siteChecked(c, table, read, 1)] as const));
+    const tables = [table, ...this.parentTables(chain, table)];
+    const checked = new Map(sites.calls.map((c) => [c, this.siteChecked(c, tables, read, 1)] as const));
     const count = [...checked.values()].filter(Boolean).length;
     if (count === checked.size) return { kind: "scoped" };
     if (count > 0) return { kind: "callers", helper: fn, sites: checked };
@@ -510,24 +511,57 @@ class OwnerAnalysis {
    * `deleteChatById(id)`); or the caller hands the row on and every one of
    * its own callers checks it.
    */
-  siteChecked(call: ts.CallExpression, table: TableModel, read: boolean, depth: number): boolean {
+  siteChecked(call: ts.CallExpression, tables: readonly TableModel[], read: boolean, depth: number): boolean {
     return guard(() => {
       if (this.guarded(call, read)) return true;
+      const [table] = tables;
+      if (!table) return false;
       const caller = enclosingFunction(call);
-      const body: ts.Node = caller ?? call.getSourceFile();
-      const matches = this.scopeFor(call.getSourceFile()).columnMatcher(table);
+      const scope = this.scopeFor(call.getSourceFile());
       if (read) {
         const variable = boundVariable(this.checker, call);
         const isRow = (e: ts.Expression) => !!variable && isDerivedFrom(this.checker, e, variable);
-        if (variable && mismatchExit(this.checker, body, { isRow, matches, from: call.getEnd() })) return true;
+        const body: ts.Node = caller ?? call.getSourceFile();
+        if (variable && mismatchExit(this.checker, body, { isRow, matches: scope.columnMatcher(table), from: call.getEnd() })) return true;
       }
-      const isRowOfTable = (e: ts.Expression) => this.isRowOf(e, table);
-      if (mismatchExit(this.checker, body, { isRow: isRowOfTable, matches, from: body.getStart(), to: call.getStart() })) return true;
+      // a row of the same table, or of the parent the query selects by (`suggestion.documentId`), checked before the call,
+      // in the calling function or a function around it (`if (chat.userId !== me) return` before a callback that calls)
+      for (const checkedTable of tables) {
+        const isRow = (e: ts.Expression) => this.isRowOf(e, checkedTable);
+        const matches = scope.columnMatcher(checkedTable);
+        for (let fn: ts.Node | undefined = caller ?? call.getSourceFile(); fn; fn = isFunctionLike(fn) ? (enclosingFunction(fn) ?? fn.getSourceFile()) : undefined) {
+          if (mismatchExit(this.checker, fn, { isRow, matches, from: fn.getStart(), to: call.getStart() })) return true;
+          if (ts.isSourceFile(fn)) break;
+        }
+      }
       if (!caller || depth >= MAX_CALLER_DEPTH) return false;
       const sites = callSitesOf(this.program, caller);
       if (sites.escapes || sites.calls.length === 0 || (read && !returnsOnly(this.checker, caller, call))) return false;
-      return sites.calls.every((c) => this.siteChecked(c, table, read, depth + 1));
+      return sites.calls.every((c) => this.siteChecked(c, tables, read, depth + 1));
     }, false);
+  }
+
+  /**
+   * The tables a query selects its rows by: `eq(suggestion.documentId, id)`
+   * with a foreign key from `documentId` to `document`. A caller that checked
+   * the parent row authorizes the children it selects by it.
+   */
+  private parentTables(chain: QueryChain, table: TableModel): TableModel[] {
+    const scope = chain.operation === "relational" ? { table } : {};
+    const keys = new Set<string>();
+    for (const where of whereArguments(chain)) {
+      for (const m of describeCondition(this.program, where, scope).mentions) {
+        if (m.negated || m.others.length > 0 || !EQUALITY_OPERATORS.has(m.operator)) continue;
+        for (const key of table.columns.keys()) if (columnMatches(m.column, table, key)) keys.add(key);
+      }
+    }
+    const parents: TableModel[] = [];
+    for (const fk of table.foreignKeys) {
+      if (!fk.targetTable || !fk.columns.some((c) => keys.has(c))) continue;
+      const parent = guard(() => resolveTable(this.program, fk.targetTable as ts.Expression), undefined);
+      if (parent && parent.call !== table.call && !parents.includes(parent)) parents.push(parent);
+    }
+    return parents;
   }
 
   /** The value a row expression was read from is a query of `table`, or a call of a helper returning such a query's rows. */
