@@ -793,6 +793,10 @@ const whereCases: RunTests<MessageId, Options> = {
       name: "the caller checked the row in the function around the callback that calls the helper",
       code: `${A}async function deletePostById(id: number) {\n  await db.delete(posts).where(eq(posts.id, id));\n}\nexport async function DELETE(ids: number[], me: number) {\n  const post = await getPostRow(ids[0] ?? 0);\n  if (post?.userId !== me) return;\n  await Promise.all(ids.map((id) => deletePostById(id)));\n}\n`,
     },
+    {
+      name: "a uniqueness check: the row found by an attribute is only tested for existence",
+      code: fn(`  const taken = await db.query.posts.findFirst({ where: and(eq(posts.title, "t"), ne(posts.id, id)) });\n  if (taken) throw new Error("title taken");`),
+    },
     // 2. check first, then act: gating
     {
       name: "the scoped read decides whether the delete runs (if (row) ...)",
@@ -893,6 +897,13 @@ const whereCases: RunTests<MessageId, Options> = {
       column: "authorId",
       verb: "delete",
       tried: "no owner filter, no earlier owner-filtered read of comments in this function that decides whether it runs or in `deleteComments`'s caller",
+    }),
+    invalid({
+      name: "a lookup by primary key tested only for existence is still checked",
+      code: fn(`  const found = await db.query.posts.findFirst({ where: eq(posts.id, id) });\n  if (!found) throw new Error("not found");`),
+      marker: "findFirst",
+      table: "posts",
+      verb: "read",
     }),
     invalid({
       name: "comparison with a literal is no ownership check",

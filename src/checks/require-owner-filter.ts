@@ -13,6 +13,7 @@ import { mayRunOnSamePath } from "../engine/paths.js";
 import { optionOrSetting } from "../engine/settings.js";
 import { calleeName, enclosingFunction, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, staticPropertyName } from "../engine/ts-utils.js";
 import { symbolAt } from "../engine/symbols.js";
+import { variableReferences } from "../engine/references.js";
 import { boundVariable, callSitesOf, gates, isDerivedFrom, mismatchExit, returnsOnly, rowSource } from "../engine/result-checks.js";
 import { type Guard, type GuardNames, DEFAULT_ADMIN_ASSERTIONS, DEFAULT_ADMIN_PREDICATES, DEFAULT_WEBHOOK_VERIFIERS, guardOf } from "../engine/guards.js";
 import type { AnalysisContext, Finding } from "../engine/types.js";
@@ -368,6 +369,23 @@ function isAuditColumn(column: ColumnModel): boolean {
   return !column.notNull && !column.primaryKey && column.references?.onDelete === "set null";
 }
 
+/** A value used only as a condition: `if (x)`, `if (!x)`, `x ? a : b`, `!x && …`. */
+function isTruthinessTest(ref: ts.Node): boolean {
+  let node = skipOuterUp(ref);
+  while (node.parent && ts.isPrefixUnaryExpression(node.parent) && node.parent.operator === ts.SyntaxKind.ExclamationToken) {
+    node = skipOuterUp(node.parent);
+  }
+  const parent = node.parent;
+  if (!parent) return false;
+  if ((ts.isIfStatement(parent) || ts.isWhileStatement(parent)) && parent.expression === node) return true;
+  if (ts.isConditionalExpression(parent) && parent.condition === node) return true;
+  if (ts.isBinaryExpression(parent) && parent.left === node) {
+    const op = parent.operatorToken.kind;
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) return isTruthinessTest(parent);
+  }
+  return false;
+}
+
 /** Options with defaults and shared settings applied. */
 interface ResolvedOptions {
   ownerColumns: readonly string[];
@@ -475,6 +493,7 @@ class OwnerAnalysis {
     const scope = this.scopeFor(chain.start.getSourceFile());
     if (scope.scoping(chain, table) !== "missing") return { kind: "scoped" };
     if (this.guarded(chain.start, read)) return { kind: "scoped" };
+    if (read && this.existenceOnly(chain, table)) return { kind: "scoped" };
     const own = read
       ? "no owner filter, no ownership check on the result in this function"
       : `no owner filter, no earlier owner-filtered read of ${tableDisplayName(table)} in this function that decides whether it runs`;
@@ -495,6 +514,30 @@ class OwnerAnalysis {
       kind: "report",
       tried: `${own} or in ${n === 1 ? `\`${name}\`'s caller` : `any of \`${name}\`'s ${n} callers`}`,
     };
+  }
+
+  /**
+   * A search by attribute whose row is only tested for existence: `const
+   * taken = await db.query.stores.findFirst({ where: eq(stores.name, name) });
+   * if (taken) throw …` (a uniqueness check). Nothing of the row is used, so
+   * at most its existence shows. A lookup by primary key is not exempt: its
+   * existence usually gates acting on that id.
+   */
+  private existenceOnly(chain: QueryChain, table: TableModel): boolean {
+    const value = skipOuterUp(chain.end);
+    const awaited = value.parent && ts.isAwaitExpression(value.parent) ? skipOuterUp(value.parent) : undefined;
+    const declaration = awaited?.parent;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return false;
+    const scope = chain.operation === "relational" ? { table } : {};
+    const primary = new Set([...table.columns.values()].filter((c) => c.primaryKey).map((c) => c.key).concat(table.primaryKey ?? []));
+    const byPrimaryKey = whereArguments(chain).some((where) =>
+      describeCondition(this.program, where, scope).mentions.some(
+        (m) => !m.negated && EQUALITY_OPERATORS.has(m.operator) && [...primary].some((key) => columnMatches(m.column, table, key)),
+      ),
+    );
+    if (byPrimaryKey) return false;
+    const references = variableReferences(this.checker, declaration as ts.VariableDeclaration & { name: ts.Identifier });
+    return references.length > 0 && references.every((ref) => isTruthinessTest(ref));
   }
 
   /** Behind an admin or webhook guard; for reads, also in code marked public. */
