@@ -21,15 +21,34 @@ function lineOf(code: string, marker: string): number {
 /** A function body around `body`, with `me` (the signed-in user) and `id` in scope. */
 const fn = (body: string) => `${H}export async function handler(me: number, id: number, isAdmin: boolean) {\n${body}\n}\n`;
 
-type Invalid = { name: string; code: string; marker: string; table: string; column?: string; verb: string; options?: unknown[] };
+/** The message data of a missing-owner-filter report on `table` checked by `column` (no helper callers involved). */
+function ownerData(table: string, column: string, verb: string, tried?: string) {
+  const read = verb === "read" || verb === "count";
+  return {
+    table,
+    column,
+    verb,
+    tried:
+      tried ??
+      (read
+        ? "no owner filter, no ownership check on the result in this function"
+        : `no owner filter, no earlier owner-filtered read of ${table} in this function that decides whether it runs`),
+    principal: column
+      .split(" or ")
+      .map((c) => `${table}.${c}`)
+      .join(" or "),
+  };
+}
+
+type Invalid = { name: string; code: string; marker: string; table: string; column?: string; verb: string; options?: unknown[]; tried?: string };
 
 /** One invalid case whose single error sits on the line holding `marker`. */
-function invalid({ name, code, marker, table, column = "userId", verb, options }: Invalid) {
+function invalid({ name, code, marker, table, column = "userId", verb, options, tried }: Invalid) {
   return {
     name,
     code,
     ...(options ? { options: options as never } : {}),
-    errors: [{ messageId: "missingOwnerFilter" as const, line: lineOf(code, marker), data: { table, column, verb } }],
+    errors: [{ messageId: "missingOwnerFilter" as const, line: lineOf(code, marker), data: ownerData(table, column, verb, tried) }],
   };
 }
 
@@ -198,10 +217,11 @@ ruleTester.run("require-owner-filter", rule, {
       name: "the doc's incorrect example",
       code: incorrectDoc,
       errors: [
-        { messageId: "missingOwnerFilter", line: lineOf(incorrectDoc, "db.select()"), data: { table: "posts", column: "userId", verb: "read" } },
-        { messageId: "missingOwnerFilter", line: lineOf(incorrectDoc, "db.delete"), data: { table: "posts", column: "userId", verb: "delete" } },
-        { messageId: "missingOwnerFilter", line: lineOf(incorrectDoc, "findMany"), data: { table: "posts", column: "userId", verb: "read" } },
-        { messageId: "missingOwnerFilter", line: lineOf(incorrectDoc, "$count"), data: { table: "posts", column: "userId", verb: "count" } },
+        { messageId: "missingOwnerFilter", line: lineOf(incorrectDoc, "db.select()"), data: ownerData("posts", "userId", "read") },
+        { messageId: "missingOwnerFilter", line: lineOf(incorrectDoc, "db.delete"), data: ownerData("posts", "userId", "delete") },
+        { messageId: "missingOwnerFilter", line: lineOf(incorrectDoc, "findMany"), data: ownerData("posts", "userId", "read") },
+        { messageId: "missingOwnerFilter", line: lineOf(incorrectDoc, "$count"), data: ownerData("posts", "userId", "count") },
+        { messageId: "missingOwnerFilter", line: lineOf(incorrectDoc, "db.update"), data: ownerData("posts", "userId", "update") },
       ],
     },
     invalid({ name: "select without where", code: fn(`  await db.select().from(posts);`), marker: "from(posts)", table: "posts", verb: "read" }),
@@ -379,7 +399,7 @@ ruleTester.run("require-owner-filter", rule, {
           column: 9,
           endLine: 9,
           endColumn: 48,
-          data: { table: "posts", column: "userId", verb: "read" },
+          data: ownerData("posts", "userId", "read"),
         },
       ],
     },
@@ -634,8 +654,8 @@ const scopingCases: RunTests<MessageId, Options> = {
       name: "id from an unfiltered earlier query",
       code: unfilteredThenUpdate,
       errors: [
-        { messageId: "missingOwnerFilter", line: lineOf(unfilteredThenUpdate, "db.select"), data: { table: "posts", column: "userId", verb: "read" } },
-        { messageId: "missingOwnerFilter", line: lineOf(unfilteredThenUpdate, "db.update"), data: { table: "posts", column: "userId", verb: "update" } },
+        { messageId: "missingOwnerFilter", line: lineOf(unfilteredThenUpdate, "db.select"), data: ownerData("posts", "userId", "read") },
+        { messageId: "missingOwnerFilter", line: lineOf(unfilteredThenUpdate, "db.update"), data: ownerData("posts", "userId", "update") },
       ],
     },
     invalid({
@@ -696,3 +716,288 @@ createRuleTester({ "drizzle-guard": { scopeColumns: ["clientId"] } }).run("requi
     }),
   ],
 });
+
+// Where authorization happens (issue #15): ownership checked on the result, in
+// the function or in every caller of a helper; a check first that gates the
+// act; admin and webhook code; audit columns; scope-only and public tables.
+const A = `${H}import { auth, notFound, redirect, isAdmin, stripe, type StripeEvent } from "./owner-filter/services";
+import { getPostRow } from "./owner-filter/helpers";
+import { orders } from "./owner-filter/schema";
+import { adminProcedure, protectedProcedure, router, staffProcedure } from "./owner-filter/trpc";
+`;
+
+const helperCallers = (first: string, second: string) => `${A}async function getPost(id: number) {
+  const [post] = await db.select().from(posts).where(eq(posts.id, id));
+  return post ?? null;
+}
+export async function GET(id: number) {
+  const session = await auth();
+  if (!session) return redirect("/login");
+  const post = await getPost(id);
+${first}
+  return post;
+}
+export async function PATCH(id: number) {
+  const session = await auth();
+  if (!session) throw new Error("signed out");
+  const post = await getPost(id);
+${second}
+  return post;
+}
+`;
+const checkInCaller = `  if (!post || post.userId !== session.user.id) return notFound();`;
+const oneCallerUnchecked = helperCallers(checkInCaller, "  // no ownership check");
+const noCallerChecks = helperCallers("  // no ownership check", "  // no ownership check");
+const crossFileUnchecked = `${A}export async function page(id: number) {\n  const post = await getPostRow(id);\n  return post?.title;\n}\n`;
+const auditSchema = `${H}import { integer, pgTable, serial, text } from "drizzle-orm/pg-core";
+export const notes = pgTable("notes", {
+  id: serial("id").primaryKey(),
+  createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+  body: text("body").notNull(),
+});
+export async function all() {
+  return db.select().from(notes);
+}
+`;
+
+const whereCases: RunTests<MessageId, Options> = {
+  valid: [
+    // 1. post-fetch ownership checks
+    {
+      name: "ownership checked after the fetch, in the same function",
+      code: `${A}export async function GET(id: number) {\n  const session = await auth();\n  const [post] = await db.select().from(posts).where(eq(posts.id, id));\n  if (!post) return notFound();\n  if (post.userId !== session?.user.id) throw new Error("forbidden");\n  return post;\n}\n`,
+    },
+    {
+      name: "post-fetch check through optional chaining and a relational read, exiting with a never-typed call",
+      code: `${A}export async function GET(id: number, me: number) {\n  const post = await db.query.posts.findFirst({ where: eq(posts.id, id) });\n  if (post?.userId !== me) notFound();\n  return post;\n}\n`,
+    },
+    {
+      name: "post-fetch check nested under a visibility condition",
+      code: `${A}export async function GET(id: number, me: number) {\n  const [post] = await db.select().from(posts).where(eq(posts.id, id));\n  if (!post) return null;\n  if (!post.published) {\n    if (me !== post.userId) return notFound();\n  }\n  return post;\n}\n`,
+    },
+    { name: "a helper's row checked at every call site", code: helperCallers(checkInCaller, "  if (post?.userId !== session.user.id) throw new Error(\"forbidden\");") },
+    {
+      name: "caller of a helper in another file that checks the row",
+      code: `${A}export async function page(id: number, me: number) {\n  const post = await getPostRow(id);\n  if (!post) redirect("/");\n  if (post.userId != me) redirect("/");\n  return post.title;\n}\n`,
+    },
+    {
+      name: "a write helper called only after the caller checked the row of the same table",
+      code: `${A}async function deletePostById(id: number) {\n  await db.delete(posts).where(eq(posts.id, id));\n}\nexport async function DELETE(id: number, me: number) {\n  const post = await getPostRow(id);\n  if (post?.userId !== me) return new Response("forbidden", { status: 403 });\n  await deletePostById(id);\n  return new Response(null);\n}\n`,
+    },
+    {
+      name: "a write helper on child rows, called after the caller checked the parent row",
+      code: `${A}async function deleteComments(postId: number) {\n  await db.delete(comments).where(eq(comments.postId, postId));\n}\nexport async function DELETE(id: number, me: number) {\n  const post = await getPostRow(id);\n  if (!post || post.userId !== me) throw new Error("forbidden");\n  await deleteComments(id);\n}\n`,
+      options: [{ ownerColumns: ["userId", "authorId"] }],
+    },
+    {
+      name: "the caller checked the row in the function around the callback that calls the helper",
+      code: `${A}async function deletePostById(id: number) {\n  await db.delete(posts).where(eq(posts.id, id));\n}\nexport async function DELETE(ids: number[], me: number) {\n  const post = await getPostRow(ids[0] ?? 0);\n  if (post?.userId !== me) return;\n  await Promise.all(ids.map((id) => deletePostById(id)));\n}\n`,
+    },
+    {
+      name: "a uniqueness check: the row found by an attribute is only tested for existence",
+      code: fn(`  const taken = await db.query.posts.findFirst({ where: and(eq(posts.title, "t"), ne(posts.id, id)) });\n  if (taken) throw new Error("title taken");`),
+    },
+    // 2. check first, then act: gating
+    {
+      name: "the scoped read decides whether the delete runs (if (row) ...)",
+      code: fn(`  const [mine] = await db.select().from(posts).where(and(eq(posts.id, id), eq(posts.userId, me)));\n  if (mine) {\n    await db.delete(posts).where(eq(posts.id, id));\n  }`),
+    },
+    {
+      name: "a scoped count compared before acting",
+      code: fn(`  const owned = await db.$count(posts, and(eq(posts.id, id), eq(posts.userId, me)));\n  if (owned === 0) throw new Error("not found");\n  await db.update(posts).set({ title: "t" }).where(eq(posts.id, id));`),
+    },
+    // 3. admin and system code
+    {
+      name: "tRPC procedure whose middleware throws for non-admins",
+      code: `${A}export const adminRouter = router({\n  remove: adminProcedure.mutation(async () => {\n    await db.delete(posts).where(eq(posts.id, 1));\n  }),\n  list: staffProcedure.query(() => db.select().from(posts)),\n});\n`,
+    },
+    {
+      name: "function that exits unless the user is an admin",
+      code: `${A}export async function purge(id: number) {\n  const session = await auth();\n  if (!session || !isAdmin(session.user)) throw new Error("forbidden");\n  await db.delete(posts).where(eq(posts.id, id));\n}\n`,
+    },
+    {
+      name: "admin role compared with a literal",
+      code: `${A}export async function purge(id: number) {\n  const session = await auth();\n  if (session?.user.role !== "admin") return notFound();\n  await db.delete(posts).where(eq(posts.id, id));\n}\n`,
+    },
+    {
+      name: "signature-verified webhook, and a helper called only from it",
+      code: `${A}async function unpublish(event: StripeEvent) {\n  await db.update(posts).set({ published: false }).where(eq(posts.id, event.data.object.id));\n}\nexport async function POST(req: Request) {\n  const event = stripe.webhooks.constructEvent(await req.text(), req.headers.get("stripe-signature") ?? "", "whsec");\n  await db.update(posts).set({ title: "paid" }).where(eq(posts.id, event.data.object.id));\n  await unpublish(event);\n  return new Response(null);\n}\n`,
+    },
+    // 4. audit columns: not owners
+    {
+      name: "an audit column (nullable, set null) does not make its table owned",
+      code: `${H}import { notes } from "./owner-filter/audit";\nexport async function all() {\n  return db.select().from(notes);\n}\n`,
+      options: [{ ownerColumns: ["userId", "createdBy"] }],
+    },
+    {
+      name: "a non-null owner column with cascade is no audit column",
+      code: `${H}import { integer, pgTable, serial } from "drizzle-orm/pg-core";\nexport const lists = pgTable("lists", {\n  id: serial("id").primaryKey(),\n  createdBy: integer("created_by").notNull().references(() => users.id, { onDelete: "cascade" }),\n});\n`,
+      options: [{ ownerColumns: ["createdBy"] }],
+    },
+    // 5. scope-only tables
+    {
+      name: "scope-only table is not checked without the option",
+      code: fn(`  await db.select().from(orders).where(eq(orders.id, id));`).replace(H, A),
+      options: [{ scopeColumns: ["storeId"] }],
+    },
+    {
+      name: "scope-only table filtered by its scope column",
+      code: fn(`  await db.select().from(orders).where(and(eq(orders.id, id), eq(orders.storeId, me)));`).replace(H, A),
+      options: [{ scopeColumns: ["storeId"], checkScopeOnlyTables: true }],
+    },
+    // 6. public reads
+    {
+      name: "publicTables: reads of a public table",
+      code: fn(`  await db.select().from(posts).where(eq(posts.published, true));`),
+      options: [{ publicTables: ["posts"] }],
+    },
+    {
+      name: "a function marked public with a reason",
+      code: `${A}// drizzle-guard-public: the public post page shows any published post\nexport async function publicPost(id: number) {\n  return db.query.posts.findFirst({ where: and(eq(posts.id, id), eq(posts.published, true)) });\n}\n`,
+    },
+  ],
+  invalid: [
+    // 1. post-fetch checks that do not count
+    {
+      name: "one caller of a helper does not check the row: reported on that call",
+      code: oneCallerUnchecked,
+      errors: [
+        {
+          messageId: "uncheckedCallSite",
+          line: lineOf(oneCallerUnchecked, "// no ownership check") - 1,
+          data: { helper: "getPost", table: "posts", column: "userId", verb: "read", checked: 1, total: 2, principal: "posts.userId" },
+        },
+      ],
+    },
+    invalid({
+      name: "no caller checks: reported on the query, naming the callers",
+      code: noCallerChecks,
+      marker: "from(posts)",
+      table: "posts",
+      verb: "read",
+      tried: "no owner filter, no ownership check on the result in this function or in any of `getPost`'s 2 callers",
+    }),
+    {
+      name: "a caller in another file that does not check the helper's row",
+      code: crossFileUnchecked,
+      errors: [
+        {
+          messageId: "uncheckedCallSite",
+          line: lineOf(crossFileUnchecked, "getPostRow(id)"),
+          data: { helper: "getPostRow", table: "posts", column: "userId", verb: "read", checked: 1, total: 2, principal: "posts.userId" },
+        },
+      ],
+    },
+    invalid({
+      name: "a write helper on child rows whose caller checked another table's row",
+      code: `${A}async function deleteComments(postId: number) {\n  await db.delete(comments).where(eq(comments.postId, postId));\n}\nexport async function DELETE(id: number, me: number) {\n  const [m] = await db.select().from(users).where(eq(users.id, me));\n  if (!m || m.id !== me) throw new Error("forbidden");\n  await deleteComments(id);\n}\n`,
+      options: [{ ownerColumns: ["userId", "authorId"] }],
+      marker: "db.delete(comments)",
+      table: "comments",
+      column: "authorId",
+      verb: "delete",
+      tried: "no owner filter, no earlier owner-filtered read of comments in this function that decides whether it runs or in `deleteComments`'s caller",
+    }),
+    invalid({
+      name: "a lookup by primary key tested only for existence is still checked",
+      code: fn(`  const found = await db.query.posts.findFirst({ where: eq(posts.id, id) });\n  if (!found) throw new Error("not found");`),
+      marker: "findFirst",
+      table: "posts",
+      verb: "read",
+    }),
+    invalid({
+      name: "comparison with a literal is no ownership check",
+      code: `${A}export async function GET(id: number) {\n  const [post] = await db.select().from(posts).where(eq(posts.id, id));\n  if (post?.userId !== 0) throw new Error("x");\n  return post;\n}\n`,
+      marker: "from(posts)",
+      table: "posts",
+      verb: "read",
+    }),
+    invalid({
+      name: "a mismatch that does not exit is no check",
+      code: `${A}export async function GET(id: number, me: number) {\n  const [post] = await db.select().from(posts).where(eq(posts.id, id));\n  if (post?.userId !== me) console.warn("not yours");\n  return post;\n}\n`,
+      marker: "from(posts)",
+      table: "posts",
+      verb: "read",
+    }),
+    invalid({
+      name: "a post-fetch check does not cover a write",
+      code: fn(`  const [post] = await db.delete(posts).where(eq(posts.id, id)).returning();\n  if (post?.userId !== me) throw new Error("too late");`),
+      marker: "db.delete",
+      table: "posts",
+      verb: "delete",
+    }),
+    // 2. a scoped read that gates nothing
+    invalid({
+      name: "scoped read whose result nothing depends on, then delete",
+      code: fn(`  await db.select().from(posts).where(and(eq(posts.id, id), eq(posts.userId, me)));\n  await db.delete(posts).where(eq(posts.id, id));`),
+      marker: "db.delete",
+      table: "posts",
+      verb: "delete",
+    }),
+    invalid({
+      name: "scoped row read into a variable that is never tested",
+      code: fn(`  const [mine] = await db.select().from(posts).where(and(eq(posts.id, id), eq(posts.userId, me)));\n  await db.delete(posts).where(eq(posts.id, id));\n  return mine;`),
+      marker: "db.delete",
+      table: "posts",
+      verb: "delete",
+    }),
+    // 3. guards that are not admin guards
+    invalid({
+      name: "tRPC procedure that only requires sign-in",
+      code: `${A}export const postRouter = router({\n  remove: protectedProcedure.mutation(async () => {\n    await db.delete(posts).where(eq(posts.id, 1));\n  }),\n});\n`,
+      marker: "db.delete",
+      table: "posts",
+      verb: "delete",
+    }),
+    invalid({
+      name: "an isAdmin check that does not exit",
+      code: `${A}export async function purge(id: number) {\n  const session = await auth();\n  if (session && isAdmin(session.user)) console.info("admin");\n  await db.delete(posts).where(eq(posts.id, id));\n}\n`,
+      marker: "db.delete",
+      table: "posts",
+      verb: "delete",
+    }),
+    invalid({
+      name: "a webhook handler that does not verify the signature",
+      code: `${A}export async function POST(req: Request) {\n  const event = JSON.parse(await req.text()) as StripeEvent;\n  await db.update(posts).set({ title: "paid" }).where(eq(posts.id, event.data.object.id));\n  return new Response(null);\n}\n`,
+      marker: "db.update",
+      table: "posts",
+      verb: "update",
+    }),
+    // 4. audit column warning, on the schema
+    {
+      name: "audit column configured as owner: one warning on the column, none on queries",
+      code: auditSchema,
+      options: [{ ownerColumns: ["userId", "createdBy"] }],
+      errors: [{ messageId: "auditOwnerColumn", line: lineOf(auditSchema, "createdBy:"), data: { table: "notes", column: "createdBy" } }],
+    },
+    // 5. scope-only tables with the option
+    invalid({
+      name: "scope-only table read by id with checkScopeOnlyTables",
+      code: fn(`  await db.select().from(orders).where(eq(orders.id, id));`).replace(H, A),
+      options: [{ scopeColumns: ["storeId"], checkScopeOnlyTables: true }],
+      marker: "from(orders)",
+      table: "orders",
+      column: "storeId",
+      verb: "read",
+    }),
+    // 6. public reads stay reads
+    invalid({
+      name: "publicTables does not cover deletes",
+      code: fn(`  await db.delete(posts).where(eq(posts.id, id));`),
+      options: [{ publicTables: ["posts"] }],
+      marker: "db.delete",
+      table: "posts",
+      verb: "delete",
+    }),
+    invalid({
+      name: "a public marker without a reason is ignored",
+      code: `${A}// drizzle-guard-public:\nexport async function publicPost(id: number) {\n  return db.query.posts.findFirst({ where: eq(posts.id, id) });\n}\n`,
+      marker: "findFirst",
+      table: "posts",
+      verb: "read",
+    }),
+  ],
+};
+
+createRuleTester().run("require-owner-filter (where authorization happens)", rule, whereCases);
+describe("require-owner-filter authorization cases", () => itTypeChecks(whereCases));

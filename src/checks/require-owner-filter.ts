@@ -1,24 +1,36 @@
 import ts from "typescript";
 import { type ColumnMention, type ColumnRef, columnMatches, type ConditionSummary, describeCondition } from "../engine/conditions.js";
-import { resolveTable } from "../engine/schema/resolve.js";
 import type { ColumnModel, TableModel } from "../engine/schema/model.js";
 import { tableDisplayName, tableNames } from "../engine/schema/model.js";
 import { builderUses } from "../engine/builder-fate.js";
-import { type QueryChain, chainTable, queryChainsIn, whereArguments } from "../engine/queries.js";
+import { type QueryChain, chainContaining, chainTable, isQueryChainCall, queryChainsIn, whereArguments } from "../engine/queries.js";
+import { resolveTable, tablesInFile } from "../engine/schema/resolve.js";
+import { functionName } from "../engine/effects.js";
+import { resolveCallee } from "../engine/callees.js";
+import { programCache } from "../engine/cache.js";
+import { guard } from "../engine/guard.js";
+import { fileSyntax } from "../engine/syntax-index.js";
 import { mayRunOnSamePath } from "../engine/paths.js";
 import { optionOrSetting } from "../engine/settings.js";
-import { enclosingFunction, skipOuter, skipOuterUp, staticPropertyName } from "../engine/ts-utils.js";
+import { calleeName, enclosingFunction, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, staticPropertyName } from "../engine/ts-utils.js";
 import { symbolAt } from "../engine/symbols.js";
+import { variableReferences } from "../engine/references.js";
+import { boundVariable, callSitesOf, gates, isDerivedFrom, mismatchExit, returnsOnly, rowSource } from "../engine/result-checks.js";
+import { type Guard, type GuardNames, DEFAULT_ADMIN_ASSERTIONS, DEFAULT_ADMIN_PREDICATES, DEFAULT_WEBHOOK_VERIFIERS, guardOf } from "../engine/guards.js";
 import type { AnalysisContext, Finding } from "../engine/types.js";
-import { guard } from "../engine/guard.js";
 
 /** The messages this check reports (the rule defines their text). */
-export type MessageId = "missingOwnerFilter";
+export type MessageId = "missingOwnerFilter" | "uncheckedCallSite" | "auditOwnerColumn";
 
 export interface OwnerFilterOptions {
   ownerColumns?: string[];
   scopeColumns?: string[];
   ignoreTables?: string[];
+  publicTables?: string[];
+  checkScopeOnlyTables?: boolean;
+  adminPredicates?: string[];
+  adminAssertions?: string[];
+  webhookVerifiers?: string[];
 }
 
 export const DEFAULT_OWNER_COLUMNS = ["userId"];
@@ -200,7 +212,28 @@ class OwnerScope {
     const scoping = this.directFilter(table, filters, joins, joined);
     if (scoping !== "missing") return scoping;
     if (this.comparesProvenValue(filters)) return "filtered";
+    if (this.checkedAfter(chain, table)) return "filtered";
     return this.checkedEarlier(chain, table) ? "filtered" : "missing";
+  }
+
+  /**
+   * Checked after the fetch: the function exits when the row's owner or scope
+   * column differs from another value (`if (chat.userId !== session.user.id)
+   * return forbidden()`). Reads only: a write has done its harm by then.
+   */
+  private checkedAfter(chain: QueryChain, table: TableModel): boolean {
+    if (!READ_OPERATIONS.has(chain.operation)) return false;
+    const variable = boundVariable(this.checker, chain.end);
+    if (!variable) return false;
+    const fn = enclosingFunction(chain.start) ?? chain.start.getSourceFile();
+    const isRow = (e: ts.Expression) => isDerivedFrom(this.checker, e, variable);
+    return !!mismatchExit(this.checker, fn, { isRow, matches: this.columnMatcher(table), from: chain.end.getEnd() });
+  }
+
+  /** Matches the keys of the owner and scope columns of `table` (as a row's properties). */
+  columnMatcher(table: TableModel): (key: string) => boolean {
+    const keys = new Set(columnsNamed(table, [...this.ownerColumns, ...this.scopeColumns]).map((c) => c.key));
+    return (key) => keys.has(key);
   }
 
   /** The where and inner join conditions (which filter rows), the other join conditions, and the joined tables. */
@@ -304,7 +337,10 @@ class OwnerScope {
   /**
    * Check first, then act: a read of the same table, awaited before this
    * query on a path that reaches it, in the same function (or in a function
-   * containing it), is scoped.
+   * containing it), is scoped, and its result decides whether this query
+   * runs (`if (!row) throw`, `if (count === 0) return`, this query inside
+   * `if (row) { ... }`). A read whose result nothing depends on is no check.
+   * (A filter on an id read from the row is `comparesProvenValue`.)
    */
   private checkedEarlier(chain: QueryChain, table: TableModel): boolean {
     const fn = enclosingFunction(chain.start) ?? chain.start.getSourceFile();
@@ -313,9 +349,329 @@ class OwnerScope {
       if (earlier === chain || !READ_OPERATIONS.has(earlier.operation) || earlier.end.getEnd() > start) return false;
       const earlierFn = enclosingFunction(earlier.start) ?? earlier.start.getSourceFile();
       if (!ts.findAncestor(fn, (n) => n === earlierFn) || !mayRunOnSamePath(earlier.end, chain.start)) return false;
-      return this.proves(earlier)?.call === table.call;
+      if (this.proves(earlier)?.call !== table.call) return false;
+      const variable = boundVariable(this.checker, earlier.end);
+      return !!variable && gates(this.checker, variable, earlier.end.getEnd(), chain.start);
     });
   }
+}
+
+
+/**
+ * An owner column that only records who made a row: nullable, and set to
+ * null when that user is deleted (`onDelete: "set null"`). The row outlives
+ * its "owner", so it does not belong to them.
+ */
+function isAuditColumn(column: ColumnModel): boolean {
+  return !column.notNull && !column.primaryKey && column.references?.onDelete === "set null";
+}
+
+/** A value used only as a condition: `if (x)`, `if (!x)`, `x ? a : b`, `!x && …`. */
+function isTruthinessTest(ref: ts.Node): boolean {
+  let node = skipOuterUp(ref);
+  while (node.parent && ts.isPrefixUnaryExpression(node.parent) && node.parent.operator === ts.SyntaxKind.ExclamationToken) {
+    node = skipOuterUp(node.parent);
+  }
+  const parent = node.parent;
+  if (!parent) return false;
+  if ((ts.isIfStatement(parent) || ts.isWhileStatement(parent)) && parent.expression === node) return true;
+  if (ts.isConditionalExpression(parent) && parent.condition === node) return true;
+  if (ts.isBinaryExpression(parent) && parent.left === node) {
+    const op = parent.operatorToken.kind;
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) return isTruthinessTest(parent);
+  }
+  return false;
+}
+
+/** Options with defaults and shared settings applied. */
+interface ResolvedOptions {
+  ownerColumns: readonly string[];
+  scopeColumns: readonly string[];
+  ignoreTables: readonly string[];
+  publicTables: readonly string[];
+  checkScopeOnlyTables: boolean;
+  guards: GuardNames;
+}
+
+function resolveOptions(context: AnalysisContext, options: OwnerFilterOptions): ResolvedOptions {
+  const s = context.settings;
+  const list = (value: unknown): string[] | undefined => (Array.isArray(value) && value.every((v) => typeof v === "string") ? value : undefined);
+  return {
+    ownerColumns: optionOrSetting(options.ownerColumns, s.ownerColumns, DEFAULT_OWNER_COLUMNS),
+    scopeColumns: optionOrSetting(options.scopeColumns, s.scopeColumns, DEFAULT_SCOPE_COLUMNS),
+    ignoreTables: optionOrSetting(options.ignoreTables, s.ignoreTables, []),
+    publicTables: optionOrSetting(options.publicTables, list(s.publicTables), []),
+    checkScopeOnlyTables: optionOrSetting(
+      options.checkScopeOnlyTables,
+      typeof s.checkScopeOnlyTables === "boolean" ? s.checkScopeOnlyTables : undefined,
+      false,
+    ),
+    guards: {
+      adminPredicates: optionOrSetting(options.adminPredicates, list(s.adminPredicates), DEFAULT_ADMIN_PREDICATES),
+      adminAssertions: optionOrSetting(options.adminAssertions, list(s.adminAssertions), DEFAULT_ADMIN_ASSERTIONS),
+      webhookVerifiers: optionOrSetting(options.webhookVerifiers, list(s.webhookVerifiers), DEFAULT_WEBHOOK_VERIFIERS),
+    },
+  };
+}
+
+/** What the rule concludes about one query. */
+type Verdict =
+  | { kind: "scoped" }
+  /** Report the query: `tried` says which checks were looked for. */
+  | { kind: "report"; tried: string }
+  /** A helper some of whose callers check the result: report each caller that does not. */
+  | { kind: "callers"; helper: ts.FunctionLikeDeclaration; sites: ReadonlyMap<ts.CallExpression, boolean> };
+
+/** Callers followed up from a helper: `page → getStoreFromParams → db.query.stores.findFirst`. */
+const MAX_CALLER_DEPTH = 3;
+
+/**
+ * The rule's analysis for one program and one set of options: the scoping of
+ * every file's queries, shared by the files of the program (a query in a
+ * helper is judged by its callers in other files, and a caller by the
+ * helper's query).
+ */
+class OwnerAnalysis {
+  private readonly checker: ts.TypeChecker;
+  private readonly scopes = new Map<ts.SourceFile, OwnerScope>();
+  private readonly verdicts = new Map<QueryChain, Verdict>();
+  private helperNames: Set<string> | undefined;
+
+  constructor(
+    readonly program: ts.Program,
+    readonly options: ResolvedOptions,
+  ) {
+    this.checker = program.getTypeChecker();
+  }
+
+  scopeFor(file: ts.SourceFile): OwnerScope {
+    let scope = this.scopes.get(file);
+    if (!scope) {
+      const chains = queryChainsIn(this.program, file);
+      scope = new OwnerScope({ program: this.program, checker: this.checker, sourceFile: file, settings: {} }, chains, this.options.ownerColumns, this.options.scopeColumns);
+      this.scopes.set(file, scope);
+    }
+    return scope;
+  }
+
+  /** The columns that make `table` checked (its owner columns, else with the option its scope columns); empty: not checked. */
+  principalColumns(table: TableModel): ColumnModel[] {
+    const owners = columnsNamed(table, this.options.ownerColumns).filter((c) => !isAuditColumn(c));
+    if (owners.length > 0) return owners;
+    if (!this.options.checkScopeOnlyTables) return [];
+    // a table whose only owner column is an audit column is not scope-checked either
+    return columnsNamed(table, this.options.scopeColumns);
+  }
+
+  /** The table a checked query runs on and the columns looked for; undefined for queries the rule does not check. */
+  subject(chain: QueryChain): { table: TableModel; columns: ColumnModel[]; verb: string } | undefined {
+    const verb = VERBS[chain.operation];
+    if (!verb || !isCheckedUse(this.program, chain)) return undefined;
+    const table = chainTable(this.program, chain);
+    if (!table || isIgnoredTable(table, this.options.ignoreTables)) return undefined;
+    if (READ_OPERATIONS.has(chain.operation) && isIgnoredTable(table, this.options.publicTables)) return undefined;
+    const columns = this.principalColumns(table);
+    return columns.length > 0 ? { table, columns, verb } : undefined;
+  }
+
+  verdict(chain: QueryChain): Verdict {
+    const known = this.verdicts.get(chain);
+    if (known) return known;
+    const verdict = guard<Verdict>(() => this.decide(chain), { kind: "scoped" });
+    this.verdicts.set(chain, verdict);
+    return verdict;
+  }
+
+  private decide(chain: QueryChain): Verdict {
+    const subject = this.subject(chain);
+    if (!subject) return { kind: "scoped" };
+    const { table } = subject;
+    const read = READ_OPERATIONS.has(chain.operation);
+    const scope = this.scopeFor(chain.start.getSourceFile());
+    if (scope.scoping(chain, table) !== "missing") return { kind: "scoped" };
+    if (this.guarded(chain.start, read)) return { kind: "scoped" };
+    if (read && this.existenceOnly(chain, table)) return { kind: "scoped" };
+    const own = read
+      ? "no owner filter, no ownership check on the result in this function"
+      : `no owner filter, no earlier owner-filtered read of ${tableDisplayName(table)} in this function that decides whether it runs`;
+    const fn = enclosingFunction(chain.start);
+    if (!fn) return { kind: "report", tried: own };
+    const sites = callSitesOf(this.program, fn);
+    if (sites.escapes || sites.calls.length === 0 || (read && !returnsOnly(this.checker, fn, chain.end))) {
+      return { kind: "report", tried: own };
+    }
+    const tables = [table, ...this.parentTables(chain, table)];
+    const checked = new Map(sites.calls.map((c) => [c, this.siteChecked(c, tables, read, 1)] as const));
+    const count = [...checked.values()].filter(Boolean).length;
+    if (count === checked.size) return { kind: "scoped" };
+    if (count > 0) return { kind: "callers", helper: fn, sites: checked };
+    const n = checked.size;
+    const name = functionName(fn);
+    return {
+      kind: "report",
+      tried: `${own} or in ${n === 1 ? `\`${name}\`'s caller` : `any of \`${name}\`'s ${n} callers`}`,
+    };
+  }
+
+  /**
+   * A search by attribute whose row is only tested for existence: `const
+   * taken = await db.query.stores.findFirst({ where: eq(stores.name, name) });
+   * if (taken) throw …` (a uniqueness check). Nothing of the row is used, so
+   * at most its existence shows. A lookup by primary key is not exempt: its
+   * existence usually gates acting on that id.
+   */
+  private existenceOnly(chain: QueryChain, table: TableModel): boolean {
+    const value = skipOuterUp(chain.end);
+    const awaited = value.parent && ts.isAwaitExpression(value.parent) ? skipOuterUp(value.parent) : undefined;
+    const declaration = awaited?.parent;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return false;
+    const scope = chain.operation === "relational" ? { table } : {};
+    const primary = new Set([...table.columns.values()].filter((c) => c.primaryKey).map((c) => c.key).concat(table.primaryKey ?? []));
+    const byPrimaryKey = whereArguments(chain).some((where) =>
+      describeCondition(this.program, where, scope).mentions.some(
+        (m) => !m.negated && EQUALITY_OPERATORS.has(m.operator) && [...primary].some((key) => columnMatches(m.column, table, key)),
+      ),
+    );
+    if (byPrimaryKey) return false;
+    const references = variableReferences(this.checker, declaration as ts.VariableDeclaration & { name: ts.Identifier });
+    return references.length > 0 && references.every((ref) => isTruthinessTest(ref));
+  }
+
+  /** Behind an admin or webhook guard; for reads, also in code marked public. */
+  guarded(node: ts.Node, read: boolean): Guard | undefined {
+    const found = guardOf(this.program, node, this.options.guards);
+    return found && (found.kind !== "public" || read) ? found : undefined;
+  }
+
+  /**
+   * A call of a helper that reads or writes `table` without an owner filter
+   * is checked when: it runs behind a guard; the row it returns is compared
+   * with the principal before use (reads); the caller checked a row of the
+   * same table first (`if (chat?.userId !== me) return` before
+   * `deleteChatById(id)`); or the caller hands the row on and every one of
+   * its own callers checks it.
+   */
+  siteChecked(call: ts.CallExpression, tables: readonly TableModel[], read: boolean, depth: number): boolean {
+    return guard(() => {
+      if (this.guarded(call, read)) return true;
+      const [table] = tables;
+      if (!table) return false;
+      const caller = enclosingFunction(call);
+      const scope = this.scopeFor(call.getSourceFile());
+      if (read) {
+        const variable = boundVariable(this.checker, call);
+        const isRow = (e: ts.Expression) => !!variable && isDerivedFrom(this.checker, e, variable);
+        const body: ts.Node = caller ?? call.getSourceFile();
+        if (variable && mismatchExit(this.checker, body, { isRow, matches: scope.columnMatcher(table), from: call.getEnd() })) return true;
+      }
+      // a row of the same table, or of the parent the query selects by (`suggestion.documentId`), checked before the call,
+      // in the calling function or a function around it (`if (chat.userId !== me) return` before a callback that calls)
+      for (const checkedTable of tables) {
+        const isRow = (e: ts.Expression) => this.isRowOf(e, checkedTable);
+        const matches = scope.columnMatcher(checkedTable);
+        for (let fn: ts.Node | undefined = caller ?? call.getSourceFile(); fn; fn = isFunctionLike(fn) ? (enclosingFunction(fn) ?? fn.getSourceFile()) : undefined) {
+          if (mismatchExit(this.checker, fn, { isRow, matches, from: fn.getStart(), to: call.getStart() })) return true;
+          if (ts.isSourceFile(fn)) break;
+        }
+      }
+      if (!caller || depth >= MAX_CALLER_DEPTH) return false;
+      const sites = callSitesOf(this.program, caller);
+      if (sites.escapes || sites.calls.length === 0 || (read && !returnsOnly(this.checker, caller, call))) return false;
+      return sites.calls.every((c) => this.siteChecked(c, tables, read, depth + 1));
+    }, false);
+  }
+
+  /**
+   * The tables a query selects its rows by: `eq(suggestion.documentId, id)`
+   * with a foreign key from `documentId` to `document`. A caller that checked
+   * the parent row authorizes the children it selects by it.
+   */
+  private parentTables(chain: QueryChain, table: TableModel): TableModel[] {
+    const scope = chain.operation === "relational" ? { table } : {};
+    const keys = new Set<string>();
+    for (const where of whereArguments(chain)) {
+      for (const m of describeCondition(this.program, where, scope).mentions) {
+        if (m.negated || m.others.length > 0 || !EQUALITY_OPERATORS.has(m.operator)) continue;
+        for (const key of table.columns.keys()) if (columnMatches(m.column, table, key)) keys.add(key);
+      }
+    }
+    const parents: TableModel[] = [];
+    for (const fk of table.foreignKeys) {
+      if (!fk.targetTable || !fk.columns.some((c) => keys.has(c))) continue;
+      const parent = guard(() => resolveTable(this.program, fk.targetTable as ts.Expression), undefined);
+      if (parent && parent.call !== table.call && !parents.includes(parent)) parents.push(parent);
+    }
+    return parents;
+  }
+
+  /** The value a row expression was read from is a query of `table`, or a call of a helper returning such a query's rows. */
+  private isRowOf(expr: ts.Expression, table: TableModel): boolean {
+    const source = rowSource(this.checker, expr);
+    if (!source) return false;
+    const chain = chainContaining(this.program, source);
+    if (chain) return chainTable(this.program, chain)?.call === table.call;
+    if (!ts.isCallExpression(source)) return false;
+    const fn = resolveCallee(this.program, source);
+    return !!fn && this.returnsRowsOf(fn, table);
+  }
+
+  private returnsRowsOf(fn: ts.FunctionLikeDeclaration, table: TableModel): boolean {
+    const file = fn.getSourceFile();
+    return queryChainsIn(this.program, file).some(
+      (c) =>
+        READ_OPERATIONS.has(c.operation) &&
+        fn.pos <= c.start.pos &&
+        c.end.end <= fn.end &&
+        enclosingFunction(c.start) === fn &&
+        chainTable(this.program, c)?.call === table.call &&
+        returnsOnly(this.checker, fn, c.end),
+    );
+  }
+
+  /** Names of the functions that hold a checked query: the candidates for call-site reports. */
+  private candidateHelperNames(): Set<string> {
+    if (this.helperNames) return this.helperNames;
+    const names = new Set<string>();
+    for (const file of this.program.getSourceFiles()) {
+      if (!isUserSourceFile(file)) continue;
+      for (const chain of queryChainsIn(this.program, file)) {
+        const fn = enclosingFunction(chain.start);
+        if (fn) names.add(functionName(fn));
+      }
+    }
+    this.helperNames = names;
+    return names;
+  }
+
+  /** The reports on calls in `file` of helpers some of whose other callers check the row. */
+  callSiteFindings(file: ts.SourceFile): Array<{ call: ts.CallExpression; chain: QueryChain; helper: ts.FunctionLikeDeclaration; checked: number; total: number }> {
+    const out: Array<{ call: ts.CallExpression; chain: QueryChain; helper: ts.FunctionLikeDeclaration; checked: number; total: number }> = [];
+    const names = this.candidateHelperNames();
+    for (const call of fileSyntax(file).calls) {
+      const name = calleeName(call);
+      if (name === undefined || !names.has(name) || isQueryChainCall(this.program, call)) continue;
+      const fn = guard(() => resolveCallee(this.program, call), undefined);
+      if (!fn) continue;
+      for (const chain of queryChainsIn(this.program, fn.getSourceFile())) {
+        if (enclosingFunction(chain.start) !== fn) continue;
+        const verdict = this.verdict(chain);
+        if (verdict.kind !== "callers" || verdict.sites.get(call) !== false) continue;
+        const values = [...verdict.sites.values()];
+        out.push({ call, chain, helper: fn, checked: values.filter(Boolean).length, total: values.length });
+      }
+    }
+    return out;
+  }
+}
+
+const analyses = programCache(() => new Map<string, OwnerAnalysis>());
+
+function analysisFor(context: AnalysisContext, options: ResolvedOptions): OwnerAnalysis {
+  const byOptions = analyses(context.program);
+  const key = JSON.stringify(options);
+  let analysis = byOptions.get(key);
+  if (!analysis) byOptions.set(key, (analysis = new OwnerAnalysis(context.program, options)));
+  return analysis;
 }
 
 /** Where the report goes: the query up to its table (`db.select().from(posts)`, `db.update(posts)`, `db.query.posts.findMany`). */
@@ -329,35 +685,63 @@ function reportRange(context: AnalysisContext, chain: QueryChain): { start: numb
   return { start, end: chain.start.getEnd() };
 }
 
-export function analyzeOwnerFilters(context: AnalysisContext, options: OwnerFilterOptions): Finding<MessageId>[] {
-  const ownerColumns = optionOrSetting(options.ownerColumns, context.settings.ownerColumns, DEFAULT_OWNER_COLUMNS);
-  const scopeColumns = optionOrSetting(options.scopeColumns, context.settings.scopeColumns, DEFAULT_SCOPE_COLUMNS);
-  const ignoreTables = optionOrSetting(options.ignoreTables, context.settings.ignoreTables, []);
-  if (ownerColumns.length === 0) return [];
-  const chains = queryChainsIn(context.program, context.sourceFile);
-  const scope = new OwnerScope(context, chains, ownerColumns, scopeColumns);
+/** `posts.userId or posts.teamId`: the columns the rule looked for. */
+function principalText(table: TableModel, columns: readonly ColumnModel[]): string {
+  return columns.map((c) => `${tableDisplayName(table)}.${c.key}`).join(" or ");
+}
+
+export function analyzeOwnerFilters(context: AnalysisContext, ruleOptions: OwnerFilterOptions): Finding<MessageId>[] {
+  const options = resolveOptions(context, ruleOptions);
+  if (options.ownerColumns.length === 0) return [];
+  const analysis = analysisFor(context, options);
   const findings: Finding<MessageId>[] = [];
-  for (const chain of chains) {
-    const verb = VERBS[chain.operation];
-    if (!verb) continue;
-    // unusual code yields no finding
-    const finding = guard<Finding<MessageId> | undefined>(() => {
-      if (!isCheckedUse(context.program, chain)) return undefined;
-      const table = chainTable(context.program, chain);
-      if (!table || isIgnoredTable(table, ignoreTables)) return undefined;
-      const owners = columnsNamed(table, ownerColumns);
-      if (owners.length === 0 || scope.scoping(chain, table) !== "missing") return undefined;
-      return {
-        messageId: "missingOwnerFilter",
-        data: {
-          table: tableDisplayName(table),
-          column: owners.map((o) => o.key).join(" or "),
-          verb,
-        },
-        ...reportRange(context, chain),
-      };
-    }, undefined);
-    if (finding) findings.push(finding);
+  // audit columns, once, where the schema declares them
+  for (const table of tablesInFile(context.program, context.sourceFile)) {
+    if (isIgnoredTable(table, options.ignoreTables)) continue;
+    for (const column of columnsNamed(table, options.ownerColumns)) {
+      if (!isAuditColumn(column)) continue;
+      findings.push({
+        messageId: "auditOwnerColumn",
+        data: { table: tableDisplayName(table), column: column.key },
+        start: column.node.getStart(context.sourceFile),
+        end: column.node.getEnd(),
+      });
+    }
+  }
+  for (const chain of queryChainsIn(context.program, context.sourceFile)) {
+    const verdict = analysis.verdict(chain);
+    if (verdict.kind !== "report") continue;
+    const subject = analysis.subject(chain);
+    if (!subject) continue;
+    findings.push({
+      messageId: "missingOwnerFilter",
+      data: {
+        table: tableDisplayName(subject.table),
+        column: subject.columns.map((c) => c.key).join(" or "),
+        verb: subject.verb,
+        tried: verdict.tried,
+        principal: principalText(subject.table, subject.columns),
+      },
+      ...reportRange(context, chain),
+    });
+  }
+  for (const site of analysis.callSiteFindings(context.sourceFile)) {
+    const subject = analysis.subject(site.chain);
+    if (!subject) continue;
+    findings.push({
+      messageId: "uncheckedCallSite",
+      data: {
+        helper: functionName(site.helper),
+        table: tableDisplayName(subject.table),
+        column: subject.columns.map((c) => c.key).join(" or "),
+        verb: subject.verb,
+        checked: site.checked,
+        total: site.total,
+        principal: principalText(subject.table, subject.columns),
+      },
+      start: site.call.getStart(context.sourceFile),
+      end: site.call.getEnd(),
+    });
   }
   return findings;
 }

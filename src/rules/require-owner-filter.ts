@@ -1,9 +1,9 @@
-import { analyzeOwnerFilters, type MessageId } from "../checks/require-owner-filter.js";
+import { analyzeOwnerFilters, type MessageId, type OwnerFilterOptions } from "../checks/require-owner-filter.js";
 import { appliesToCodeRole, type CodeRole } from "../engine/code-roles.js";
 import { createAnalyzerRule } from "./create-rule.js";
 import { APPLICATION_ONLY, codeRolesOption } from "./rule-options.js";
 
-export type Options = [{ ownerColumns?: string[]; scopeColumns?: string[]; ignoreTables?: string[]; codeRoles?: CodeRole[] }];
+export type Options = [OwnerFilterOptions & { codeRoles?: CodeRole[] }];
 export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
@@ -18,7 +18,11 @@ export default createAnalyzerRule<Options, MessageId>({
     },
     messages: {
       missingOwnerFilter:
-        "This query can {{verb}} rows of {{table}} of any owner: its where never restricts the owner column {{column}}, or a tenant column (scopeColumns), to the current user or tenant with eq/inArray. Add that condition, or disable the rule with a reason where the query is meant to span owners (insecure direct object reference, CWE-639).",
+        "This query can {{verb}} rows of {{table}} of any owner: {{tried}}. The rule looked for {{principal}} compared with the current user or tenant. Filter by it in the where, exit when the row's {{column}} is not the current user's (`if (row.{{column}} !== user.id) return/throw/notFound()`), or mark code that is meant to span owners (see the rule's docs) (insecure direct object reference, CWE-639).",
+      uncheckedCallSite:
+        "`{{helper}}` can {{verb}} rows of {{table}} of any owner (no owner filter on {{principal}}), and this call does not check the result: {{checked}} of its {{total}} callers exit when the row's {{column}} is not the current user's, this one does not. Add that check here (`if (row.{{column}} !== user.id) return/throw/notFound()`), or filter by owner in `{{helper}}` (CWE-639).",
+      auditOwnerColumn:
+        "{{table}}.{{column}} matches ownerColumns but looks like an audit column (nullable, onDelete \"set null\"): rows outlive the user it names, so require-owner-filter does not treat it as the owner. Remove it from ownerColumns (or make it notNull if rows really belong to that user).",
     },
     schema: [
       {
@@ -38,6 +42,39 @@ export default createAnalyzerRule<Options, MessageId>({
             uniqueItems: true,
             description:
               'Tenant column keys or SQL names (matched like ownerColumns): an eq/inArray filter on one of the queried table scopes the query, but they do not make a table owned. Default ["teamId", "organizationId", "orgId", "tenantId", "workspaceId", "accountId", "projectId"]; also read from settings["drizzle-guard"].scopeColumns.',
+          },
+          publicTables: {
+            type: "array",
+            items: { type: "string" },
+            uniqueItems: true,
+            description:
+              "Tables whose rows anyone may read (a public store page, a sitemap), by JS or SQL name: reads are not checked, updates and deletes still are.",
+          },
+          checkScopeOnlyTables: {
+            type: "boolean",
+            description:
+              "Also check tables that have a scope column (scopeColumns) but no owner column, such as orders.storeId: a query on one must filter by a scope column. Default false; also read from settings.",
+          },
+          adminPredicates: {
+            type: "array",
+            items: { type: "string" },
+            uniqueItems: true,
+            description:
+              'Predicates whose negation exits for non-administrators (`if (!isAdmin(user)) throw`, also in a tRPC middleware): code after such an exit is not checked. Default ["isAdmin", "isSuperAdmin", "isSuperuser", "isStaff"]; also read from settings.',
+          },
+          adminAssertions: {
+            type: "array",
+            items: { type: "string" },
+            uniqueItems: true,
+            description:
+              'Calls that throw for non-administrators, used as statements (`await requireAdmin()`): code after one is not checked. Default ["requireAdmin", "assertAdmin", "ensureAdmin"]; also read from settings.',
+          },
+          webhookVerifiers: {
+            type: "array",
+            items: { type: "string" },
+            uniqueItems: true,
+            description:
+              'Calls that verify a webhook signature, matched by the end of the callee path: code after one (and helpers called only from such code) is not checked. Default ["webhooks.constructEvent", "webhooks.constructEventAsync", "verifyWebhook", "verifyWebhookSignature", "validateWebhookSignature"]; also read from settings.',
           },
           ignoreTables: {
             type: "array",
