@@ -1,6 +1,8 @@
 import type { TSESLint } from "@typescript-eslint/utils";
 import * as jsoncParser from "jsonc-eslint-parser";
 import * as yamlParser from "yaml-eslint-parser";
+import { migrationFilePatterns } from "./engine/migrations/config.js";
+import * as migrationParser from "./migration-parser.js";
 
 /**
  * Non-code files a rule also lints, with the parser ESLint needs for them.
@@ -24,4 +26,14 @@ export const GITHUB_WORKFLOWS: FileLanguage = {
   name: "github-workflows",
   files: [".github/workflows/*.{yml,yaml}"],
   parser: yamlParser as unknown as TSESLint.FlatConfig.Parser,
+};
+
+/**
+ * drizzle-kit migration files: the `out` folders of the drizzle configs found
+ * from the working directory (default `drizzle/`), parsed by PostgreSQL's parser.
+ */
+export const DRIZZLE_MIGRATIONS: FileLanguage = {
+  name: "drizzle-migrations",
+  files: migrationFilePatterns(process.cwd()),
+  parser: migrationParser as unknown as TSESLint.FlatConfig.Parser,
 };
