@@ -18,7 +18,7 @@ export interface CheckOptions {
 /**
  * Functions PostgreSQL marks VOLATILE (pg_proc.provolatile = 'v') that appear
  * as column defaults; tests check each against pg_proc. Other functions are
- * not reported (now() and CURRENT_TIMESTAMP are STABLE: evaluated once, no rewrite).
+ * not reported (now(), CURRENT_TIMESTAMP and txid_current() are STABLE: evaluated once, no rewrite).
  */
 export const VOLATILE_FUNCTIONS: readonly string[] = [
   "gen_random_uuid",
@@ -29,7 +29,6 @@ export const VOLATILE_FUNCTIONS: readonly string[] = [
   "clock_timestamp",
   "timeofday",
   "nextval",
-  "txid_current",
   "uuidv7",
   "uuidv4",
 ];
