@@ -10,6 +10,7 @@ import { readMigration } from "../src/engine/migrations/migration.js";
 import { sqlParserReady } from "../src/engine/migrations/pg-parser.js";
 import { VOLATILE_FUNCTIONS } from "../src/checks/migration-no-table-rewrite.js";
 import { generateMigrations, migrationFile } from "./migrations/generate.js";
+import { runCli } from "./transformer/helpers.js";
 import { steps } from "./migrations/scenario.js";
 
 const MIGRATION_RULES = Object.keys(plugin.rules).filter((r) => r.startsWith("migration-"));
@@ -142,6 +143,29 @@ describe("drizzle-kit 1.x folder layout (real drizzle-kit 1.0.0-rc.5 output)", (
     expect(lint(path.join(v1, second as string, "migration.sql"))).toEqual([
       "2 migration-safe-constraint:setNotNull",
       "3 migration-concurrent-index:createIndex",
+    ]);
+  });
+});
+
+describe("drizzle-guard CLI (dist)", () => {
+  it("lints the migrations of drizzle.config's out folder with the same checks, honouring eslint-disable comments", () => {
+    const project = fs.mkdtempSync(path.join(out, "..", "cli-"));
+    fs.cpSync(out, path.join(project, "db/migrations"), { recursive: true });
+    fs.writeFileSync(path.join(project, "drizzle.config.ts"), 'export default { dialect: "postgresql", out: "./db/migrations" };');
+    fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true }, files: ["index.ts"] }));
+    fs.writeFileSync(path.join(project, "index.ts"), "export const x = 1;\n");
+    const ack = path.join(project, "db/migrations", path.basename(migrationFile(out, "ack")));
+    fs.writeFileSync(ack, `-- eslint-disable-next-line drizzle-guard/migration-no-destructive\n${fs.readFileSync(ack, "utf8")}`);
+    const result = runCli(["-f", "json", "-r", "migration-no-destructive,migration-no-rename"], project);
+    expect(result.status).toBe(1);
+    const findings = (JSON.parse(result.stdout) as { file: string; line: number; rule: string }[]).map((f) => `${path.basename(f.file)}:${f.line} ${f.rule}`);
+    expect(findings).toEqual([
+      "0001_change.sql:10 drizzle-guard/migration-no-destructive",
+      "0002_drop.sql:3 drizzle-guard/migration-no-destructive",
+      "0002_drop.sql:5 drizzle-guard/migration-no-destructive",
+      "0002_drop.sql:9 drizzle-guard/migration-no-destructive",
+      "0004_rename.sql:2 drizzle-guard/migration-no-rename",
+      "0004_rename.sql:3 drizzle-guard/migration-no-rename",
     ]);
   });
 });

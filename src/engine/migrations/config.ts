@@ -58,3 +58,29 @@ export function migrationFilePatterns(cwd: string): string[] {
   }
   return [...patterns];
 }
+
+/** Absolute migration folders: each drizzle config's `out` near `cwd`, else `cwd/drizzle`. */
+export function migrationFolders(cwd: string): string[] {
+  const folders = new Set<string>();
+  for (const dir of guard(() => configDirs(cwd), [""])) {
+    for (const name of CONFIG_NAMES) {
+      const file = path.join(cwd, dir, name);
+      if (!fs.existsSync(file)) continue;
+      const out = guard(() => configOut(fs.readFileSync(file, "utf8"), file), undefined) ?? "drizzle";
+      folders.add(path.resolve(cwd, dir, out));
+    }
+  }
+  if (folders.size === 0) folders.add(path.join(cwd, "drizzle"));
+  return [...folders].filter((folder) => fs.existsSync(folder));
+}
+
+/** The migration files of a folder, in order: `NNNN_name.sql` (0.x) and `<folder>/migration.sql` (1.x). */
+export function migrationFilesIn(folder: string): string[] {
+  const entries = guard(() => fs.readdirSync(folder, { withFileTypes: true }), []);
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isFile() && entry.name.endsWith(".sql")) files.push(path.join(folder, entry.name));
+    else if (entry.isDirectory() && fs.existsSync(path.join(folder, entry.name, "migration.sql"))) files.push(path.join(folder, entry.name, "migration.sql"));
+  }
+  return files;
+}
