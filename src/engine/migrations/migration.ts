@@ -6,7 +6,7 @@
 import type { Node } from "@pgsql/types";
 import { BREAKPOINT, placeMigration, type MigrationLayout } from "./layout.js";
 import { parseSql } from "./pg-parser.js";
-import { replayStatement } from "./sql-nodes.js";
+import { nodeOf, replayStatement, stringValue } from "./sql-nodes.js";
 import { cloneState, emptyState, type ColumnState, type DbState } from "./state.js";
 
 export interface MigrationStatement {
@@ -63,6 +63,26 @@ function trimRange(text: string, start: number, end: number): [number, number] {
   return [s, e];
 }
 
+/**
+ * drizzle-kit before 0.30 wrapped each foreign key in
+ * `DO $$ BEGIN <statement>; EXCEPTION WHEN duplicate_object THEN null; END $$;`:
+ * the statements inside (parsed by the same parser) are what runs. Other DO
+ * blocks are left as they are (not analysed).
+ */
+function unwrapDuplicateObjectBlock(stmt: Node): Node[] {
+  const block = nodeOf<{ args?: unknown[] }>(stmt, "DoStmt");
+  if (!block) return [stmt];
+  const body = (block.args ?? []).map((a) => nodeOf<{ defname?: string; arg?: unknown }>(a, "DefElem")).find((d) => d?.defname === "as");
+  const source = stringValue(body?.arg);
+  const inner = source === undefined ? undefined : DUPLICATE_OBJECT_BLOCK.exec(source)?.[1];
+  if (inner === undefined) return [stmt];
+  const parsed = parseSql(inner);
+  if (!parsed.ok) return [stmt];
+  return (parsed.result.stmts ?? []).map((s) => s.stmt).filter((s): s is Node => s !== undefined);
+}
+
+const DUPLICATE_OBJECT_BLOCK = /^\s*BEGIN\s+([\s\S]*?)\s*EXCEPTION\s+WHEN\s+duplicate_object\s+THEN\s+null\s*;\s*END\s*;?\s*$/iu;
+
 /** Reads and parses a migration; never throws for bad SQL (see `error`). */
 export function readMigration(file: string, text: string): MigrationFile {
   const { layout, before } = placeMigration(file);
@@ -95,7 +115,7 @@ export function readMigration(file: string, text: string): MigrationFile {
       const from = chunkStart + byteToCharOffset(chunk, location);
       const to = raw.stmt_len ? chunkStart + byteToCharOffset(chunk, location + raw.stmt_len) : chunkStart + chunk.length;
       const [start, end] = trimRange(text, from, to);
-      migration.statements.push({ start, end, chunk: chunkIndex, stmt: raw.stmt, acknowledged });
+      for (const stmt of unwrapDuplicateObjectBlock(raw.stmt)) migration.statements.push({ start, end, chunk: chunkIndex, stmt, acknowledged });
     }
   }
   return migration;
