@@ -5,6 +5,8 @@ export default defineConfig({
     index: "src/index.ts",
     "transformer/index": "src/transformer/index.ts",
     cli: "src/transformer/cli.ts",
+    // synchronous fallback of the SQL parser (src/engine/migrations/pg-parser.ts), loaded by path
+    "pg-parse-worker": "src/engine/migrations/pg-parse-worker.mjs",
   },
   format: ["esm", "cjs"],
   dts: { compilerOptions: { ignoreDeprecations: "6.0" } },

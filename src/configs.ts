@@ -5,6 +5,8 @@ import type { FileLanguage } from "./file-languages.js";
 type AnyRule = ({ meta?: { docs?: { recommended?: boolean; recommendedOptions?: readonly unknown[] } } } | AnalyzerRule<readonly unknown[], string>) & {
   /** Non-code files the rule also lints (package.json, workflows), each with its parser. */
   fileLanguages?: readonly FileLanguage[];
+  /** false: the rule lints only its file languages (drizzle-kit migrations), not code. */
+  lintsCode?: boolean;
 };
 
 /** Extensions of the files the typed code rules apply to (ESLint configs and the transformer/CLI alike). */
@@ -44,7 +46,7 @@ export function buildConfigs(plugin: { rules: Record<string, AnyRule> }): Record
         name: `drizzle-guard/${configName}`,
         files: CODE_FILES,
         plugins,
-        rules: ruleEntries(selected.map(([ruleName]) => ruleName)),
+        rules: ruleEntries(selected.filter(([, rule]) => rule.lintsCode !== false).map(([ruleName]) => ruleName)),
       },
       ...[...languages.values()].map(({ language, rules }) => ({
         name: `drizzle-guard/${configName}/${language.name}`,

@@ -1,6 +1,8 @@
 import type { TSESLint } from "@typescript-eslint/utils";
 import * as jsoncParser from "jsonc-eslint-parser";
 import * as yamlParser from "yaml-eslint-parser";
+import { migrationFilePatterns } from "./engine/migrations/config.js";
+import * as migrationParser from "./migration-parser.js";
 
 /**
  * Non-code files a rule also lints, with the parser ESLint needs for them.
@@ -86,4 +88,14 @@ export const DEPLOY_JSON: FileLanguage = {
   name: "deploy-json",
   files: ["**/railway.json", "**/vercel.json", "**/app.json"],
   parser: jsoncParser as unknown as TSESLint.FlatConfig.Parser,
+};
+
+/**
+ * drizzle-kit migration files: the `out` folders of the drizzle configs found
+ * from the working directory (default `drizzle/`), parsed by PostgreSQL's parser.
+ */
+export const DRIZZLE_MIGRATIONS: FileLanguage = {
+  name: "drizzle-migrations",
+  files: migrationFilePatterns(process.cwd()),
+  parser: migrationParser as unknown as TSESLint.FlatConfig.Parser,
 };

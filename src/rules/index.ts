@@ -1,5 +1,11 @@
 import enforceDeleteWithWhere from "./enforce-delete-with-where.js";
 import enforceUpdateWithWhere from "./enforce-update-with-where.js";
+import migrationConcurrentIndex from "./migration-concurrent-index.js";
+import migrationEnumAddValue from "./migration-enum-add-value.js";
+import migrationNoDestructive from "./migration-no-destructive.js";
+import migrationNoRename from "./migration-no-rename.js";
+import migrationNoTableRewrite from "./migration-no-table-rewrite.js";
+import migrationSafeConstraint from "./migration-safe-constraint.js";
 import noDbInTransaction from "./no-db-in-transaction.js";
 import noParallelInTransaction from "./no-parallel-in-transaction.js";
 import noPushInProduction from "./no-push-in-production.js";
@@ -17,6 +23,12 @@ import requireOwnerFilter from "./require-owner-filter.js";
 export const rules = {
   "enforce-delete-with-where": enforceDeleteWithWhere,
   "enforce-update-with-where": enforceUpdateWithWhere,
+  "migration-concurrent-index": migrationConcurrentIndex,
+  "migration-enum-add-value": migrationEnumAddValue,
+  "migration-no-destructive": migrationNoDestructive,
+  "migration-no-rename": migrationNoRename,
+  "migration-no-table-rewrite": migrationNoTableRewrite,
+  "migration-safe-constraint": migrationSafeConstraint,
   "no-db-in-transaction": noDbInTransaction,
   "no-parallel-in-transaction": noParallelInTransaction,
   "no-push-in-production": noPushInProduction,

@@ -5,6 +5,8 @@ import { parseArgs } from "node:util";
 import ts from "typescript";
 import { version } from "../version.js";
 import { analyzeDeployFiles } from "./deploy-files.js";
+import { sqlParserReady } from "../engine/migrations/pg-parser.js";
+import { lintMigrations, migrationRules } from "./migrations.js";
 import { formatJson, formatPretty, formatSarif, type FileFinding } from "./format.js";
 import {
   ConfigError,
@@ -22,7 +24,9 @@ const USAGE = `Usage: drizzle-guard [-p tsconfig.json] [--format pretty|json|sar
 Runs the drizzle-guard engine rules on every file of a TypeScript project, and
 no-push-in-production on the package.json files, GitHub workflows and deploy
 files (Dockerfile, compose, Procfile, fly.toml, render.yaml, railway, vercel.json,
-nixpacks.toml, app.json, scripts/*.sh) under the current directory.
+nixpacks.toml, app.json, scripts/*.sh) under the current directory, and the
+migration-* rules on the drizzle-kit migrations found from the project's
+folder (each drizzle.config's "out", default drizzle/).
 
 Options:
   -p, --project <path>   tsconfig.json, or a directory containing one (default: nearest tsconfig.json)
@@ -68,7 +72,7 @@ function onlyRules(config: DrizzleGuardConfig, names: string[]): DrizzleGuardCon
   const rules: Record<string, RuleEntry> = {};
   for (const raw of names) {
     const name = raw.startsWith(RULE_PREFIX) ? raw.slice(RULE_PREFIX.length) : raw;
-    if (!engine.has(name)) throw new UsageError(`Unknown rule "${raw}" (or a rule that only runs in ESLint).`);
+    if (!engine.has(name) && !migrationRules().has(name)) throw new UsageError(`Unknown rule "${raw}" (or a rule that only runs in ESLint).`);
     const entry = config.rules?.[name] ?? config.rules?.[RULE_PREFIX + name];
     const [level, ...options] = Array.isArray(entry) ? (entry as unknown[]) : [entry];
     const enabled = level === "warn" || level === 1 ? level : "error";
@@ -189,7 +193,12 @@ export function main(argv: string[], io: Io): number {
     const ruleNames = (values.rule ?? []).flatMap((r) => r.split(",")).map((r) => r.trim()).filter(Boolean);
     if (ruleNames.length > 0) config = onlyRules(config, ruleNames);
     const resolved = resolveConfig(config);
-    const findings = [...analyzeProjects(projects, resolved), ...analyzeDeployFiles(resolved, io.cwd)];
+    const tsconfig = findProject(values.project, io.cwd);
+    const findings = [
+      ...analyzeProjects(projects, resolved),
+      ...analyzeDeployFiles(resolved, io.cwd),
+      ...lintMigrations(path.dirname(tsconfig), config),
+    ];
     if (format === "json") io.out(formatJson(findings, io.cwd));
     else if (format === "sarif") io.out(formatSarif(findings, resolved.rules, io.cwd));
     else io.out(formatPretty(findings, io.cwd));
@@ -204,8 +213,11 @@ export function main(argv: string[], io: Io): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2), {
-  cwd: process.cwd(),
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+// the SQL parser's WASM module loads asynchronously; the CLI waits for it rather than parse through the worker
+void sqlParserReady().then(() => {
+  process.exitCode = main(process.argv.slice(2), {
+    cwd: process.cwd(),
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  });
 });

@@ -18,6 +18,12 @@ export const RULE_CODE_ORDER: readonly string[] = [
   "enforce-delete-with-where",
   "enforce-update-with-where",
   "no-unsafe-sql-raw",
+  "migration-no-destructive",
+  "migration-no-rename",
+  "migration-concurrent-index",
+  "migration-safe-constraint",
+  "migration-no-table-rewrite",
+  "migration-enum-add-value",
 ];
 
 const FIRST_CODE = 1001;
