@@ -32,6 +32,8 @@ Options:
 Exit codes: 0 no errors, 1 error findings, 2 usage or configuration error.
 `;
 
+const USAGE_HINT = "Run `drizzle-guard --help` for the options.";
+
 class UsageError extends Error {}
 
 interface Io {
@@ -192,7 +194,8 @@ export function main(argv: string[], io: Io): number {
     return findings.some((f) => f.severity === "error") ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      io.err(`drizzle-guard: ${(error as Error).message}\n\n${USAGE}`);
+      // the message and one hint, not the whole usage text
+      io.err(`drizzle-guard: ${(error as Error).message}\n${USAGE_HINT}\n`);
       return 2;
     }
     io.err(`drizzle-guard: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
