@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import ts from "typescript";
+import { fileCoverage, formatCoverage, unresolvedImports, type FileCoverage, type UnresolvedImport } from "../engine/coverage.js";
 import { version } from "../version.js";
 import { formatJson, formatPretty, formatSarif, type FileFinding } from "./format.js";
 import {
@@ -16,7 +17,7 @@ import {
   type RuleEntry,
 } from "./run.js";
 
-const USAGE = `Usage: drizzle-guard [-p tsconfig.json] [--format pretty|json|sarif] [--rule name ...] [--config file.json]
+const USAGE = `Usage: drizzle-guard [-p tsconfig.json] [--format pretty|json|sarif] [--rule name ...] [--config file.json] [--coverage]
 
 Runs the drizzle-guard engine rules on every file of a TypeScript project.
 
@@ -26,6 +27,8 @@ Options:
   -r, --rule <name>      run only this rule (repeatable, or comma-separated)
   -c, --config <file>    JSON file { "preset", "rules", "settings", "severity" }
                          (default: the drizzle-guard "plugins" entry of the tsconfig, if any)
+      --coverage         also print, per file, the Drizzle queries analysed and the query-like calls
+                         skipped because their database's type is \`any\` (to stderr), with the likely cause
   -h, --help             show this help
   -v, --version          show the version
 
@@ -133,7 +136,12 @@ function pluginEntryConfig(parsed: ts.ParsedCommandLine | undefined): DrizzleGua
   return entry;
 }
 
-function analyzeProjects(projects: ts.ParsedCommandLine[], resolved: ResolvedConfig): FileFinding[] {
+interface Coverage {
+  files: FileCoverage[];
+  unresolved: UnresolvedImport[];
+}
+
+function analyzeProjects(projects: ts.ParsedCommandLine[], resolved: ResolvedConfig, coverage?: Coverage): FileFinding[] {
   const findings: FileFinding[] = [];
   const done = new Set<string>();
   for (const parsed of projects) {
@@ -149,7 +157,9 @@ function analyzeProjects(projects: ts.ParsedCommandLine[], resolved: ResolvedCon
       if (/[\\/]node_modules[\\/]/u.test(sourceFile.fileName) || program.isSourceFileFromExternalLibrary(sourceFile)) continue;
       done.add(sourceFile.fileName);
       for (const finding of runRules(program, sourceFile, resolved)) findings.push({ ...finding, sourceFile });
+      coverage?.files.push(fileCoverage(program, sourceFile));
     }
+    if (coverage) for (const u of unresolvedImports(program)) if (!coverage.unresolved.some((seen) => seen.module === u.module)) coverage.unresolved.push(u);
   }
   return findings;
 }
@@ -164,6 +174,7 @@ export function main(argv: string[], io: Io): number {
         format: { type: "string", short: "f", default: "pretty" },
         rule: { type: "string", short: "r", multiple: true },
         config: { type: "string", short: "c" },
+        coverage: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -187,10 +198,12 @@ export function main(argv: string[], io: Io): number {
     const ruleNames = (values.rule ?? []).flatMap((r) => r.split(",")).map((r) => r.trim()).filter(Boolean);
     if (ruleNames.length > 0) config = onlyRules(config, ruleNames);
     const resolved = resolveConfig(config);
-    const findings = analyzeProjects(projects, resolved);
+    const coverage: Coverage | undefined = values.coverage ? { files: [], unresolved: [] } : undefined;
+    const findings = analyzeProjects(projects, resolved, coverage);
     if (format === "json") io.out(formatJson(findings, io.cwd));
     else if (format === "sarif") io.out(formatSarif(findings, resolved.rules, io.cwd));
     else io.out(formatPretty(findings, io.cwd));
+    if (coverage) io.err(formatCoverage(coverage.files, coverage.unresolved));
     return findings.some((f) => f.severity === "error") ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
