@@ -2,6 +2,7 @@ import type { TSESLint } from "@typescript-eslint/utils";
 // the `eslint-utils` entry only: the package root also loads its AST and scope-manager modules (slow to load in a `tsc` build)
 import { RuleCreator } from "@typescript-eslint/utils/eslint-utils";
 import type ts from "typescript";
+import { noteCoverage } from "../engine/coverage.js";
 import { guard } from "../engine/guard.js";
 import { readSharedSettings } from "../engine/settings.js";
 import type { AnalysisContext, Analyzer, Finding } from "../engine/types.js";
@@ -47,6 +48,7 @@ export function analysisContextOf<MessageId extends string, Options extends read
   const tsNode = services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast);
   const sourceFile = (tsNode as ts.SourceFile | undefined) ?? program.getSourceFile(context.filename);
   if (!sourceFile || sourceFile.kind === undefined) return undefined;
+  noteCoverage(program, sourceFile.getSourceFile());
   return {
     program,
     checker: program.getTypeChecker(),

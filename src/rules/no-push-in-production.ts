@@ -92,7 +92,12 @@ const rule = createRule<Options, MessageId>({
       const source = context.sourceCode.text;
       return { Program: reportAll(() => deployFilePushFindings(source, filename, fileOptions(options), context.cwd)) };
     }
-    const first = ast.body?.[0]?.type;
+    // @eslint/json (`language: "json/json"`) claims package.json with its own tree, rooted at `Document`
+    if ((ast as { type?: string }).type === "Document") {
+      if (path.basename(filename) !== "package.json") return {};
+      return { Document: reportAll(() => packageJsonPushFindings(ast, filename, fileOptions(options))) };
+    }
+    const first = Array.isArray(ast.body) ? ast.body[0]?.type : undefined;
     if (first === "JSONExpressionStatement") {
       if (path.basename(filename) !== "package.json") return {};
       return { Program: reportAll(() => packageJsonPushFindings(ast, filename, fileOptions(options))) };

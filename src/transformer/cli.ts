@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import ts from "typescript";
+import { fileCoverage, formatCoverage, unresolvedImports, type FileCoverage, type UnresolvedImport } from "../engine/coverage.js";
 import { version } from "../version.js";
 import { analyzeDeployFiles } from "./deploy-files.js";
 import { sqlParserReady } from "../engine/migrations/pg-parser.js";
@@ -19,7 +20,7 @@ import {
   type RuleEntry,
 } from "./run.js";
 
-const USAGE = `Usage: drizzle-guard [-p tsconfig.json] [--format pretty|json|sarif] [--rule name ...] [--config file.json]
+const USAGE = `Usage: drizzle-guard [-p tsconfig.json] [--format pretty|json|sarif] [--rule name ...] [--config file.json] [--coverage]
 
 Runs the drizzle-guard engine rules on every file of a TypeScript project, and
 no-push-in-production on the package.json files, GitHub workflows and deploy
@@ -34,11 +35,15 @@ Options:
   -r, --rule <name>      run only this rule (repeatable, or comma-separated)
   -c, --config <file>    JSON file { "preset", "rules", "settings", "severity" }
                          (default: the drizzle-guard "plugins" entry of the tsconfig, if any)
+      --coverage         also print, per file, the Drizzle queries analysed and the query-like calls
+                         skipped because their database's type is \`any\` (to stderr), with the likely cause
   -h, --help             show this help
   -v, --version          show the version
 
 Exit codes: 0 no errors, 1 error findings, 2 usage or configuration error.
 `;
+
+const USAGE_HINT = "Run `drizzle-guard --help` for the options.";
 
 class UsageError extends Error {}
 
@@ -139,7 +144,12 @@ function pluginEntryConfig(parsed: ts.ParsedCommandLine | undefined): DrizzleGua
   return entry;
 }
 
-function analyzeProjects(projects: ts.ParsedCommandLine[], resolved: ResolvedConfig): FileFinding[] {
+interface Coverage {
+  files: FileCoverage[];
+  unresolved: UnresolvedImport[];
+}
+
+function analyzeProjects(projects: ts.ParsedCommandLine[], resolved: ResolvedConfig, coverage?: Coverage): FileFinding[] {
   const findings: FileFinding[] = [];
   const done = new Set<string>();
   for (const parsed of projects) {
@@ -155,7 +165,9 @@ function analyzeProjects(projects: ts.ParsedCommandLine[], resolved: ResolvedCon
       if (/[\\/]node_modules[\\/]/u.test(sourceFile.fileName) || program.isSourceFileFromExternalLibrary(sourceFile)) continue;
       done.add(sourceFile.fileName);
       for (const finding of runRules(program, sourceFile, resolved)) findings.push({ ...finding, sourceFile });
+      coverage?.files.push(fileCoverage(program, sourceFile));
     }
+    if (coverage) for (const u of unresolvedImports(program)) if (!coverage.unresolved.some((seen) => seen.module === u.module)) coverage.unresolved.push(u);
   }
   return findings;
 }
@@ -170,6 +182,7 @@ export function main(argv: string[], io: Io): number {
         format: { type: "string", short: "f", default: "pretty" },
         rule: { type: "string", short: "r", multiple: true },
         config: { type: "string", short: "c" },
+        coverage: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -193,19 +206,22 @@ export function main(argv: string[], io: Io): number {
     const ruleNames = (values.rule ?? []).flatMap((r) => r.split(",")).map((r) => r.trim()).filter(Boolean);
     if (ruleNames.length > 0) config = onlyRules(config, ruleNames);
     const resolved = resolveConfig(config);
+    const coverage: Coverage | undefined = values.coverage ? { files: [], unresolved: [] } : undefined;
     const tsconfig = findProject(values.project, io.cwd);
     const findings = [
-      ...analyzeProjects(projects, resolved),
+      ...analyzeProjects(projects, resolved, coverage),
       ...analyzeDeployFiles(resolved, io.cwd),
       ...lintMigrations(path.dirname(tsconfig), config),
     ];
     if (format === "json") io.out(formatJson(findings, io.cwd));
     else if (format === "sarif") io.out(formatSarif(findings, resolved.rules, io.cwd));
     else io.out(formatPretty(findings, io.cwd));
+    if (coverage) io.err(formatCoverage(coverage.files, coverage.unresolved));
     return findings.some((f) => f.severity === "error") ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      io.err(`drizzle-guard: ${(error as Error).message}\n\n${USAGE}`);
+      // the message and one hint, not the whole usage text
+      io.err(`drizzle-guard: ${(error as Error).message}\n${USAGE_HINT}\n`);
       return 2;
     }
     io.err(`drizzle-guard: internal error: ${(error as Error)?.stack ?? String(error)}\n`);

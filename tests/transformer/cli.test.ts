@@ -160,6 +160,9 @@ describe("drizzle-guard CLI", () => {
       expect(result.status, args.join(" ")).toBe(2);
       expect(result.stdout, args.join(" ")).toBe("");
       expect(result.stderr, args.join(" ")).toMatch(/^drizzle-guard: /);
+      // the message and one hint line, not the whole usage text
+      expect(result.stderr.trimEnd().split("\n").at(-1), args.join(" ")).toBe("Run `drizzle-guard --help` for the options.");
+      expect(result.stderr, args.join(" ")).not.toContain("Usage:");
     }
     expect(runCli(["--help"], buggy)).toMatchObject({ status: 0, stdout: expect.stringContaining("Usage: drizzle-guard") });
   });

@@ -1,7 +1,8 @@
 /**
  * A plain document tree with source ranges, built from the ASTs of
- * `yaml-eslint-parser` and `jsonc-eslint-parser`, so the workflow and
- * package.json logic works on plain data, independent of ESLint.
+ * `yaml-eslint-parser`, `jsonc-eslint-parser` and `@eslint/json` (momoa), so
+ * the workflow and package.json logic works on plain data, independent of
+ * ESLint and of which JSON parser or language a config chose.
  */
 
 export type Range = [number, number];
@@ -114,10 +115,37 @@ export function fromYamlAst(node: unknown, depth = 0): PlainNode | undefined {
   }
 }
 
-/** Converts a `jsonc-eslint-parser` node (the Program or an expression). */
+/** Converts a `jsonc-eslint-parser` node (the Program or an expression), or an `@eslint/json` (momoa) one (the Document or a value). */
 export function fromJsonAst(node: unknown, depth = 0): PlainNode | undefined {
   if (!isAstNode(node) || depth > 100) return undefined;
   switch (node.type) {
+    // @eslint/json's `json/json`, `json/jsonc`, `json/json5` languages (momoa nodes, parsed with ranges)
+    case "Document":
+      return fromJsonAst(node.body, depth + 1);
+    case "Object": {
+      const entries: PlainEntry[] = [];
+      for (const member of (node.members as unknown[]) ?? []) {
+        if (!isAstNode(member) || member.type !== "Member") continue;
+        const keyNode = member.name as AstNode;
+        const key = keyNode.type === "Identifier" ? scalarKey(keyNode.name) : scalarKey(keyNode.value);
+        const value = fromJsonAst(member.value, depth + 1);
+        if (key !== undefined && value) entries.push({ key, value });
+      }
+      return { kind: "map", entries, range: node.range };
+    }
+    case "Array":
+      return {
+        kind: "seq",
+        // momoa's `Element` wrappers carry no range; their values do
+        items: ((node.elements as { value?: unknown }[] | undefined) ?? []).flatMap((e) => fromJsonAst(e?.value, depth + 1) ?? []),
+        range: node.range,
+      };
+    case "String":
+    case "Number":
+    case "Boolean":
+      return scalar(node);
+    case "Null":
+      return { kind: "scalar", value: null, range: node.range };
     case "Program": {
       const statement = ((node.body as unknown[]) ?? [])[0];
       return isAstNode(statement) ? fromJsonAst(statement.expression, depth + 1) : undefined;

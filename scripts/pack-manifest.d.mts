@@ -1,0 +1,2 @@
+export declare function strip(): void;
+export declare function restore(): void;
