@@ -48,7 +48,7 @@ export default createAnalyzerRule<Options, MessageId>({
             items: { type: "string" },
             uniqueItems: true,
             description:
-              "Tables whose rows anyone may read (a public store page, a sitemap), by JS or SQL name: reads are not checked, updates and deletes still are.",
+              "Tables whose rows anyone may read (a public store page, a sitemap), by JS or SQL name: reads are not checked, updates and deletes still are. Also read from settings[\"drizzle-guard\"].publicTables.",
           },
           checkScopeOnlyTables: {
             type: "boolean",
