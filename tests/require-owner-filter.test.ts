@@ -3,7 +3,7 @@ import path from "node:path";
 import type { RunTests } from "@typescript-eslint/rule-tester";
 import { describe } from "vitest";
 import rule, { type MessageId, type Options } from "../src/rules/require-owner-filter.js";
-import { createRuleTester, HEADER } from "./rule-tester.js";
+import { createRuleTester, fixturesDir, HEADER } from "./rule-tester.js";
 import { itTypeChecks } from "./typecheck-cases.js";
 
 const H = `${HEADER}import { ne, not, type SQL } from "drizzle-orm";
@@ -1001,3 +1001,34 @@ const whereCases: RunTests<MessageId, Options> = {
 
 createRuleTester().run("require-owner-filter (where authorization happens)", rule, whereCases);
 describe("require-owner-filter authorization cases", () => itTypeChecks(whereCases));
+
+describe("require-owner-filter: call sites by code role", () => {
+  const helpersFile = path.join(fixturesDir, "owner-filter", "drafts.ts");
+  const helpersCode = fs.readFileSync(helpersFile, "utf8");
+  const testCaller = path.join(fixturesDir, "owner-filter", "__tests__", "draft-row.test.ts");
+  const testCallerCode = fs.readFileSync(testCaller, "utf8");
+  createRuleTester().run("require-owner-filter", rule, {
+    valid: [
+      {
+        name: "codeRoles [application]: a helper whose only caller is a test file needs no check there",
+        filename: path.relative(fixturesDir, helpersFile),
+        code: helpersCode,
+        options: [{ codeRoles: ["application"] }],
+      },
+      {
+        name: "codeRoles [application]: nothing is reported in the test file itself",
+        filename: path.relative(fixturesDir, testCaller),
+        code: testCallerCode,
+        options: [{ codeRoles: ["application"] }],
+      },
+    ],
+    invalid: [
+      {
+        name: "without codeRoles the test file's unchecked call keeps the helper's query reported",
+        filename: path.relative(fixturesDir, helpersFile),
+        code: helpersCode,
+        errors: [{ messageId: "missingOwnerFilter", line: 8 }],
+      },
+    ],
+  });
+});

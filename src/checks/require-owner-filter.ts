@@ -9,6 +9,7 @@ import { functionName } from "../engine/effects.js";
 import { resolveCallee } from "../engine/callees.js";
 import { programCache } from "../engine/cache.js";
 import { guard } from "../engine/guard.js";
+import { codeRole, type CodeRole } from "../engine/code-roles.js";
 import { fileSyntax } from "../engine/syntax-index.js";
 import { mayRunOnSamePath } from "../engine/paths.js";
 import { optionOrSetting } from "../engine/settings.js";
@@ -17,7 +18,7 @@ import { symbolAt } from "../engine/symbols.js";
 import { variableReferences } from "../engine/references.js";
 import { boundVariable, callSitesOf, gates, isDerivedFrom, mismatchExit, returnsOnly, rowSource } from "../engine/result-checks.js";
 import { type Guard, type GuardNames, DEFAULT_ADMIN_ASSERTIONS, DEFAULT_ADMIN_PREDICATES, DEFAULT_WEBHOOK_VERIFIERS, guardOf } from "../engine/guards.js";
-import type { AnalysisContext, Finding } from "../engine/types.js";
+import type { AnalysisContext, Finding, SharedSettings } from "../engine/types.js";
 
 /** The messages this check reports (the rule defines their text). */
 export type MessageId = "missingOwnerFilter" | "uncheckedCallSite" | "auditOwnerColumn";
@@ -31,6 +32,8 @@ export interface OwnerFilterOptions {
   adminPredicates?: string[];
   adminAssertions?: string[];
   webhookVerifiers?: string[];
+  /** Where the rule reports (the rule's `codeRoles` option); a helper's call site elsewhere (a test, a seed) needs no check. */
+  codeRoles?: CodeRole[];
 }
 
 export const DEFAULT_OWNER_COLUMNS = ["userId"];
@@ -390,6 +393,8 @@ interface ResolvedOptions {
   ignoreTables: readonly string[];
   publicTables: readonly string[];
   checkScopeOnlyTables: boolean;
+  codeRoles: readonly CodeRole[] | undefined;
+  settings: SharedSettings;
   guards: GuardNames;
 }
 
@@ -406,6 +411,8 @@ function resolveOptions(context: AnalysisContext, options: OwnerFilterOptions): 
       typeof s.checkScopeOnlyTables === "boolean" ? s.checkScopeOnlyTables : undefined,
       false,
     ),
+    codeRoles: options.codeRoles,
+    settings: s,
     guards: {
       adminPredicates: optionOrSetting(options.adminPredicates, list(s.adminPredicates), DEFAULT_ADMIN_PREDICATES),
       adminAssertions: optionOrSetting(options.adminAssertions, list(s.adminAssertions), DEFAULT_ADMIN_ASSERTIONS),
@@ -442,6 +449,12 @@ class OwnerAnalysis {
     readonly options: ResolvedOptions,
   ) {
     this.checker = program.getTypeChecker();
+  }
+
+  /** A call site in a file the rule does not report in (its `codeRoles`: tests, scripts) needs no ownership check. */
+  private outOfScope(call: ts.CallExpression): boolean {
+    const roles = this.options.codeRoles;
+    return !!roles && !roles.includes(codeRole(this.program, call.getSourceFile().fileName, this.options.settings));
   }
 
   scopeFor(file: ts.SourceFile): OwnerScope {
@@ -553,7 +566,7 @@ class OwnerAnalysis {
    */
   siteChecked(call: ts.CallExpression, tables: readonly TableModel[], read: boolean, depth: number): boolean {
     return guard(() => {
-      if (this.guarded(call, read)) return true;
+      if (this.guarded(call, read) || this.outOfScope(call)) return true;
       const [table] = tables;
       if (!table) return false;
       const caller = enclosingFunction(call);
