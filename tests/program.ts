@@ -3,6 +3,14 @@ import ts from "typescript";
 import { fixturesDir } from "./rule-tester.js";
 
 /**
+ * Parsed files that are not replaced in memory (lib files, drizzle-orm's
+ * declarations, fixtures), shared by every program this worker creates, as an
+ * editor's language service shares them: a new program parses only its
+ * virtual files. Keyed by path, language version and file text.
+ */
+const parsed = new Map<string, ts.SourceFile>();
+
+/**
  * A typed program over the fixture project, with some files replaced or added
  * in memory (paths relative to tests/fixtures), and optionally some compiler
  * options overridden (e.g. `{ noEmit: false }` to run transformers on emit).
@@ -14,10 +22,10 @@ export function fixtureProgram(
 ): ts.Program {
   const configPath = path.join(rootDir, "tsconfig.json");
   const config = ts.readConfigFile(configPath, ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, rootDir);
-  Object.assign(parsed.options, compilerOptions);
+  const project = ts.parseJsonConfigFileContent(config.config, ts.sys, rootDir);
+  Object.assign(project.options, compilerOptions);
   const virtual = new Map(Object.entries(overrides).map(([f, text]) => [path.join(rootDir, f), text]));
-  const host = ts.createCompilerHost(parsed.options, true);
+  const host = ts.createCompilerHost(project.options, true);
   const readFile = host.readFile.bind(host);
   const fileExists = host.fileExists.bind(host);
   host.readFile = (f) => virtual.get(path.resolve(f)) ?? readFile(f);
@@ -26,10 +34,18 @@ export function fixtureProgram(
   host.getSourceFile = (f, lang, onError, shouldCreate) => {
     const text = virtual.get(path.resolve(f));
     if (text !== undefined) return ts.createSourceFile(f, text, lang, true);
-    return getSourceFile(f, lang, onError, shouldCreate);
+    const version = typeof lang === "object" ? `${lang.languageVersion}/${lang.impliedNodeFormat ?? ""}` : String(lang);
+    const onDisk = host.readFile(f);
+    if (onDisk === undefined) return getSourceFile(f, lang, onError, shouldCreate);
+    const key = `${path.resolve(f)}|${version}|${JSON.stringify(project.options)}`;
+    const known = parsed.get(key);
+    if (known?.text === onDisk) return known;
+    const sourceFile = getSourceFile(f, lang, onError, shouldCreate);
+    if (sourceFile) parsed.set(key, sourceFile);
+    return sourceFile;
   };
-  const rootNames = [...new Set([...parsed.fileNames, ...virtual.keys()])];
-  return ts.createProgram({ rootNames, options: parsed.options, host });
+  const rootNames = [...new Set([...project.fileNames, ...virtual.keys()])];
+  return ts.createProgram({ rootNames, options: project.options, host });
 }
 
 export function sourceFileOf(program: ts.Program, relative: string, rootDir = fixturesDir): ts.SourceFile {

@@ -196,7 +196,7 @@ function evaluate(node: ts.Expression, scope: Scope, depth = 0): unknown {
   if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
     const l = evaluate(e.left, scope, depth + 1);
     const r = evaluate(e.right, scope, depth + 1);
-    return typeof l === "string" || typeof r === "string" ? `${l}${r}` : undefined;
+    return typeof l === "string" || typeof r === "string" ? String(l) + String(r) : undefined;
   }
   if (ts.isIdentifier(e)) {
     const local = scope.get(e.text);

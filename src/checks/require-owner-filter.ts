@@ -133,7 +133,7 @@ type Scoping =
   /** Visibly: an owner or scope filter, a capability lookup, an id proven owned, or an earlier check. */
   | "filtered"
   /** Its where cannot be read: assumed filtered (never reported), but it proves nothing for other queries. */
-  | "unreadable"
+  | "unknown"
   | "missing";
 
 /** Operators whose compared value selects rows by equality. */
@@ -196,7 +196,7 @@ class OwnerScope {
     if (known) return known;
     this.memo.set(chain, "missing");
     // unusual code: assume filtered, prove nothing
-    const result = guard<Scoping>(() => this.decide(chain, table), "unreadable");
+    const result = guard<Scoping>(() => this.decide(chain, table), "unknown");
     this.memo.set(chain, result);
     return result;
   }
@@ -210,7 +210,7 @@ class OwnerScope {
   }
 
   private decide(chain: QueryChain, table: TableModel): Scoping {
-    if (chain.operation === "relational" && relationalConfigUnreadable(chain)) return "unreadable";
+    if (chain.operation === "relational" && relationalConfigUnreadable(chain)) return "unknown";
     const { filters, joins, joined } = this.conditions(chain, table);
     const scoping = this.directFilter(table, filters, joins, joined);
     if (scoping !== "missing") return scoping;
@@ -264,7 +264,7 @@ class OwnerScope {
    * ...).where(eq(posts.userId, me))` scopes through the parent); or a column
    * that a join or the where equates to one of those (`innerJoin(users,
    * eq(posts.userId, users.id)).where(eq(users.id, me))`). Or an equality on a
-   * secret key of the table. Unreadable conditions make it "unreadable".
+   * secret key of the table. Unreadable conditions make it "unknown".
    */
   private directFilter(table: TableModel, filters: ConditionSummary[], joins: ConditionSummary[], joined: TableModel[]): Scoping {
     const names = [...this.ownerColumns, ...this.scopeColumns];
@@ -298,7 +298,7 @@ class OwnerScope {
       ((OWNER_FILTER_OPERATORS.has(m.operator) && isScoped(m.column)) ||
         (m.operator === "eq" && [...secrets].some((key) => columnMatches(m.column, table, key))));
     if (filters.some((f) => f.mentions.some(filtersBy))) return "filtered";
-    return filters.some((f) => !f.complete) ? "unreadable" : "missing";
+    return filters.some((f) => !f.complete) ? "unknown" : "missing";
   }
 
   /** An equality whose value was read from a scoped query: `eq(posts.id, latest.id)`, `inArray(posts.id, rows.map(...))`. */

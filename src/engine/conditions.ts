@@ -1,6 +1,7 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
 import { declaredTypesOf } from "./declared-types.js";
+import type { Lookup } from "./types.js";
 import { drizzleImportName, drizzleTypeInfo, isDrizzleSymbol } from "./drizzle-symbols.js";
 import type { TableModel } from "./schema/model.js";
 import { resolveCallee } from "./callees.js";
@@ -468,7 +469,7 @@ class ConditionReader {
    * The column an expression denotes; undefined when it is not a column (a
    * value); "unknown" when it is a column we cannot identify.
    */
-  private column(node: ts.Expression, depth: number): ColumnRef | "unknown" | undefined {
+  private column(node: ts.Expression, depth: number): Lookup<ColumnRef> {
     if (depth > MAX_DEPTH) return "unknown";
     const e = skipOuter(node);
     if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
@@ -494,7 +495,7 @@ class ConditionReader {
   }
 
   /** A column identified by its type: `PgColumn<{ tableName: "posts"; name: "user_id" }>`. */
-  private columnByType(e: ts.Expression): ColumnRef | "unknown" | undefined {
+  private columnByType(e: ts.Expression): Lookup<ColumnRef> {
     // a parameter or variable declared with a primitive type (`id: number`, `for (const id of ids)` over
     // `ids: number[]`) is a value, whatever a guard narrows it to: no need to type the use (flow analysis)
     if (ts.isIdentifier(e) && this.declaredValue(this.referenceSymbol(e))) return undefined;

@@ -5,7 +5,7 @@ import { declaredTypesOf } from "./declared-types.js";
 import { guard } from "./guard.js";
 import { symbolAt } from "./symbols.js";
 import { isUnknownType, skipOuter, typeOf } from "./ts-utils.js";
-import type { Tri } from "./types.js";
+import type { Lookup, Tri } from "./types.js";
 
 /** A declaration file that belongs to the drizzle-orm package (installed, linked or in a monorepo). */
 const DRIZZLE_ORM_PATH = /[\\/]drizzle-orm[\\/]/;
@@ -197,7 +197,7 @@ const BUILDER_CLASSES: Array<[string, BuilderKind]> = [
 ];
 
 /** The builder kind of a type, "unknown" when the type is unknown, undefined when not a Drizzle builder. */
-export function builderKind(program: ts.Program, type: ts.Type | undefined): BuilderKind | "unknown" | undefined {
+export function builderKind(program: ts.Program, type: ts.Type | undefined): Lookup<BuilderKind> {
   const info = drizzleTypeInfo(program, type);
   if (info.unknown) return "unknown";
   if (info.nonDrizzle) return undefined;

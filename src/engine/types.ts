@@ -49,5 +49,16 @@ export interface AnalysisContext {
 /** The engine side of a rule: pure function of the typed program and the options. */
 export type Analyzer<Options, MessageId extends string = string> = (context: AnalysisContext, options: Options) => Finding<MessageId>[];
 
+/*
+ * One encoding of "don't know": the string "unknown".
+ * - a predicate answers `Tri`;
+ * - a look-up answers `Lookup<T>`: the value, "unknown" (cannot tell), or undefined (there is none);
+ * - a summary that may have skipped parts says so with `complete: boolean`.
+ * Rules report only on what is known.
+ */
+
 /** Three-valued answer of the engine's predicates. Rules report only on "yes". */
 export type Tri = "yes" | "no" | "unknown";
+
+/** A look-up's answer: the value, "unknown" when the engine cannot tell, undefined when there is none. */
+export type Lookup<T> = T | "unknown" | undefined;

@@ -289,8 +289,12 @@ import { pushSchema } from "drizzle-kit/api";
 execSync("npx drizzle-kit push --force");
 export const p = pushSchema;
 `;
+  // one program for the three files: the analysis is per file
+  const files = ["file.ts", "push/seed.test.ts", "push/__tests__/setup.ts"];
+  let shared: ReturnType<typeof fixtureProgram> | undefined;
   const run = (file: string) => {
-    const program = fixtureProgram({ [file]: code });
+    if (!files.includes(file)) throw new Error(`not in the shared program: ${file}`);
+    const program = (shared ??= fixtureProgram(Object.fromEntries(files.map((f) => [f, code]))));
     const sourceFile = sourceFileOf(program, file);
     return rule.analyze({ program, checker: program.getTypeChecker(), sourceFile, settings: {} }, rule.defaultOptions);
   };
