@@ -29,12 +29,19 @@ const REFILL = `${HEADER}export async function seedTags() {
   await db.insert(tags).values([{ name: "a" }, { name: "b" }]);
 }`;
 
+const REFILL_AFTER_LOG = `${HEADER}export async function seedTags(names: string[]) {
+  await db.delete(tags);
+  console.log(\`inserting \${names.length} tags\`);
+  await db.insert(tags).values(names.map((name) => ({ name })));
+}`;
+
 const cases: RunTests<MessageId, Options> = {
   valid: [
     { name: "a function that empties three tables (resetDb)", code: RESET_DB },
     { name: "a loop over tables that empties each", code: RESET_LOOP },
     { name: "an iteration over tables that empties each", code: RESET_MAP },
     { name: "a delete followed by a refill of the same table (a seed)", code: REFILL },
+    { name: "a log line between the delete and the refill", code: REFILL_AFTER_LOG },
     {
       name: "a refill inside a transaction",
       code: `${HEADER}export async function seedTags() {
@@ -86,7 +93,7 @@ const cases: RunTests<MessageId, Options> = {
   await db.insert(tags).values(names.map((name) => ({ name })));
 }`;
       return {
-        name: "the refill must be the next statement",
+        name: "the refill must be the next query (a read in between)",
         code,
         errors: [{ messageId: "missingWhere" as const, line: 6, suggestions: [whereTrue(code, "db.delete(tags)")] }],
       };

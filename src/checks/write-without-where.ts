@@ -152,13 +152,20 @@ function deletesEachTable(context: AnalysisContext, chain: QueryChain): boolean 
   return false;
 }
 
-/** The statement right after the one holding `node`, in the same block. */
-function nextStatement(node: ts.Node): ts.Statement | undefined {
+/**
+ * The first statement after the one holding `node`, in the same block, that
+ * holds a Drizzle query (statements between that run none, such as a log
+ * line or preparing the rows, are skipped).
+ */
+function nextQueryStatement(node: ts.Node, chains: readonly QueryChain[]): ts.Statement | undefined {
   for (let n: ts.Node = node; n.parent; n = n.parent) {
     const parent = n.parent;
     if (ts.isBlock(parent) || ts.isSourceFile(parent) || ts.isModuleBlock(parent)) {
       const statements = parent.statements;
-      return statements[statements.indexOf(n as ts.Statement) + 1];
+      for (const statement of statements.slice(statements.indexOf(n as ts.Statement) + 1)) {
+        if (chains.some((c) => isWithin(c.start, statement))) return statement;
+      }
+      return undefined;
     }
     if (isFunctionLike(parent)) return undefined;
   }
@@ -184,8 +191,8 @@ function methodName(call: ts.CallExpression): string | undefined {
  * Deletes without a where that are deliberate resets, not reported unless
  * `reportResets`: a function (or a file's top level) that empties three or
  * more tables, a loop or iteration over tables that empties each, or a delete
- * whose next statement inserts into the same table (a seed clearing a table
- * before refilling it).
+ * whose next query in the same block inserts into the same table (a seed
+ * clearing a table before refilling it).
  */
 function deliberateResets(context: AnalysisContext, chains: readonly QueryChain[], unfiltered: readonly QueryChain[]): Set<QueryChain> {
   const resets = new Set<QueryChain>();
@@ -205,7 +212,7 @@ function deliberateResets(context: AnalysisContext, chains: readonly QueryChain[
       continue;
     }
     const key = tableKey(context, chain);
-    const next = key === undefined ? undefined : nextStatement(chain.start);
+    const next = key === undefined ? undefined : nextQueryStatement(chain.start, chains);
     const refilled = next && chains.some((other) => other.operation === "insert" && isWithin(other.start, next) && tableKey(context, other) === key);
     if (refilled) resets.add(chain);
   }

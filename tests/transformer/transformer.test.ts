@@ -244,7 +244,7 @@ describe("runRules / resolveConfig", () => {
     };
     const bad: Array<[string, unknown[], string]> = [
       ["require-owner-filter", ["error", { ownerColumns: "userId" }], 'options[0].ownerColumns must be an array (got "userId")'],
-      ["require-owner-filter", ["error", { ownerColums: ["userId"] }], 'options[0] has no option "ownerColums" (known: ownerColumns, scopeColumns, publicTables, checkScopeOnlyTables, adminPredicates, adminAssertions, webhookVerifiers, ignoreTables)'],
+      ["require-owner-filter", ["error", { ownerColums: ["userId"] }], 'options[0] has no option "ownerColums" (known: ownerColumns, scopeColumns, publicTables, checkScopeOnlyTables, adminPredicates, adminAssertions, webhookVerifiers, ignoreTables, codeRoles)'],
       ["require-owner-filter", ["error", { ownerColumns: ["userId", "userId"] }], "options[0].ownerColumns must not repeat items"],
       ["require-owner-filter", ["error", { ownerColumns: [1] }], "options[0].ownerColumns[0] must be a string (got 1)"],
       ["require-owner-filter", ["error", {}, {}], "it takes at most 1 option (got 2)"],
