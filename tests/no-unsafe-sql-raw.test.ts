@@ -28,8 +28,42 @@ function rewriteCase(name: string, code: string, line: number, from: string, to:
   };
 }
 
+
+/** Constant text through helpers: parameters every call site passes a literal for, and a helper's constant return. */
+const throughHelpers = `${HEADER}function fragmentFor(alias: string) {
+  return \`\${alias}.created_at\`;
+}
+function orderBy(alias: string, column = "id") {
+  return sql.raw(\`\${alias}.\${column}\`);
+}
+const withAlias = (alias: string) => sql.raw(alias);
+export const parts = [sql.raw(fragmentFor("cp")), orderBy("p"), orderBy("c", "title"), withAlias("u")];
+`;
+
+/** Helpers called with runtime text: from inside the module, and from an exported function's parameter or an escaping function. */
+const helperCallers = `${HEADER}function columnRef(alias: string) {
+  return sql.raw(\`\${alias}.id\`);
+}
+export function local() {
+  const alias = Math.random() > 0.5 ? "a" : new Date().toISOString();
+  return columnRef(alias);
+}
+function tableRef(name: string) {
+  return sql.raw(name);
+}
+export function fromCaller(userInput: string) {
+  return [tableRef(userInput), tableRef("posts")];
+}
+const escaped = (name: string) => sql.raw(name);
+export const handlers = [escaped];
+`;
+
 const cases: RunTests<MessageId, Options> = {
   valid: [
+    {
+      name: "constant text through helpers: every call site passes a literal, a helper returns constant text",
+      code: throughHelpers,
+    },
     {
       name: "literals, templates without substitutions, const chains, concatenations of constants",
       code: `${HEADER}const TABLE = "users";
@@ -122,6 +156,36 @@ export const q = sql.raw(fromJs);`,
     },
   ],
   invalid: [
+    {
+      name: "followCallSites: false judges parameters by their type: runtime text, not from outside the module",
+      options: [{ followCallSites: false }],
+      code: throughHelpers,
+      errors: [
+        {
+          messageId: "runtimeRaw",
+          line: 9,
+          data: { expression: "`${alias}.${column}`" },
+          suggestions: [
+            { messageId: "useSqlTemplate", output: replaced(throughHelpers, "sql.raw(`${alias}.${column}`)", "sql`${alias}.${sql.identifier(column)}`") },
+          ],
+        },
+        { messageId: "runtimeRaw", line: 11, data: { expression: "alias" }, suggestions: [] },
+        { messageId: "runtimeRaw", line: 12, data: { expression: 'fragmentFor("cp")' }, suggestions: [] },
+      ],
+    },
+    {
+      name: "a helper called with a runtime value: milder message inside the module, SQL injection from an exported function's parameter",
+      code: helperCallers,
+      errors: [
+        {
+          messageId: "runtimeRaw",
+          line: 6,
+          suggestions: [{ messageId: "useSqlTemplate", output: replaced(helperCallers, "sql.raw(`${alias}.id`)", "sql`${alias}.id`") }],
+        },
+        { messageId: "unsafeRaw", line: 13, suggestions: [] },
+        { messageId: "unsafeRaw", line: 18, suggestions: [] },
+      ],
+    },
     (() => {
       const code = `${HEADER}export function byId(id: string) {
   return sql.raw(\`select * from posts where id = \${id}\`);

@@ -1,162 +1,20 @@
 import ts from "typescript";
+import type { ConstantTextOptions, TextConstness } from "../engine/constants.js";
+import { isStringType, textConstness } from "../engine/constants.js";
 import { drizzleImportName } from "../engine/drizzle-symbols.js";
 import { ensureNamedImport } from "../engine/imports.js";
 import { chainLabel, queryChainsIn } from "../engine/queries.js";
-import { isAssignmentTarget, isExportedVariable, variableReferences } from "../engine/references.js";
 import { fileSyntax } from "../engine/syntax-index.js";
-import { isUnknownType, methodCall, skipOuter, skipOuterUp, typeOf } from "../engine/ts-utils.js";
-import { symbolAt } from "../engine/symbols.js";
-import type { AnalysisContext, Finding, SuggestionResult, Tri } from "../engine/types.js";
+import { methodCall, skipOuter, skipOuterUp, typeOf } from "../engine/ts-utils.js";
+import type { AnalysisContext, Finding, SuggestionResult } from "../engine/types.js";
 
 /** The messages this check reports (the rule defines their text). */
-export type MessageId = "unsafeRaw" | "unsafeExecute" | "useSqlTemplate" | "useIdentifier" | "useParameter";
+export type MessageId = "unsafeRaw" | "unsafeExecute" | "runtimeRaw" | "runtimeExecute" | "useSqlTemplate" | "useIdentifier" | "useParameter";
 
-const MAX_DEPTH = 8;
+export type UnsafeSqlRawOptions = ConstantTextOptions;
 
-const LITERAL_FLAGS: ts.TypeFlags =
-  ts.TypeFlags.StringLiteral |
-  ts.TypeFlags.NumberLiteral |
-  ts.TypeFlags.BigIntLiteral |
-  ts.TypeFlags.BooleanLiteral |
-  ts.TypeFlags.EnumLiteral |
-  ts.TypeFlags.Null |
-  ts.TypeFlags.Undefined;
-
-/** Values that cannot carry SQL text: numbers, bigints, booleans, null/undefined. */
-const NON_TEXT_FLAGS: ts.TypeFlags =
-  ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Null | ts.TypeFlags.Undefined;
-
-function everyConstituent(type: ts.Type, flags: ts.TypeFlags): boolean {
-  const members = type.isUnion() ? type.types : [type];
-  return members.every((t) => (t.flags & flags) !== 0);
-}
-
-/** Every constituent is string-like (`string`, literals, template literal types). */
-export function isStringType(type: ts.Type | undefined): boolean {
-  return !!type && !isUnknownType(type) && everyConstituent(type, ts.TypeFlags.StringLike);
-}
-
-function combine(values: Tri[]): Tri {
-  if (values.includes("no")) return "no";
-  if (values.includes("unknown")) return "unknown";
-  return "yes";
-}
-
-/**
- * Whether the text of `node` is fixed when the program is written: "yes" for
- * literals, templates and concatenations of constants, `const` (and `let`
- * whose every assignment is constant) variables holding constants, values whose
- * type is a union of literal types, and values that cannot carry SQL text
- * (numbers, booleans). "no" for a string computed at runtime; "unknown" when
- * types are unknown.
- */
-export function isConstantText(checker: ts.TypeChecker, node: ts.Expression, depth = 0, seen = new Set<ts.Node>()): Tri {
-  if (depth > MAX_DEPTH) return "unknown";
-  const expr = skipOuter(node);
-  if (ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr) || ts.isNumericLiteral(expr)) return "yes";
-  const type = typeOf(checker, expr);
-  if (type && !isUnknownType(type) && (everyConstituent(type, LITERAL_FLAGS) || everyConstituent(type, NON_TEXT_FLAGS))) {
-    return "yes";
-  }
-  if (ts.isTemplateExpression(expr)) {
-    return combine(expr.templateSpans.map((s) => isConstantText(checker, s.expression, depth + 1, seen)));
-  }
-  if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-    return combine([isConstantText(checker, expr.left, depth + 1, seen), isConstantText(checker, expr.right, depth + 1, seen)]);
-  }
-  if (ts.isConditionalExpression(expr)) {
-    return combine([isConstantText(checker, expr.whenTrue, depth + 1, seen), isConstantText(checker, expr.whenFalse, depth + 1, seen)]);
-  }
-  if (ts.isIdentifier(expr)) {
-    const fromVariable = variableConstness(checker, expr, depth, seen);
-    if (fromVariable) return fromVariable;
-  }
-  if (ts.isCallExpression(expr)) {
-    const converted = conversionConstness(checker, expr, depth, seen);
-    if (converted) return converted;
-  }
-  if (isUnknownType(type)) return "unknown";
-  return mayCarryText(type!) ? "no" : "unknown";
-}
-
-/** Methods that print a number, bigint or boolean as digits, signs, `.`, `e`, `true`/`false`, `NaN` or `Infinity`. */
-const NUMBER_TO_TEXT = new Set(["toString", "toFixed", "toPrecision", "toExponential"]);
-
-/** Whether `id` is the global `String` constructor declared by the TypeScript library (not a user's own `String`). */
-function isGlobalString(checker: ts.TypeChecker, id: ts.Identifier): boolean {
-  if (id.text !== "String") return false;
-  const value = symbolAt(checker, id)?.valueDeclaration;
-  return !!value && value.getSourceFile().isDeclarationFile && typeOf(checker, id)?.getSymbol()?.getName() === "StringConstructor";
-}
-
-/**
- * Text conversions: `String(x)` is as constant as `x` (so `String(n)` of a
- * number is "yes", `String(userText)` is "no"); `n.toString()`,
- * `n.toFixed(2)`, ... of a number, bigint or boolean are "yes", and so is
- * `xs.join(sep)` of an array of numbers or literals with a constant separator. Undefined for
- * other calls.
- */
-function conversionConstness(checker: ts.TypeChecker, call: ts.CallExpression, depth: number, seen: Set<ts.Node>): Tri | undefined {
-  const callee = skipOuter(call.expression);
-  if (ts.isIdentifier(callee) && isGlobalString(checker, callee)) {
-    const [arg] = call.arguments;
-    if (!arg) return "yes";
-    return ts.isSpreadElement(arg) ? undefined : isConstantText(checker, arg, depth + 1, seen);
-  }
-  const m = methodCall(call);
-  if (!m) return undefined;
-  const receiver = typeOf(checker, m.object);
-  if (!receiver || isUnknownType(receiver)) return undefined;
-  if (NUMBER_TO_TEXT.has(m.name)) return everyConstituent(receiver, NON_TEXT_FLAGS) ? "yes" : undefined;
-  // `ids.join(",")` of a number[] (or of a literal union array): constant pieces and a constant separator
-  if (m.name === "join" && (checker.isArrayType(receiver) || checker.isTupleType(receiver))) {
-    const element = checker.getIndexTypeOfType(receiver, ts.IndexKind.Number);
-    if (!element || isUnknownType(element)) return undefined;
-    if (!everyConstituent(element, NON_TEXT_FLAGS) && !everyConstituent(element, LITERAL_FLAGS)) return undefined;
-    const [separator] = call.arguments;
-    if (!separator) return "yes";
-    return ts.isSpreadElement(separator) ? undefined : isConstantText(checker, separator, depth + 1, seen);
-  }
-  return undefined;
-}
-
-/** A string at runtime, possibly also a number, boolean or nullish: `string | undefined`, `string | number`. */
-function mayCarryText(type: ts.Type): boolean {
-  const members = type.isUnion() ? type.types : [type];
-  return (
-    members.some((t) => (t.flags & ts.TypeFlags.StringLike) !== 0) &&
-    members.every((t) => (t.flags & (ts.TypeFlags.StringLike | NON_TEXT_FLAGS)) !== 0)
-  );
-}
-
-/** A variable is constant when its initializer (and, for `let`, every assignment) is. */
-function variableConstness(checker: ts.TypeChecker, id: ts.Identifier, depth: number, seen: Set<ts.Node>): Tri | undefined {
-  const decl = symbolAt(checker, id)?.valueDeclaration;
-  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || !decl.initializer) return undefined;
-  if (seen.has(decl)) return "unknown";
-  seen.add(decl);
-  const list = decl.parent;
-  const isConst = ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0;
-  const values: Tri[] = [isConstantText(checker, decl.initializer, depth + 1, seen)];
-  if (!isConst) {
-    // `let order = "asc"; if (desc) order = "desc";` — only plain assignments of constants
-    if (isExportedVariable(decl) || decl.getSourceFile() !== id.getSourceFile()) {
-      seen.delete(decl);
-      return undefined;
-    }
-    for (const ref of variableReferences(checker, decl as ts.VariableDeclaration & { name: ts.Identifier })) {
-      if (!isAssignmentTarget(ref)) continue;
-      const assignment = skipOuterUp(ref).parent;
-      if (!assignment || !ts.isBinaryExpression(assignment) || assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) {
-        seen.delete(decl);
-        return undefined;
-      }
-      values.push(isConstantText(checker, assignment.right, depth + 1, seen));
-    }
-  }
-  seen.delete(decl);
-  return combine(values);
-}
+/** How constant a piece of text is, in this analysis. */
+type Constness = (expr: ts.Expression) => TextConstness;
 
 /** A piece of SQL text: fixed template text (raw, as written in a template literal) or an interpolated expression. */
 type Piece = { text: string } | { expr: ts.Expression };
@@ -199,13 +57,13 @@ const IDENTIFIER_BEFORE = /(?:\b(?:from|join|into|update|table|order\s+by|group\
  * in identifier position; constant text stays verbatim through `sql.raw`.
  * Undefined when some piece cannot be judged.
  */
-function renderSqlTemplate(checker: ts.TypeChecker, sourceFile: ts.SourceFile, pieces: Piece[], sqlRef: string): string | undefined {
+function renderSqlTemplate(checker: ts.TypeChecker, sourceFile: ts.SourceFile, pieces: Piece[], sqlRef: string, constnessOf: Constness): string | undefined {
   const parts: string[] = pieces.map((p) => ("text" in p ? p.text : ""));
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i]!;
     if ("text" in piece) continue;
     const exprText = piece.expr.getText(sourceFile);
-    const constness = isConstantText(checker, piece.expr);
+    const constness = constnessOf(piece.expr);
     if (constness === "unknown") return undefined;
     const type = typeOf(checker, piece.expr);
     if (constness === "yes") {
@@ -260,14 +118,14 @@ function insideSqlTemplate(checker: ts.TypeChecker, call: ts.CallExpression): bo
   return openQuote(before) === undefined;
 }
 
-function rawSuggestions(context: AnalysisContext, call: ts.CallExpression, sqlObject: ts.Expression, arg: ts.Expression): SuggestionResult<MessageId>[] {
+function rawSuggestions(context: AnalysisContext, call: ts.CallExpression, sqlObject: ts.Expression, arg: ts.Expression, constnessOf: Constness): SuggestionResult<MessageId>[] {
   const { checker, sourceFile } = context;
   const sqlRef = sqlObject.getText(sourceFile);
   const start = call.getStart(sourceFile);
   const end = call.getEnd();
   const pieces = textPieces(checker, sourceFile, arg);
   if (pieces) {
-    const text = renderSqlTemplate(checker, sourceFile, pieces, sqlRef);
+    const text = renderSqlTemplate(checker, sourceFile, pieces, sqlRef, constnessOf);
     return text ? [{ messageId: "useSqlTemplate", edits: [{ start, end, text }] }] : [];
   }
   const inner = skipOuter(arg);
@@ -279,13 +137,13 @@ function rawSuggestions(context: AnalysisContext, call: ts.CallExpression, sqlOb
   ];
 }
 
-function executeSuggestions(context: AnalysisContext, arg: ts.Expression): SuggestionResult<MessageId>[] {
+function executeSuggestions(context: AnalysisContext, arg: ts.Expression, constnessOf: Constness): SuggestionResult<MessageId>[] {
   const { checker, sourceFile } = context;
   const pieces = textPieces(checker, sourceFile, arg);
   if (!pieces) return [];
   const imported = ensureNamedImport(sourceFile, "drizzle-orm", "sql");
   if (!imported) return [];
-  const text = renderSqlTemplate(checker, sourceFile, pieces, imported.reference);
+  const text = renderSqlTemplate(checker, sourceFile, pieces, imported.reference, constnessOf);
   if (!text) return [];
   return [{ messageId: "useSqlTemplate", edits: [...imported.edits, { start: arg.getStart(sourceFile), end: arg.getEnd(), text }] }];
 }
@@ -306,35 +164,44 @@ function isDrizzleSqlValue(checker: ts.TypeChecker, node: ts.Expression): boolea
 /**
  * `no-unsafe-sql-raw`: `sql.raw(x)` (drizzle's `sql`, by import binding) and
  * `db.execute(x)` with a plain string (by type), where `x` is not constant.
+ * "SQL injection" (`unsafeRaw`, `unsafeExecute`) only when `x` can carry a
+ * value from outside its module; other runtime strings get `runtimeRaw`,
+ * `runtimeExecute`.
  */
-export function analyzeUnsafeSqlRaw(context: AnalysisContext): Finding<MessageId>[] {
+export function analyzeUnsafeSqlRaw(context: AnalysisContext, options: UnsafeSqlRawOptions = {}): Finding<MessageId>[] {
   const { checker, sourceFile, program } = context;
+  const constnessOf: Constness = (e) => textConstness(program, e, options);
+  const isRuntime = (c: TextConstness) => c === "runtime" || c === "external";
   const findings: Finding<MessageId>[] = [];
   const orNone = (suggestions: SuggestionResult<MessageId>[]) => (suggestions.length > 0 ? suggestions : undefined);
   for (const node of fileSyntax(sourceFile).calls) {
     const m = methodCall(node);
     if (!m || m.name !== "raw" || drizzleImportName(checker, m.object) !== "sql") continue;
     const arg = node.arguments[0];
-    if (!arg || ts.isSpreadElement(arg) || isConstantText(checker, arg) !== "no") continue;
+    if (!arg || ts.isSpreadElement(arg)) continue;
+    const constness = constnessOf(arg);
+    if (!isRuntime(constness)) continue;
     findings.push({
-      messageId: "unsafeRaw",
+      messageId: constness === "external" ? "unsafeRaw" : "runtimeRaw",
       data: { expression: shortText(arg, sourceFile) },
       start: node.getStart(sourceFile),
       end: node.getEnd(),
-      suggestions: orNone(rawSuggestions(context, node, m.object, arg)),
+      suggestions: orNone(rawSuggestions(context, node, m.object, arg, constnessOf)),
     });
   }
   for (const chain of queryChainsIn(program, sourceFile)) {
     if (chain.operation !== "execute") continue;
     const arg = chain.start.arguments[0];
     if (!arg || ts.isSpreadElement(arg) || isDrizzleSqlValue(checker, arg)) continue;
-    if (!isStringType(typeOf(checker, arg)) || isConstantText(checker, arg) !== "no") continue;
+    if (!isStringType(typeOf(checker, arg))) continue;
+    const constness = constnessOf(arg);
+    if (!isRuntime(constness)) continue;
     findings.push({
-      messageId: "unsafeExecute",
+      messageId: constness === "external" ? "unsafeExecute" : "runtimeExecute",
       data: { query: chainLabel(chain, sourceFile), expression: shortText(arg, sourceFile) },
       start: arg.getStart(sourceFile),
       end: arg.getEnd(),
-      suggestions: orNone(executeSuggestions(context, arg)),
+      suggestions: orNone(executeSuggestions(context, arg, constnessOf)),
     });
   }
   findings.sort((a, b) => a.start - b.start);

@@ -1,8 +1,10 @@
 import ts from "typescript";
+import { programCache } from "./cache.js";
 import { guard } from "./guard.js";
-import { isExportedVariable, variableReferences } from "./references.js";
+import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
+import { fileSyntax } from "./syntax-index.js";
 import { symbolAt } from "./symbols.js";
-import { methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
+import { isUnknownType, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
 
 /**
  * Constant-ness facts the checks share: collections whose size is fixed when
@@ -156,4 +158,442 @@ export function constantCollectionLength(checker: ts.TypeChecker, expr: ts.Expre
 /** The number of keys `for (k in x)` visits when they are fixed here: an object literal, a `const` holding one, an enum. */
 export function constantKeysLength(checker: ts.TypeChecker, expr: ts.Expression): number | undefined {
   return guard(() => constantKeyCount(checker, expr, 0), undefined);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Text fixed when the program is written                                    */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * How constant a piece of text is: "yes" (fixed when the program is written),
+ * "unknown" (types unknown), or, for a string computed at runtime, "runtime"
+ * (from inside its module) or "external" (it can carry a value from outside
+ * the module: a parameter of an exported or escaping function, through any
+ * chain of calls).
+ */
+export type TextConstness = "yes" | "unknown" | "runtime" | "external";
+
+export interface ConstantTextOptions {
+  /** A parameter whose every call site in the program passes constant text is constant (default true). */
+  followCallSites?: boolean;
+}
+
+const MAX_DEPTH = 8;
+
+const LITERAL_FLAGS =
+  ts.TypeFlags.StringLiteral |
+  ts.TypeFlags.NumberLiteral |
+  ts.TypeFlags.BigIntLiteral |
+  ts.TypeFlags.BooleanLiteral |
+  ts.TypeFlags.EnumLiteral |
+  ts.TypeFlags.Null |
+  ts.TypeFlags.Undefined;
+
+/** Values that cannot carry SQL text: numbers, bigints, booleans, null/undefined. */
+const NON_TEXT_FLAGS =
+  ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Null | ts.TypeFlags.Undefined;
+
+function everyConstituent(type: ts.Type, flags: ts.TypeFlags): boolean {
+  const members = type.isUnion() ? type.types : [type];
+  return members.every((t) => (t.flags & flags) !== 0);
+}
+
+/** Every constituent is string-like (`string`, literals, template literal types). */
+export function isStringType(type: ts.Type | undefined): boolean {
+  return !!type && !isUnknownType(type) && everyConstituent(type, ts.TypeFlags.StringLike);
+}
+
+const RANK: Record<TextConstness, number> = { yes: 0, unknown: 1, runtime: 2, external: 3 };
+
+/** The least constant of several parts. */
+function combine(values: TextConstness[]): TextConstness {
+  return values.reduce<TextConstness>((worst, v) => (RANK[v] > RANK[worst] ? v : worst), "yes");
+}
+
+/** One evaluation: the program, options, and the declarations on the current path (cycles). */
+interface Evaluation {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  followCallSites: boolean;
+  seen: Set<ts.Node>;
+}
+
+/**
+ * Whether the text of `node` is fixed when the program is written: "yes" for
+ * literals, templates and concatenations of constants, `const` (and `let`
+ * whose every assignment is constant) variables holding constants, values
+ * whose type is a union of literal types, values that cannot carry SQL text
+ * (numbers, booleans), and parameters whose every call site in the program
+ * passes constant text (`fragmentFor("cp")`, a helper called with literals
+ * only). A string computed at runtime is "runtime", or "external" when it can
+ * carry a value from outside its module; "unknown" when types are unknown.
+ * The one constant-text evaluation of the engine.
+ */
+export function textConstness(program: ts.Program, node: ts.Expression, options: ConstantTextOptions = {}): TextConstness {
+  const evaluation: Evaluation = { program, checker: program.getTypeChecker(), followCallSites: options.followCallSites ?? true, seen: new Set() };
+  return guard(() => evaluate(evaluation, node, 0), "unknown");
+}
+
+/** `textConstness` as yes / no / unknown. */
+export function isConstantText(program: ts.Program, node: ts.Expression, options: ConstantTextOptions = {}): "yes" | "no" | "unknown" {
+  const c = textConstness(program, node, options);
+  return c === "yes" || c === "unknown" ? c : "no";
+}
+
+function evaluate(ev: Evaluation, node: ts.Expression, depth: number): TextConstness {
+  if (depth > MAX_DEPTH) return "unknown";
+  const { checker } = ev;
+  const expr = skipOuter(node);
+  if (ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr) || ts.isNumericLiteral(expr)) return "yes";
+  const type = typeOf(checker, expr);
+  if (type && !isUnknownType(type) && (everyConstituent(type, LITERAL_FLAGS) || everyConstituent(type, NON_TEXT_FLAGS))) {
+    return "yes";
+  }
+  if (ts.isTemplateExpression(expr)) {
+    return combine(expr.templateSpans.map((s) => evaluate(ev, s.expression, depth + 1)));
+  }
+  if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    return combine([evaluate(ev, expr.left, depth + 1), evaluate(ev, expr.right, depth + 1)]);
+  }
+  if (ts.isConditionalExpression(expr)) {
+    return combine([evaluate(ev, expr.whenTrue, depth + 1), evaluate(ev, expr.whenFalse, depth + 1)]);
+  }
+  if (ts.isIdentifier(expr)) {
+    const fromVariable = variableConstness(ev, expr, depth);
+    if (fromVariable) return fromVariable;
+    const fromParameter = parameterConstness(ev, expr, depth);
+    if (fromParameter) return fromParameter;
+  }
+  if (ts.isCallExpression(expr)) {
+    const converted = conversionConstness(ev, expr, depth);
+    if (converted) return converted;
+    const returned = returnConstness(ev, expr, depth);
+    if (returned) return returned;
+  }
+  if (isUnknownType(type)) return "unknown";
+  if (!mayCarryText(type!)) return "unknown";
+  return reachesOutside(ev, expr, depth) ? "external" : "runtime";
+}
+
+/** Methods that print a number, bigint or boolean as digits, signs, `.`, `e`, `true`/`false`, `NaN` or `Infinity`. */
+const NUMBER_TO_TEXT = new Set(["toString", "toFixed", "toPrecision", "toExponential"]);
+
+/** Whether `id` is the global `String` constructor declared by the TypeScript library (not a user's own `String`). */
+function isGlobalString(checker: ts.TypeChecker, id: ts.Identifier): boolean {
+  if (id.text !== "String") return false;
+  const value = symbolAt(checker, id)?.valueDeclaration;
+  return !!value && value.getSourceFile().isDeclarationFile && typeOf(checker, id)?.getSymbol()?.getName() === "StringConstructor";
+}
+
+/**
+ * Text conversions: `String(x)` is as constant as `x` (so `String(n)` of a
+ * number is "yes", `String(userText)` is not); `n.toString()`,
+ * `n.toFixed(2)`, ... of a number, bigint or boolean are "yes", and so is
+ * `xs.join(sep)` of an array of numbers or literals with a constant separator. Undefined for
+ * other calls.
+ */
+function conversionConstness(ev: Evaluation, call: ts.CallExpression, depth: number): TextConstness | undefined {
+  const { checker } = ev;
+  const callee = skipOuter(call.expression);
+  if (ts.isIdentifier(callee) && isGlobalString(checker, callee)) {
+    const [arg] = call.arguments;
+    if (!arg) return "yes";
+    return ts.isSpreadElement(arg) ? undefined : evaluate(ev, arg, depth + 1);
+  }
+  const m = methodCall(call);
+  if (!m) return undefined;
+  const receiver = typeOf(checker, m.object);
+  if (!receiver || isUnknownType(receiver)) return undefined;
+  if (NUMBER_TO_TEXT.has(m.name)) return everyConstituent(receiver, NON_TEXT_FLAGS) ? "yes" : undefined;
+  // `ids.join(",")` of a number[] (or of a literal union array): constant pieces and a constant separator
+  if (m.name === "join" && (checker.isArrayType(receiver) || checker.isTupleType(receiver))) {
+    const element = checker.getIndexTypeOfType(receiver, ts.IndexKind.Number);
+    if (!element || isUnknownType(element)) return undefined;
+    if (!everyConstituent(element, NON_TEXT_FLAGS) && !everyConstituent(element, LITERAL_FLAGS)) return undefined;
+    const [separator] = call.arguments;
+    if (!separator) return "yes";
+    return ts.isSpreadElement(separator) ? undefined : evaluate(ev, separator, depth + 1);
+  }
+  return undefined;
+}
+
+/** A string at runtime, possibly also a number, boolean or nullish: `string | undefined`, `string | number`. */
+function mayCarryText(type: ts.Type): boolean {
+  const members = type.isUnion() ? type.types : [type];
+  return (
+    members.some((t) => (t.flags & ts.TypeFlags.StringLike) !== 0) &&
+    members.every((t) => (t.flags & (ts.TypeFlags.StringLike | NON_TEXT_FLAGS)) !== 0)
+  );
+}
+
+/** A variable is constant when its initializer (and, for `let`, every assignment) is. */
+function variableConstness(ev: Evaluation, id: ts.Identifier, depth: number): TextConstness | undefined {
+  const { checker, seen } = ev;
+  const decl = symbolAt(checker, id)?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || !decl.initializer) return undefined;
+  if (seen.has(decl)) return "unknown";
+  seen.add(decl);
+  try {
+    const list = decl.parent;
+    const isConst = ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0;
+    const values: TextConstness[] = [evaluate(ev, decl.initializer, depth + 1)];
+    if (!isConst) {
+      // `let order = "asc"; if (desc) order = "desc";` — only plain assignments of constants
+      if (isExportedVariable(decl) || decl.getSourceFile() !== id.getSourceFile()) return undefined;
+      for (const ref of variableReferences(checker, decl as ts.VariableDeclaration & { name: ts.Identifier })) {
+        if (!isAssignmentTarget(ref)) continue;
+        const assignment = skipOuterUp(ref).parent;
+        if (!assignment || !ts.isBinaryExpression(assignment) || assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+        values.push(evaluate(ev, assignment.right, depth + 1));
+      }
+    }
+    return combine(values);
+  } finally {
+    seen.delete(decl);
+  }
+}
+
+/** The parameter an identifier names, when it names a whole parameter (not a destructured part) of a function. */
+function parameterOf(checker: ts.TypeChecker, id: ts.Identifier): ts.ParameterDeclaration | undefined {
+  const decl = symbolAt(checker, id)?.valueDeclaration;
+  return decl && ts.isParameter(decl) && ts.isIdentifier(decl.name) && !decl.dotDotDotToken ? decl : undefined;
+}
+
+/**
+ * A parameter is as constant as the arguments every call site in the program
+ * passes for it (a missing argument takes the parameter's default). Undefined
+ * (not judged here) when the function is exported without call sites, or is
+ * used other than by calling it (a callback, a handler): its callers are unknown.
+ */
+function parameterConstness(ev: Evaluation, id: ts.Identifier, depth: number): TextConstness | undefined {
+  if (!ev.followCallSites) return undefined;
+  const param = parameterOf(ev.checker, id);
+  if (!param || ev.seen.has(param)) return param ? "unknown" : undefined;
+  const fn = param.parent;
+  const calls = callSitesOf(ev.program, fn);
+  if (!calls || calls.length === 0) return undefined;
+  const index = fn.parameters.indexOf(param);
+  ev.seen.add(param);
+  try {
+    const values: TextConstness[] = [];
+    for (const call of calls) {
+      if (call.arguments.slice(0, index + 1).some(ts.isSpreadElement)) return undefined;
+      const arg = call.arguments[index] ?? param.initializer;
+      values.push(arg ? evaluate(ev, arg, depth + 1) : "yes");
+    }
+    return combine(values);
+  } finally {
+    ev.seen.delete(param);
+  }
+}
+
+/**
+ * A call of a user function whose every `return` gives constant text for
+ * these arguments: `fragmentFor("cp")` with `fragmentFor(alias)` returning
+ * `` `${alias}.created_at` ``. Undefined for library functions and functions
+ * without a body.
+ */
+function returnConstness(ev: Evaluation, call: ts.CallExpression, depth: number): TextConstness | undefined {
+  if (!ev.followCallSites) return undefined;
+  const fn = calledFunction(ev.checker, call);
+  if (!fn?.body || ev.seen.has(fn)) return undefined;
+  const returns: ts.Expression[] = [];
+  if (!ts.isBlock(fn.body)) returns.push(fn.body);
+  else {
+    let bare = false;
+    walkReturns(fn.body, (r) => (r.expression ? returns.push(r.expression) : (bare = true)));
+    if (bare || returns.length === 0) return undefined;
+  }
+  ev.seen.add(fn);
+  try {
+    // the parameters of this call's function are this call's arguments: judged as a call site
+    const values = returns.map((r) => evaluateInCall(ev, r, fn, call, depth + 1));
+    return combine(values);
+  } finally {
+    ev.seen.delete(fn);
+  }
+}
+
+/** `return` statements of a function body, outside nested functions. */
+function walkReturns(body: ts.Node, visit: (r: ts.ReturnStatement) => void): void {
+  const go = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if (ts.isReturnStatement(node)) visit(node);
+    ts.forEachChild(node, go);
+  };
+  ts.forEachChild(body, go);
+}
+
+/**
+ * Evaluates an expression of `fn`'s body with `fn`'s parameters bound to the
+ * arguments of `call` (one level of substitution): a parameter of `fn` is as
+ * constant as its argument here.
+ */
+function evaluateInCall(ev: Evaluation, expr: ts.Expression, fn: ts.FunctionLikeDeclaration, call: ts.CallExpression, depth: number): TextConstness {
+  const bound = new Map<ts.Symbol, ts.Expression | undefined>();
+  fn.parameters.forEach((p, i) => {
+    const symbol = ts.isIdentifier(p.name) ? symbolAt(ev.checker, p.name) : undefined;
+    const arg = call.arguments[i];
+    if (symbol && !p.dotDotDotToken) bound.set(symbol, arg && !ts.isSpreadElement(arg) ? arg : p.initializer);
+  });
+  // identifiers of bound parameters evaluate as their arguments
+  const substitute = (node: ts.Expression, d: number): TextConstness | undefined => {
+    const e = skipOuter(node);
+    if (!ts.isIdentifier(e)) return undefined;
+    const symbol = symbolAt(ev.checker, e);
+    if (!symbol || !bound.has(symbol)) return undefined;
+    const arg = bound.get(symbol);
+    return arg ? evaluate(ev, arg, d + 1) : "yes";
+  };
+  return evaluateWith(ev, expr, depth, substitute);
+}
+
+/** `evaluate`, where `substitute` answers first for the identifiers it knows. */
+function evaluateWith(
+  ev: Evaluation,
+  node: ts.Expression,
+  depth: number,
+  substitute: (node: ts.Expression, depth: number) => TextConstness | undefined,
+): TextConstness {
+  const direct = substitute(node, depth);
+  if (direct) return direct;
+  const expr = skipOuter(node);
+  if (ts.isTemplateExpression(expr)) return combine(expr.templateSpans.map((s) => evaluateWith(ev, s.expression, depth + 1, substitute)));
+  if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    return combine([evaluateWith(ev, expr.left, depth + 1, substitute), evaluateWith(ev, expr.right, depth + 1, substitute)]);
+  }
+  if (ts.isConditionalExpression(expr)) {
+    return combine([evaluateWith(ev, expr.whenTrue, depth + 1, substitute), evaluateWith(ev, expr.whenFalse, depth + 1, substitute)]);
+  }
+  return evaluate(ev, expr, depth);
+}
+
+/** The user function a call invokes directly (`f(x)` of a function declaration or a `const f = (…) => …`). */
+function calledFunction(checker: ts.TypeChecker, call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
+  const callee = skipOuter(call.expression);
+  if (!ts.isIdentifier(callee)) return undefined;
+  const decl = symbolAt(checker, callee)?.valueDeclaration;
+  if (!decl || decl.getSourceFile().isDeclarationFile) return undefined;
+  if (ts.isFunctionDeclaration(decl)) return decl;
+  if (ts.isVariableDeclaration(decl) && decl.initializer && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0) {
+    const init = skipOuter(decl.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+  }
+  return undefined;
+}
+
+/** The name a function is called by (`function f`, `const f = () => …`), with the node that declares it. */
+function functionBinding(fn: ts.SignatureDeclaration): ts.Identifier | undefined {
+  if (ts.isFunctionDeclaration(fn)) return fn.name;
+  if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
+    const up = skipOuterUp(fn).parent;
+    if (up && ts.isVariableDeclaration(up) && ts.isIdentifier(up.name) && (ts.getCombinedNodeFlags(up) & ts.NodeFlags.Const) !== 0) return up.name;
+  }
+  return undefined;
+}
+
+/** Whether a function (or the `const` holding it) carries `export`, or is a default export. */
+function isExportedFunction(fn: ts.SignatureDeclaration): boolean {
+  if (ts.isFunctionDeclaration(fn)) return (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Export) !== 0;
+  const up = skipOuterUp(fn).parent;
+  if (up && ts.isVariableDeclaration(up)) return isExportedVariable(up);
+  return up !== undefined && ts.isExportAssignment(up);
+}
+
+/** Call sites per function, per program (null: the function escapes or has no name to find it by). */
+const callSitesCache = programCache(() => new WeakMap<ts.Node, readonly ts.CallExpression[] | null>());
+
+/**
+ * Every call of a function in the program, found by name and symbol in each
+ * user file; undefined when the function is used other than by calling it
+ * (passed as a callback, stored, re-exported under another name) or cannot be
+ * named. Imports and exports of the name are not uses.
+ */
+export function callSitesOf(program: ts.Program, fn: ts.SignatureDeclaration): readonly ts.CallExpression[] | undefined {
+  const cache = callSitesCache(program);
+  const cached = cache.get(fn);
+  if (cached !== undefined) return cached ?? undefined;
+  const found = guard(() => findCallSites(program, fn), undefined);
+  cache.set(fn, found ?? null);
+  return found;
+}
+
+function findCallSites(program: ts.Program, fn: ts.SignatureDeclaration): ts.CallExpression[] | undefined {
+  const name = functionBinding(fn);
+  if (!name) return undefined;
+  const checker = program.getTypeChecker();
+  const target = symbolAt(checker, name);
+  if (!target) return undefined;
+  const exported = isExportedFunction(fn);
+  const files = exported ? program.getSourceFiles().filter(isUserSourceFile) : [fn.getSourceFile()];
+  const calls: ts.CallExpression[] = [];
+  for (const file of files) {
+    for (const id of fileSyntax(file).identifiers.get(name.text) ?? []) {
+      if (id === name) continue;
+      const parent = id.parent;
+      if (ts.isImportSpecifier(parent) || ts.isImportClause(parent) || (ts.isExportSpecifier(parent) && !parent.propertyName)) continue;
+      if (symbolAt(checker, id) !== target) continue;
+      const up = skipOuterUp(id);
+      if (up.parent && ts.isCallExpression(up.parent) && up.parent.expression === up) calls.push(up.parent);
+      else return undefined;
+    }
+  }
+  return calls;
+}
+
+/**
+ * Whether a runtime string can carry a value from outside its module: it
+ * depends on a parameter of a function that is exported, escapes (a
+ * callback, a handler) or is a method, or that some call site passes such a
+ * value; followed through variables and calls. Identifiers only name values
+ * (property names and the callee's own name are not followed).
+ */
+function reachesOutside(ev: Evaluation, node: ts.Expression, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  let outside = false;
+  const visit = (n: ts.Node): void => {
+    if (outside || ts.isFunctionLike(n)) return;
+    if (ts.isPropertyAccessExpression(n)) return visit(n.expression);
+    if (ts.isIdentifier(n) && identifierReachesOutside(ev, n, depth)) {
+      outside = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return outside;
+}
+
+function identifierReachesOutside(ev: Evaluation, id: ts.Identifier, depth: number): boolean {
+  const { checker, seen } = ev;
+  let decl: ts.Node | undefined = symbolAt(checker, id)?.valueDeclaration;
+  // `{ table }: Options` and `[a, b]`: the parameter or variable the binding comes from
+  while (decl && ts.isBindingElement(decl)) decl = decl.parent.parent;
+  if (!decl || seen.has(decl)) return false;
+  if (ts.isParameter(decl)) {
+    const fn = decl.parent;
+    if (!ts.isFunctionDeclaration(fn) && !ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return true;
+    if (isExportedFunction(fn)) return true;
+    const calls = callSitesOf(ev.program, fn);
+    if (!calls) return true;
+    const index = fn.parameters.indexOf(decl);
+    seen.add(decl);
+    try {
+      return calls.some((call) => {
+        const arg = call.arguments[index];
+        return !!arg && reachesOutside(ev, arg, depth + 1);
+      });
+    } finally {
+      seen.delete(decl);
+    }
+  }
+  if (ts.isVariableDeclaration(decl) && decl.initializer) {
+    seen.add(decl);
+    try {
+      return reachesOutside(ev, decl.initializer, depth + 1);
+    } finally {
+      seen.delete(decl);
+    }
+  }
+  return false;
 }

@@ -1,7 +1,7 @@
 import { analyzeUnsafeSqlRaw, type MessageId } from "../checks/no-unsafe-sql-raw.js";
 import { createAnalyzerRule } from "./create-rule.js";
 
-export type Options = [];
+export type Options = [{ followCallSites?: boolean }];
 export type { MessageId };
 
 export default createAnalyzerRule<Options, MessageId>({
@@ -15,16 +15,32 @@ export default createAnalyzerRule<Options, MessageId>({
     hasSuggestions: true,
     messages: {
       unsafeRaw:
-        "`sql.raw({{expression}})` splices a string built at runtime into the SQL text unescaped (SQL injection). Pass values as parameters of a `sql` template, and table or column names through `sql.identifier()`.",
+        "`sql.raw({{expression}})` splices a string that can come from outside this module into the SQL text unescaped (SQL injection). Pass values as parameters of a `sql` template, and table or column names through `sql.identifier()`.",
       unsafeExecute:
-        "{{query}}({{expression}}) runs a string built at runtime as SQL (SQL injection). Build the query with the `sql` template: interpolated values become bound parameters.",
+        "{{query}}({{expression}}) runs a string that can come from outside this module as SQL (SQL injection). Build the query with the `sql` template: interpolated values become bound parameters.",
+      runtimeRaw:
+        "`sql.raw({{expression}})` splices a string computed at runtime into the SQL text unescaped. It does not come from outside this module, but nothing keeps it valid SQL: prefer parameters of a `sql` template, and `sql.identifier()` for names.",
+      runtimeExecute:
+        "{{query}}({{expression}}) runs a string computed at runtime as SQL. It does not come from outside this module; prefer the `sql` template, whose interpolated values become bound parameters.",
       useSqlTemplate:
         "Rewrite as a `sql` template: runtime strings become bound parameters (or `sql.identifier()` after FROM/JOIN/ORDER BY). Check that each one is a value, not SQL.",
       useIdentifier: "Escape {{expression}} as an identifier with `sql.identifier()`.",
       useParameter: "Bind {{expression}} as a parameter (for values, not names).",
     },
-    schema: [],
+    schema: [
+      {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          followCallSites: {
+            type: "boolean",
+            description:
+              "Treat a function parameter as constant when every call site in the program passes constant text (`fragmentFor(\"cp\")`). false judges parameters by their type only, and reports them.",
+          },
+        },
+      },
+    ],
   },
-  defaultOptions: [],
-  analyze: (context) => analyzeUnsafeSqlRaw(context),
+  defaultOptions: [{ followCallSites: true }],
+  analyze: (context, [options]) => analyzeUnsafeSqlRaw(context, { followCallSites: options.followCallSites ?? true }),
 });
