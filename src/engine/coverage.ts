@@ -181,7 +181,8 @@ function explainExpression(program: ts.Program, node: ts.Node, seen: Set<ts.Node
     return (symbol && explainSymbol(program, symbol, seen, depth + 1)) ?? explainExpression(program, expr.expression, seen, depth + 1);
   }
   if (ts.isIdentifier(expr)) {
-    const symbol = checker.getSymbolAtLocation(expr) ?? (ts.isShorthandPropertyAssignment(expr.parent) ? checker.getShorthandAssignmentValueSymbol(expr.parent) : undefined);
+    // `{ db }`: the value, not the property it defines
+    const symbol = ts.isShorthandPropertyAssignment(expr.parent) && expr.parent.name === expr ? checker.getShorthandAssignmentValueSymbol(expr.parent) : checker.getSymbolAtLocation(expr);
     return symbol ? explainSymbol(program, symbol, seen, depth + 1) : undefined;
   }
   if (isFunctionLike(expr)) return explainFunctionResult(program, expr, seen, depth + 1);
@@ -216,6 +217,9 @@ function explainSymbol(program: ts.Program, symbol: ts.Symbol, seen: Set<ts.Node
 function explainDeclaration(program: ts.Program, decl: ts.Declaration, seen: Set<ts.Node>, depth: number): string | undefined {
   if (depth > MAX_DEPTH || seen.has(decl) || program.isSourceFileDefaultLibrary(decl.getSourceFile())) return undefined;
   seen.add(decl);
+  // in a library's declarations only a declared value's annotation can explain (`export declare const db: NodePgDatabase`
+  // from a dependency that is missing); its functions and methods (tRPC's `.query`, `.use`) are generic plumbing
+  if (!isUserSourceFile(decl.getSourceFile()) && !ts.isVariableDeclaration(decl)) return undefined;
   const typeNode = (decl as { type?: ts.TypeNode }).type;
   if (typeNode && !isFunctionLike(decl)) return explainType(program, typeNode, seen, depth + 1);
   if (isFunctionLike(decl)) return explainFunctionResult(program, decl, seen, depth + 1);

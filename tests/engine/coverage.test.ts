@@ -9,11 +9,12 @@ import { fixtureProgram, sourceFileOf } from "../program.js";
  * arguments are not counted.
  */
 
-const CONTEXT = `import { db as acmeDb } from "@acme/db";
+const CONTEXT = `import { db } from "@acme/db";
 import type { Session } from "@acme/auth";
 
 export async function createContext(session: Session | null) {
-  return { db: acmeDb, session };
+  // shorthand, as in create-t3-turbo's createTRPCContext
+  return { db, session };
 }
 export type Context = Awaited<ReturnType<typeof createContext>>;
 `;
