@@ -11,7 +11,7 @@ import {
   type PushFileOptions,
 } from "../checks/no-push-in-production/files.js";
 import { surfaceKind } from "../checks/no-push-in-production/surfaces.js";
-import { guard } from "../engine/guard.js";
+import { guard, guardInput } from "../engine/guard.js";
 import type { Finding } from "../engine/types.js";
 import { DEPLOY_JSON, DEPLOY_TEXT, DEPLOY_YAML, GITHUB_WORKFLOWS, PACKAGE_JSON } from "../file-languages.js";
 import { ruleCode } from "./codes.js";
@@ -48,12 +48,9 @@ export function analyzeDeployFiles(resolved: ResolvedConfig, root: string): File
   const out: FileFinding[] = [];
   for (const file of files) {
     const filename = path.resolve(file);
-    let source: string;
-    try {
-      source = fs.readFileSync(filename, "utf8");
-    } catch {
-      continue; // unreadable file: nothing to check
-    }
+    // an unreadable file: nothing to check
+    const source = guardInput<string | undefined>(() => fs.readFileSync(filename, "utf8"), undefined);
+    if (source === undefined) continue;
     const findings = guard((): Finding[] => {
       if (surfaceKind(filename)) return deployFilePushFindings(source, filename, fileOptions, root);
       if (path.basename(filename) === "package.json") return packageJsonPushFindings(parseJSON(source), filename, fileOptions);
