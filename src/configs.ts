@@ -1,5 +1,5 @@
 import type { TSESLint } from "@typescript-eslint/utils";
-import type { AnalyzerRule } from "./rules/create-rule.js";
+import type { AnalyzerRule } from "./rules/support/create-rule.js";
 import type { FileLanguage } from "./file-languages.js";
 
 type AnyRule = ({ meta?: { docs?: { recommended?: boolean; recommendedOptions?: readonly unknown[] } } } | AnalyzerRule<readonly unknown[], string>) & {

@@ -518,8 +518,12 @@ describe("configs", () => {
       const code = config.find((c) => c.files?.includes("**/*.{ts,tsx,mts,cts}"));
       expect(code?.rules).toHaveProperty("drizzle-guard/no-push-in-production");
       for (const entry of config.filter((c) => c !== code)) {
-        // only rules that lint these files, never the typed code rules
-        expect(Object.keys(entry.rules ?? {})).toEqual(["drizzle-guard/no-push-in-production"]);
+        // only rules that lint these files, never the typed code rules: the push rule, or the migration rules on SQL files
+        const rules = Object.keys(entry.rules ?? {});
+        const sql = (entry.files ?? []).some((f) => String(f).endsWith(".sql"));
+        if (sql) expect(rules.every((r) => r.startsWith("drizzle-guard/migration-"))).toBe(true);
+        else expect(rules).toEqual(["drizzle-guard/no-push-in-production"]);
+        expect(rules.length).toBeGreaterThan(0);
         expect(entry.languageOptions?.parser).toBeDefined();
       }
     });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import plugin from "../src/index.js";
-import { DOCS_BASE_URL } from "../src/rules/create-rule.js";
+import { DOCS_BASE_URL } from "../src/rules/support/create-rule.js";
 import * as versionModule from "../src/version.js";
 import { distEntry, ensureBuilt, repoRoot } from "../scripts/ensure-build.mjs";
 
@@ -144,7 +144,7 @@ describe("plugin object", () => {
   it("registers every rule module in src/rules", () => {
     const modules = fs
       .readdirSync(path.join(repoRoot, "src", "rules"))
-      .filter((f) => f.endsWith(".ts") && f !== "index.ts" && f !== "create-rule.ts")
+      .filter((f) => f.endsWith(".ts") && f !== "index.ts")
       .map((f) => f.replace(/\.ts$/, ""))
       .sort();
     expect(Object.keys(plugin.rules).sort()).toEqual(modules);

@@ -1,7 +1,7 @@
 import { analyzeDeleteWithWhere, type MessageId } from "../checks/enforce-delete-with-where.js";
 import { appliesToCodeRole, type CodeRole } from "../engine/code-roles.js";
-import { createAnalyzerRule } from "./create-rule.js";
-import { APPLICATION_ONLY, codeRolesOption } from "./rule-options.js";
+import { createAnalyzerRule } from "./support/create-rule.js";
+import { APPLICATION_ONLY, codeRolesOption } from "./support/rule-options.js";
 
 export type Options = [{ reportResets?: boolean; codeRoles?: CodeRole[] }];
 export type { MessageId };

@@ -1,5 +1,5 @@
 import { checkConcurrentIndex, type MessageId } from "../checks/migration-concurrent-index.js";
-import { createMigrationRule } from "../migration-rule.js";
+import { createMigrationRule } from "./support/migration-rule.js";
 
 export type { MessageId };
 export type Options = [];

@@ -1,5 +1,5 @@
 import { checkEnumAddValue, type MessageId } from "../checks/migration-enum-add-value.js";
-import { createMigrationRule, postgresVersionOption } from "../migration-rule.js";
+import { createMigrationRule, postgresVersionOption } from "./support/migration-rule.js";
 
 export type { MessageId };
 export type Options = [{ postgresVersion?: number }];

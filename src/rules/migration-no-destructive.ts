@@ -1,5 +1,5 @@
 import { checkNoDestructive, type MessageId } from "../checks/migration-no-destructive.js";
-import { createMigrationRule } from "../migration-rule.js";
+import { createMigrationRule } from "./support/migration-rule.js";
 
 export type { MessageId };
 export type Options = [];

@@ -1,5 +1,5 @@
 import { checkNoRename, type MessageId } from "../checks/migration-no-rename.js";
-import { createMigrationRule } from "../migration-rule.js";
+import { createMigrationRule } from "./support/migration-rule.js";
 
 export type { MessageId };
 export type Options = [];

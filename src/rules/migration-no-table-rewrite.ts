@@ -1,5 +1,5 @@
 import { checkNoTableRewrite, type MessageId } from "../checks/migration-no-table-rewrite.js";
-import { createMigrationRule, postgresVersionOption } from "../migration-rule.js";
+import { createMigrationRule, postgresVersionOption } from "./support/migration-rule.js";
 
 export type { MessageId };
 export type Options = [{ postgresVersion?: number }];

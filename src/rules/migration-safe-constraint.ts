@@ -1,5 +1,5 @@
 import { checkSafeConstraint, type MessageId } from "../checks/migration-safe-constraint.js";
-import { createMigrationRule } from "../migration-rule.js";
+import { createMigrationRule } from "./support/migration-rule.js";
 
 export type { MessageId };
 export type Options = [];

@@ -11,7 +11,7 @@ import { surfaceKind } from "../checks/no-push-in-production/surfaces.js";
 import { guard } from "../engine/guard.js";
 import type { Analyzer, Finding } from "../engine/types.js";
 import { DEPLOY_JSON, DEPLOY_TEXT, DEPLOY_YAML, GITHUB_WORKFLOWS, PACKAGE_JSON, type FileLanguage } from "../file-languages.js";
-import { analysisContextOf, createRule, reportFindings, type AnalyzerRule } from "./create-rule.js";
+import { analysisContextOf, createRule, reportFindings, type AnalyzerRule } from "./support/create-rule.js";
 
 export type Options = [
   {

@@ -1,8 +1,8 @@
 import type { QueryInLoopMessageId } from "../checks/no-query-in-loop.js";
 import { analyzeQueriesInLoops } from "../checks/no-query-in-loop.js";
 import { appliesToCodeRole, type CodeRole } from "../engine/code-roles.js";
-import { createAnalyzerRule } from "./create-rule.js";
-import { APPLICATION_ONLY, codeRolesOption, DEFAULT_MAX_DEPTH, maxDepthOption } from "./rule-options.js";
+import { createAnalyzerRule } from "./support/create-rule.js";
+import { APPLICATION_ONLY, codeRolesOption, DEFAULT_MAX_DEPTH, maxDepthOption } from "./support/rule-options.js";
 
 export type Options = [
   { maxDepth?: number; iterationFunctions?: string[]; reportPagination?: boolean; maxConstantLoopLength?: number; codeRoles?: CodeRole[] },

@@ -1,5 +1,5 @@
 import { analyzeUnsafeSqlRaw, type MessageId } from "../checks/no-unsafe-sql-raw.js";
-import { createAnalyzerRule } from "./create-rule.js";
+import { createAnalyzerRule } from "./support/create-rule.js";
 
 export type Options = [{ followCallSites?: boolean }];
 export type { MessageId };

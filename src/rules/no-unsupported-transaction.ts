@@ -1,5 +1,5 @@
 import { analyzeUnsupportedTransaction, type MessageId } from "../checks/no-unsupported-transaction.js";
-import { createAnalyzerRule } from "./create-rule.js";
+import { createAnalyzerRule } from "./support/create-rule.js";
 
 export type Options = [];
 export type { MessageId };

@@ -1,5 +1,5 @@
 import { analyzeForeignKeyIndexes, type MessageId } from "../checks/require-foreign-key-index.js";
-import { createAnalyzerRule } from "./create-rule.js";
+import { createAnalyzerRule } from "./support/create-rule.js";
 
 export type Options = [{ ignore?: string[] }];
 export type { MessageId };

@@ -1,7 +1,7 @@
 import { analyzeOwnerFilters, type MessageId, type OwnerFilterOptions } from "../checks/require-owner-filter.js";
 import { appliesToCodeRole, type CodeRole } from "../engine/code-roles.js";
-import { createAnalyzerRule } from "./create-rule.js";
-import { APPLICATION_ONLY, codeRolesOption } from "./rule-options.js";
+import { createAnalyzerRule } from "./support/create-rule.js";
+import { APPLICATION_ONLY, codeRolesOption } from "./support/rule-options.js";
 
 export type Options = [OwnerFilterOptions & { codeRoles?: CodeRole[] }];
 export type { MessageId };

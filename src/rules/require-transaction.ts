@@ -1,7 +1,7 @@
 import { analyzeRequireTransaction, type MessageId } from "../checks/require-transaction.js";
 import { appliesToCodeRole, type CodeRole } from "../engine/code-roles.js";
-import { createAnalyzerRule } from "./create-rule.js";
-import { APPLICATION_ONLY, codeRolesOption, DEFAULT_MAX_DEPTH, maxDepthOption } from "./rule-options.js";
+import { createAnalyzerRule } from "./support/create-rule.js";
+import { APPLICATION_ONLY, codeRolesOption, DEFAULT_MAX_DEPTH, maxDepthOption } from "./support/rule-options.js";
 
 export type Options = [{ maxDepth?: number; ignoreTables?: string[]; reportLogTables?: boolean; codeRoles?: CodeRole[] }];
 export type { MessageId };

@@ -4,7 +4,7 @@ import { readSharedSettings } from "../engine/settings.js";
 import { CODE_EXTENSIONS } from "../configs.js";
 import type { AnalysisContext, Finding, SharedSettings } from "../engine/types.js";
 import { rules as registry } from "../rules/index.js";
-import { safeAnalyze } from "../rules/create-rule.js";
+import { safeAnalyze } from "../rules/support/create-rule.js";
 import { ruleCode } from "./codes.js";
 import { directiveFilter } from "./directives.js";
 import { optionErrors } from "./options.js";

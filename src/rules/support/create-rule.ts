@@ -2,10 +2,10 @@ import type { TSESLint } from "@typescript-eslint/utils";
 // the `eslint-utils` entry only: the package root also loads its AST and scope-manager modules (slow to load in a `tsc` build)
 import { RuleCreator } from "@typescript-eslint/utils/eslint-utils";
 import type ts from "typescript";
-import { noteCoverage } from "../engine/coverage.js";
-import { guard } from "../engine/guard.js";
-import { readSharedSettings } from "../engine/settings.js";
-import type { AnalysisContext, Analyzer, Finding } from "../engine/types.js";
+import { noteCoverage } from "../../engine/coverage.js";
+import { guard } from "../../engine/guard.js";
+import { readSharedSettings } from "../../engine/settings.js";
+import type { AnalysisContext, Analyzer, Finding } from "../../engine/types.js";
 
 export interface DrizzleGuardDocs {
   description: string;

@@ -1,9 +1,9 @@
-import { guard } from "./engine/guard.js";
-import type { MigrationFile } from "./engine/migrations/migration.js";
-import type { Finding } from "./engine/types.js";
-import { DRIZZLE_MIGRATIONS, type FileLanguage } from "./file-languages.js";
-import type { MigrationParserServices } from "./migration-parser.js";
-import { createRule, reportFindings, type DrizzleGuardDocs } from "./rules/create-rule.js";
+import { guard } from "../../engine/guard.js";
+import type { MigrationFile } from "../../engine/migrations/migration.js";
+import type { Finding } from "../../engine/types.js";
+import { DRIZZLE_MIGRATIONS, type FileLanguage } from "../../file-languages.js";
+import type { MigrationParserServices } from "../../migration-parser.js";
+import { createRule, reportFindings, type DrizzleGuardDocs } from "./create-rule.js";
 import type { TSESLint } from "@typescript-eslint/utils";
 
 /** A rule over drizzle-kit migration files; `checkMigration` is what the CLI runs. */
