@@ -138,10 +138,29 @@ const docs = fs.readdirSync(docsDir).filter((f) => f.endsWith(".md"));
  * its language. SQL blocks are migrations in a drizzle-kit `out` folder.
  */
 function fileOf(block: Example): string | undefined {
+  if (block.lang === "sql") {
+    // a block named `-- scripts/x.sql` is SQL run outside drizzle-kit's migrator: a file in the folder but not in the journal
+    const script = /^--\s*[\w./-]*?([\w-]+\.sql)\b/.exec(block.code)?.[1];
+    return script ? `drizzle/${script}` : "drizzle/0001_example.sql";
+  }
   const named = /^(?:#!.*\n)?#\s*([\w./-]+\.?[\w-]*)(?::|\s|$)/.exec(block.code)?.[1];
   if (named && /^(\.github\/|Dockerfile|Procfile|fly\.toml|[\w.-]+\.(?:ya?ml|toml|json|sh|Dockerfile))/.test(named)) return named;
   if (block.lang === "sql") return "drizzle/0001_example.sql";
   return NON_CODE[block.lang];
+}
+
+/**
+ * A drizzle-kit 0.x migrations folder whose migration 0000 creates the tables
+ * the SQL examples assume (tests/fixtures/docs/before.sql) and whose journal
+ * lists 0001_example: the example runs in the migrator's transaction, on that state.
+ */
+function migrationProject(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drizzle-guard-docs-sql-"));
+  fs.mkdirSync(path.join(dir, "drizzle", "meta"), { recursive: true });
+  fs.copyFileSync(path.join(docsFixtures, "before.sql"), path.join(dir, "drizzle", "0000_before.sql"));
+  const entries = ["0000_before", "0001_example"].map((tag, idx) => ({ idx, version: "7", when: 1_700_000_000_000 + idx, tag, breakpoints: true }));
+  fs.writeFileSync(path.join(dir, "drizzle", "meta", "_journal.json"), JSON.stringify({ version: "7", dialect: "postgresql", entries }));
+  return dir;
 }
 
 /** Non-TypeScript blocks of one kind are files of one project: a Dockerfile's ENTRYPOINT finds the script another block shows. */
@@ -192,7 +211,7 @@ describe.each(docs)("docs/rules/%s", (doc) => {
       } else {
         const filename = fileOf(block);
         if (!filename) throw new Error(`no way to lint a ${block.lang} block`);
-        const cwd = block.lang === "sql" ? fs.mkdtempSync(path.join(os.tmpdir(), "drizzle-guard-docs-sql-")) : projects[block.kind];
+        const cwd = block.lang === "sql" ? migrationProject() : projects[block.kind];
         const outcome = lint(block.code, filename, lintConfig({ kind: "typed" }, { [ruleId]: "error" }), cwd);
         expect(outcome.fatal.map((m) => m.message)).toEqual([]);
         findings = outcome.findings;
