@@ -226,7 +226,7 @@ describe("oracle on PGlite", () => {
   };
   const fails = async (sql: string) => {
     try {
-      await inTransaction(sql, async () => undefined);
+      await inTransaction(sql, () => Promise.resolve(undefined));
       return undefined;
     } catch (error) {
       return (error as Error).message;

@@ -6,8 +6,8 @@
  */
 import type { ColumnDef } from "@pgsql/types";
 import type { Finding } from "../engine/types.js";
-import { walkMigration, type MigrationFile } from "../engine/migrations/migration.js";
-import { alterTableCommands, constraintsOf, displayTable, nodeOf, stringValue, typeOfTypeName } from "../engine/migrations/sql-nodes.js";
+import { walkExistingTableAlters, type MigrationFile } from "../engine/migrations/migration.js";
+import { constraintsOf, nodeOf, stringValue, typeOfTypeName } from "../engine/migrations/sql-nodes.js";
 
 export type MessageId = "volatileDefault" | "generatedColumn" | "defaultBeforePg11";
 
@@ -50,11 +50,7 @@ function calledFunctions(expr: unknown, out: string[] = []): string[] {
 
 export function checkNoTableRewrite(migration: MigrationFile, options: CheckOptions): Finding<MessageId>[] {
   const findings: Finding<MessageId>[] = [];
-  walkMigration(migration, (statement, view) => {
-    const alter = alterTableCommands(statement.stmt);
-    if (!alter || !view.isExistingTable(alter.table)) return;
-    const at = { start: statement.start, end: statement.end };
-    const table = displayTable(alter.table);
+  walkExistingTableAlters(migration, (alter, at, table) => {
     for (const cmd of alter.cmds) {
       if (cmd.subtype !== "AT_AddColumn") continue;
       const column = nodeOf<ColumnDef>(cmd.def, "ColumnDef");

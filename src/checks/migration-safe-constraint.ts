@@ -6,8 +6,8 @@
  */
 import type { ColumnDef, Constraint } from "@pgsql/types";
 import type { Finding } from "../engine/types.js";
-import { walkMigration, type MigrationFile } from "../engine/migrations/migration.js";
-import { alterTableCommands, constraintsOf, displayTable, nodeOf, stringValue, typeOfTypeName } from "../engine/migrations/sql-nodes.js";
+import { walkExistingTableAlters, type MigrationFile } from "../engine/migrations/migration.js";
+import { constraintsOf, nodeOf, stringValue, typeOfTypeName } from "../engine/migrations/sql-nodes.js";
 
 export type MessageId = "notNullWithoutDefault" | "setNotNull" | "foreignKeyNotValid" | "checkNotValid" | "uniqueWithoutIndex";
 
@@ -22,11 +22,7 @@ function hasImplicitValue(column: ColumnDef): boolean {
 
 export function checkSafeConstraint(migration: MigrationFile): Finding<MessageId>[] {
   const findings: Finding<MessageId>[] = [];
-  walkMigration(migration, (statement, view) => {
-    const alter = alterTableCommands(statement.stmt);
-    if (!alter || !view.isExistingTable(alter.table)) return;
-    const at = { start: statement.start, end: statement.end };
-    const table = displayTable(alter.table);
+  walkExistingTableAlters(migration, (alter, at, table) => {
     for (const cmd of alter.cmds) {
       if (cmd.subtype === "AT_AddColumn") {
         const column = nodeOf<ColumnDef>(cmd.def, "ColumnDef");

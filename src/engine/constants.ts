@@ -180,7 +180,7 @@ export interface ConstantTextOptions {
 
 const MAX_DEPTH = 8;
 
-const LITERAL_FLAGS =
+const LITERAL_FLAGS: ts.TypeFlags =
   ts.TypeFlags.StringLiteral |
   ts.TypeFlags.NumberLiteral |
   ts.TypeFlags.BigIntLiteral |
@@ -190,7 +190,7 @@ const LITERAL_FLAGS =
   ts.TypeFlags.Undefined;
 
 /** Values that cannot carry SQL text: numbers, bigints, booleans, null/undefined. */
-const NON_TEXT_FLAGS =
+const NON_TEXT_FLAGS: ts.TypeFlags =
   ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Null | ts.TypeFlags.Undefined;
 
 function everyConstituent(type: ts.Type, flags: ts.TypeFlags): boolean {

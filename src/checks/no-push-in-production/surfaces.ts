@@ -7,6 +7,7 @@ import { commandTextSteps, splitCommands } from "./command.js";
 import { entry, fromJsonAst, fromYamlAst, items, text, type PlainNode } from "./plain.js";
 import { ChainResolver, hostPaths, isShellScript, matchesAny, type PathMapper, type PushChain } from "./scripts.js";
 import { nodeFileSystem, readPackage, type FileSystemHost, type PackageInfo } from "./workspace.js";
+import { words } from "./workflow.js";
 
 /**
  * Deploy surfaces of `no-push-in-production`: the files that decide what runs
@@ -71,13 +72,6 @@ const DEV_SCRIPT_WORD = /^(dev|develop|development|test|tests|testing|e2e|spec|s
 /** Words of a shell script's file name that make it a production entry point. */
 const PRODUCTION_SCRIPT_WORD = /^(prod|production|deploy|deployment|release|entrypoint|start|startup|boot|docker|container|server|serve|run|launch|init|heroku|fly|render|railway)$/;
 
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
 
 /** A dev/test/staging name (`Dockerfile.dev`, `docker-compose.test.yml`, `app-dev`, `test`). */
 export function isDevName(name: string): boolean {

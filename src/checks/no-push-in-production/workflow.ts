@@ -14,7 +14,8 @@ const POSTGRES_IMAGE = /postgres|postgis|pgvector|timescale|supabase|neondatabas
 /** Earlier steps that start a database on the runner. */
 const LOCAL_DATABASE_STEP = /docker(-compose|\s+compose)\s+up|docker\s+run\b[^\n]*\b(postgres|postgis|pgvector|timescale)|supabase\s+(start|db\s+start)|pg_ctl(cluster)?\s+\S*\s*start|(service|systemctl)\s+\S*\s*postgresql\S*\s+start|systemctl\s+start\s+postgresql/i;
 
-function words(name: string): string[] {
+/** The words of a script or job name: `db:push`, `deployProd`, `release-api` → lowercase words. */
+export function words(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .toLowerCase()

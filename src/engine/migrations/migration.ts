@@ -6,7 +6,7 @@
 import type { Node } from "@pgsql/types";
 import { BREAKPOINT, placeMigration, type MigrationLayout } from "./layout.js";
 import { parseSql } from "./pg-parser.js";
-import { nodeOf, replayStatement, stringValue } from "./sql-nodes.js";
+import { alterTableCommands, displayTable, nodeOf, replayStatement, stringValue } from "./sql-nodes.js";
 import { cloneState, emptyState, type ColumnState, type DbState } from "./state.js";
 
 export interface MigrationStatement {
@@ -50,7 +50,6 @@ const ACK = /^\s*drizzle-guard:\s*destructive-ok\b(.*)$/u;
 
 /** UTF-16 offset of a UTF-8 byte offset in `text` (libpg-query counts bytes). */
 function byteToCharOffset(text: string, bytes: number): number {
-  // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/u.test(text)) return bytes;
   return Buffer.from(text, "utf8").subarray(0, bytes).toString("utf8").length;
 }
@@ -171,4 +170,19 @@ export function walkMigration(migration: MigrationFile, visit: (statement: Migra
       if (added.length > 0 && enumsBefore.has(key)) addedValues.set(key, [...(addedValues.get(key) ?? []), ...added]);
     }
   }
+}
+
+/**
+ * `ALTER TABLE` statements on tables that existed before the migration (not
+ * created earlier in it), with the statement's range and the table's display name.
+ */
+export function walkExistingTableAlters(
+  migration: MigrationFile,
+  visit: (alter: NonNullable<ReturnType<typeof alterTableCommands>>, at: { start: number; end: number }, table: string, view: StatementView) => void,
+): void {
+  walkMigration(migration, (statement, view) => {
+    const alter = alterTableCommands(statement.stmt);
+    if (!alter || !view.isExistingTable(alter.table)) return;
+    visit(alter, { start: statement.start, end: statement.end }, displayTable(alter.table), view);
+  });
 }

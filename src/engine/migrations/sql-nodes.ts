@@ -11,6 +11,7 @@ export function nodeKind(node: unknown): string | undefined {
 }
 
 /** The payload of a node of the given kind, else undefined. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the payload type of the node kind it asks for
 export function nodeOf<T>(node: unknown, kind: string): T | undefined {
   return node && typeof node === "object" && kind in node ? ((node as Record<string, unknown>)[kind] as T) : undefined;
 }
