@@ -20,6 +20,24 @@ const CONSUMER_DEPENDENCIES = ["eslint", "typescript", "typescript-eslint", "dri
   (name) => `${name}@${installedVersion(name)}`,
 );
 
+/** The consumer's eslint.config.mjs as the README shows it, with extra imports and config objects. */
+function eslintConfig(imports = "", objects = ""): string {
+  return `${imports}import drizzleGuard from "eslint-plugin-drizzle-guard";
+import tseslint from "typescript-eslint";
+
+export default [
+  {
+    files: ["**/*.ts"],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  ...drizzleGuard.configs.recommended,
+${objects}];
+`;
+}
+
 const FILES: Record<string, string> = {
   "package.json": JSON.stringify(
     { name: "drizzle-guard-consumer", private: true, type: "module", scripts: { "db:push": "drizzle-kit push", deploy: "npm run db:push && tsc" } },
@@ -34,37 +52,12 @@ const FILES: Record<string, string> = {
     null,
     2,
   ),
-  "eslint.config.mjs": `import drizzleGuard from "eslint-plugin-drizzle-guard";
-import tseslint from "typescript-eslint";
-
-export default [
-  {
-    files: ["**/*.ts"],
-    languageOptions: {
-      parser: tseslint.parser,
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
-    },
-  },
-  ...drizzleGuard.configs.recommended,
-];
-`,
+  "eslint.config.mjs": eslintConfig(),
   // @eslint/json claims every *.json file with its own language
-  "eslint.json.config.mjs": `import json from "@eslint/json";
-import drizzleGuard from "eslint-plugin-drizzle-guard";
-import tseslint from "typescript-eslint";
-
-export default [
-  {
-    files: ["**/*.ts"],
-    languageOptions: {
-      parser: tseslint.parser,
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
-    },
-  },
-  ...drizzleGuard.configs.recommended,
-  { files: ["**/*.json"], ignores: ["package-lock.json"], plugins: { json }, language: "json/json", rules: json.configs.recommended.rules },
-];
-`,
+  "eslint.json.config.mjs": eslintConfig(
+    'import json from "@eslint/json";\n',
+    '  { files: ["**/*.json"], ignores: ["package-lock.json"], plugins: { json }, language: "json/json", rules: json.configs.recommended.rules },\n',
+  ),
   // the database comes from a workspace package that is not installed: its type is any, so no rule sees this delete
   "src/wipe.ts": `import { db } from "@acme/db";
 import { comments } from "./schema.js";
