@@ -100,6 +100,13 @@ describe("files a command runs", () => {
 
   it("knows the deploy files by name", () => {
     expect(["Dockerfile", "Dockerfile.prod", "web.Dockerfile", "Containerfile", "docker-compose.prod.yml", "compose.yaml", "Procfile", "fly.toml", "render.yaml", "railway.json", "railway.toml", "vercel.json", "nixpacks.toml", "app.json", "deploy.sh"].map(surfaceKind)).not.toContain(undefined);
-    expect(["package.json", "tsconfig.json", "docker-compose.md", "Procfile.dev.md", "README"].map(surfaceKind)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(["package.json", "tsconfig.json", "docker-compose.md", "Procfile.dev.md", "README", "Dockerfile.dockerignore"].map(surfaceKind)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -35,9 +35,12 @@ describe("drizzle-guard CLI on deploy files", () => {
     expect(rows[0]?.message).toContain("ENTRYPOINT docker-entrypoint.sh → npm run db:push -- --force → drizzle-kit push --force");
   });
 
-  it("nothing when the rule is not enabled; allowFiles exempts files", () => {
+  it("nothing when the rule is not enabled", () => {
     const off = runCli(["-p", "tsconfig.json", "--format", "json", "--rule", "enforce-update-with-where"], project);
     expect(JSON.parse(off.stdout)).toEqual([]);
+  });
+
+  it("allowFiles exempts files", () => {
     fs.writeFileSync(path.join(project, "allow.json"), JSON.stringify({ rules: { "no-push-in-production": ["error", { allowFiles: ["Dockerfile"] }] } }));
     const allowed = runCli(["-p", "tsconfig.json", "--format", "json", "--config", "allow.json", "--rule", "no-push-in-production"], project);
     expect((JSON.parse(allowed.stdout) as { file: string }[]).map((r) => r.file)).toEqual(["fly.toml"]);

@@ -52,6 +52,7 @@ export interface SurfaceFinding {
 export function surfaceKind(filename: string): SurfaceKind | undefined {
   const base = path.basename(filename);
   const lower = base.toLowerCase();
+  if (lower.endsWith(".dockerignore")) return undefined;
   if (lower === "dockerfile" || lower === "containerfile" || lower.endsWith(".dockerfile") || /^(dockerfile|containerfile)\./.test(lower)) return "dockerfile";
   if (/^(docker-)?compose([.-][^/]*)?\.ya?ml$/.test(lower)) return "compose";
   if (base === "Procfile") return "procfile";
