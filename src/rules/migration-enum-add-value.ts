@@ -1,10 +1,10 @@
 import { checkEnumAddValue, type MessageId } from "../checks/migration-enum-add-value.js";
-import { createMigrationRule, postgresVersionOption } from "./support/migration-rule.js";
+import { createMigrationRule, postgresVersionDefaults, postgresVersionOf, postgresVersionSchema, type PostgresVersionOptions } from "./support/migration-rule.js";
 
 export type { MessageId };
-export type Options = [{ postgresVersion?: number }];
+export type Options = PostgresVersionOptions;
 
-const defaultOptions: Options = [{ postgresVersion: 13 }];
+const defaultOptions: Options = postgresVersionDefaults;
 
 export default createMigrationRule<Options, MessageId>({
   name: "migration-enum-add-value",
@@ -20,14 +20,8 @@ export default createMigrationRule<Options, MessageId>({
       newValueUsed:
         "'{{value}}' was added to enum {{type}} earlier in this migration: PostgreSQL refuses to use a new enum value in the transaction that added it (\"unsafe use of new value\"), and drizzle-kit's migrator runs all pending migrations in one transaction. Ship the ADD VALUE in an earlier deploy (or run it outside the migrator) before the migration that uses it.",
     },
-    schema: [
-      {
-        type: "object",
-        additionalProperties: false,
-        properties: { postgresVersion: postgresVersionOption },
-      },
-    ],
+    schema: postgresVersionSchema,
   },
   defaultOptions,
-  check: (migration, [options]) => checkEnumAddValue(migration, { postgresVersion: options.postgresVersion ?? 13 }),
+  check: (migration, options) => checkEnumAddValue(migration, postgresVersionOf(options)),
 });

@@ -1,10 +1,10 @@
 import { checkNoTableRewrite, type MessageId } from "../checks/migration-no-table-rewrite.js";
-import { createMigrationRule, postgresVersionOption } from "./support/migration-rule.js";
+import { createMigrationRule, postgresVersionDefaults, postgresVersionOf, postgresVersionSchema, type PostgresVersionOptions } from "./support/migration-rule.js";
 
 export type { MessageId };
-export type Options = [{ postgresVersion?: number }];
+export type Options = PostgresVersionOptions;
 
-const defaultOptions: Options = [{ postgresVersion: 13 }];
+const defaultOptions: Options = postgresVersionDefaults;
 
 export default createMigrationRule<Options, MessageId>({
   name: "migration-no-table-rewrite",
@@ -22,14 +22,8 @@ export default createMigrationRule<Options, MessageId>({
       defaultBeforePg11:
         "On PostgreSQL {{version}}, adding {{table}}.{{column}} with a DEFAULT rewrites the whole table under an ACCESS EXCLUSIVE lock (PostgreSQL 11+ stores constant defaults without a rewrite). Add it without a default, then set the default and backfill in batches in a `drizzle-kit generate --custom` migration.",
     },
-    schema: [
-      {
-        type: "object",
-        additionalProperties: false,
-        properties: { postgresVersion: postgresVersionOption },
-      },
-    ],
+    schema: postgresVersionSchema,
   },
   defaultOptions,
-  check: (migration, [options]) => checkNoTableRewrite(migration, { postgresVersion: options.postgresVersion ?? 13 }),
+  check: (migration, options) => checkNoTableRewrite(migration, postgresVersionOf(options)),
 });

@@ -53,3 +53,19 @@ export const postgresVersionOption = {
   minimum: 9,
   description: "Major version of the PostgreSQL server the migrations run on (decides what rewrites a table or fails in a transaction).",
 } as const;
+
+/** The options of the rules whose answer depends on the server version. */
+export type PostgresVersionOptions = [{ postgresVersion?: number }];
+
+/** The PostgreSQL major version assumed when `postgresVersion` is not set. */
+export const DEFAULT_POSTGRES_VERSION = 13;
+
+export const postgresVersionDefaults: PostgresVersionOptions = [{ postgresVersion: DEFAULT_POSTGRES_VERSION }];
+
+/** The schema of a rule whose only option is `postgresVersion`. */
+export const postgresVersionSchema = [{ type: "object", additionalProperties: false, properties: { postgresVersion: postgresVersionOption } }] as const;
+
+/** The `postgresVersion` a check runs with. */
+export const postgresVersionOf = ([options]: PostgresVersionOptions): { postgresVersion: number } => ({
+  postgresVersion: options.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
+});
