@@ -5,12 +5,14 @@ import type { Linter, Rule } from "eslint";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { CODE_GLOB, fixturesDir, lint, lintConfig, plugin } from "./lint-harness.js";
+import { fixtureProgram } from "./program.js";
 
 /**
  * The docs' examples are tests: in every docs/rules/<rule>.md, each fenced
  * block of the "Examples" section sits under a "❌ Incorrect" or a
  * "✅ Correct" line. Each block is linted with its rule alone (typed, on the
- * fixture project, as tests/fixtures/docs/example.ts): a ❌ block must get at
+ * fixture project, as tests/fixtures/docs/example-<line>.ts, one program
+ * for the ❌ blocks of a doc and one for its ✅ blocks): a ❌ block must get at
  * least one finding of the rule, a ✅ block none. The names a block uses but
  * does not declare come from tests/fixtures/docs/context.ts, and a block must
  * not use a name that neither declares (else a ✅ block would pass vacuously:
@@ -107,6 +109,11 @@ function asFixture(code: string): string {
   return `import { ${missing.join(", ")}${typeOnly} } from "./context";\n${own}`;
 }
 
+/** The fixture-project file a TypeScript block is linted as. */
+function exampleFile(block: Example): string {
+  return `docs/example-${String(block.line)}.ts`;
+}
+
 /** A rule that records the names and modules the checker cannot resolve in the linted file. */
 const unresolved: string[] = [];
 const resolveCheck: Rule.RuleModule = {
@@ -184,6 +191,17 @@ describe.each(docs)("docs/rules/%s", (doc) => {
   const ruleId = `drizzle-guard/${rule}`;
   const blocks = examples(fs.readFileSync(path.join(docsDir, doc), "utf8"));
   const projects = { incorrect: projectOf(blocks, "incorrect"), correct: projectOf(blocks, "correct") };
+  // the TypeScript blocks of one kind are files of one program (docs/example-<line>.ts), type-checked once
+  const programs = new Map<Kind, ts.Program>();
+  const programOf = (kind: Kind): ts.Program => {
+    let program = programs.get(kind);
+    if (!program) {
+      const files = blocks.filter((b) => b.kind === kind && b.lang === "ts").map((b) => [exampleFile(b), asFixture(b.code)]);
+      program = fixtureProgram(Object.fromEntries(files));
+      programs.set(kind, program);
+    }
+    return program;
+  };
   afterAll(() => {
     for (const dir of Object.values(projects)) fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -201,10 +219,11 @@ describe.each(docs)("docs/rules/%s", (doc) => {
         unresolved.length = 0;
         const config: Linter.Config[] = [
           // a copy of the plugin: its `all` config (every rule) stays out, only this rule runs
-          ...lintConfig({ kind: "typed" }, { [ruleId]: "error" }, { ...plugin }),
+          ...lintConfig({ kind: "program", program: programOf(block.kind) }, { [ruleId]: "error" }, { ...plugin }),
           { files: [CODE_GLOB], plugins: { "docs-check": { rules: { resolve: resolveCheck } } }, rules: { "docs-check/resolve": "error" } },
         ];
-        const outcome = lint(asFixture(block.code), "docs/example.ts", config);
+        const file = exampleFile(block);
+        const outcome = lint(asFixture(block.code), file, config);
         expect(outcome.fatal.map((m) => m.message)).toEqual([]);
         expect(unresolved).toEqual([]);
         findings = outcome.findings;

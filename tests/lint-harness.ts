@@ -1,8 +1,9 @@
 import path from "node:path";
 import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
+import type ts from "typescript";
 import plugin from "../src/index.js";
-import { fixturesDir } from "./rule-tester.js";
+import { fixturesDir } from "./program.js";
 
 /**
  * Lints with ESLint's Linter and EVERY rule of the plugin (iterating
@@ -29,7 +30,9 @@ export type ParserSetup =
   /** typescript-eslint's project service with a default project (no tsconfig on disk) */
   | { kind: "default-project"; tsconfigRootDir: string }
   /** ESLint's default parser (espree) */
-  | { kind: "espree" };
+  | { kind: "espree" }
+  /** typescript-eslint with a program built by the test (files in memory, see program.ts); the linted code must be its text of the file */
+  | { kind: "program"; program: ts.Program };
 
 function languageOptions(setup: ParserSetup): Linter.LanguageOptions {
   switch (setup.kind) {
@@ -57,6 +60,8 @@ function languageOptions(setup: ParserSetup): Linter.LanguageOptions {
           disallowAutomaticSingleRunInference: true,
         },
       };
+    case "program":
+      return { parser: tsParser, parserOptions: { programs: [setup.program], ecmaFeatures: { jsx: true } } };
     case "espree":
       return { sourceType: "module", ecmaVersion: "latest", parserOptions: { ecmaFeatures: { jsx: true } } };
   }

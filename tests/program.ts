@@ -1,6 +1,7 @@
 import path from "node:path";
 import ts from "typescript";
-import { fixturesDir } from "./rule-tester.js";
+
+export const fixturesDir = path.join(import.meta.dirname, "fixtures");
 
 /**
  * Parsed files that are not replaced in memory (lib files, drizzle-orm's

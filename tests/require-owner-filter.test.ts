@@ -3,7 +3,7 @@ import path from "node:path";
 import type { RunTests } from "@typescript-eslint/rule-tester";
 import { describe } from "vitest";
 import rule, { type MessageId, type Options } from "../src/rules/require-owner-filter.js";
-import { createRuleTester, fixturesDir, HEADER } from "./rule-tester.js";
+import { createRuleTester, fixturesDir, HEADER, isolated } from "./rule-tester.js";
 import { itTypeChecks } from "./typecheck-cases.js";
 
 const H = `${HEADER}import { ne, not, type SQL } from "drizzle-orm";
@@ -877,7 +877,8 @@ const whereCases: RunTests<MessageId, Options> = {
       verb: "read",
       tried: "no owner filter, no ownership check on the result in this function or in any of `getPost`'s 2 callers",
     }),
-    {
+    // counts every caller of the fixture helper in the program: alone, or other cases' callers count too
+    isolated({
       name: "a caller in another file that does not check the helper's row",
       code: crossFileUnchecked,
       errors: [
@@ -887,7 +888,7 @@ const whereCases: RunTests<MessageId, Options> = {
           data: { helper: "getPostRow", table: "posts", column: "userId", verb: "read", checked: 1, total: 2, principal: "posts.userId" },
         },
       ],
-    },
+    }),
     invalid({
       name: "a write helper on child rows whose caller checked another table's row",
       code: `${A}async function deleteComments(postId: number) {\n  await db.delete(comments).where(eq(comments.postId, postId));\n}\nexport async function DELETE(id: number, me: number) {\n  const [m] = await db.select().from(users).where(eq(users.id, me));\n  if (!m || m.id !== me) throw new Error("forbidden");\n  await deleteComments(id);\n}\n`,

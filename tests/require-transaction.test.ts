@@ -1,7 +1,8 @@
 import rule from "../src/rules/require-transaction.js";
 import { createRuleTester, HEADER } from "./rule-tester.js";
 
-const ruleTester = createRuleTester();
+// whether a table is an append-only log depends on every write to it in the program: a program per case
+const ruleTester = createRuleTester(undefined, { isolate: true });
 const H = `${HEADER}import { createOrganization, addAuthor, findPost } from "./tx/helpers";
 async function logEvent(body: string) {
   await db.insert(tags).values({ name: body });

@@ -1,28 +1,151 @@
 import path from "node:path";
-import { RuleTester } from "@typescript-eslint/rule-tester";
+import tsParser from "@typescript-eslint/parser";
+import { RuleTester, type RuleTesterConfig, type RunTests } from "@typescript-eslint/rule-tester";
+import type { RuleModule } from "@typescript-eslint/utils/ts-eslint";
+import type ts from "typescript";
 import { afterAll, describe, it } from "vitest";
+import { fixtureProgram, fixturesDir } from "./program.js";
 
 RuleTester.afterAll = afterAll;
 RuleTester.describe = describe;
 RuleTester.it = it;
 RuleTester.itOnly = it.only;
 
-export const fixturesDir = path.join(import.meta.dirname, "fixtures");
+export { fixturesDir };
+
+const PROJECT = "./tsconfig.json";
+
+type ParseOptions = Parameters<typeof tsParser.parseForESLint>[1] & { filePath?: string };
+
+/**
+ * Typed programs shared by the cases of one `run()`: every case gets a file of
+ * its own in one program (a case's `filename`, or `case-<n>.ts` next to the
+ * fixtures' `file.ts`), so the type checker and the engine's per-program
+ * analyses are built once per run instead of once per case, as in an editor
+ * where many files share one program. A case whose file is given twice with
+ * different code goes into a second program ("layer").
+ *
+ * The cases of a run see each other's files, as files of one application do.
+ * A case about a program-wide fact (every caller of a helper, a table that the
+ * whole program only inserts into) is wrapped in `isolated()`: it gets a
+ * program of its own, with the fixture project only.
+ */
+class SharedPrograms {
+  readonly #layers: Map<string, string>[] = [];
+  readonly #programs = new Map<Map<string, string>, ts.Program>();
+
+  /** Registers a case's file (before any case runs: RuleTester cases run after collection). */
+  add(absolute: string, code: string, alone: boolean): void {
+    let layer = alone ? undefined : this.#layers.find((l) => !l.has(absolute) || l.get(absolute) === code);
+    if (!layer) this.#layers.push((layer = new Map()));
+    layer.set(absolute, code);
+    this.#programs.delete(layer);
+  }
+
+  /** The program of the layer that has `absolute` with this text, if any. */
+  find(absolute: string, code: string): ts.Program | undefined {
+    const layer = this.#layers.find((l) => l.get(absolute) === code);
+    if (!layer) return undefined;
+    let program = this.#programs.get(layer);
+    if (!program) {
+      program = fixtureProgram(Object.fromEntries([...layer].map(([file, text]) => [path.relative(fixturesDir, file), text])));
+      this.#programs.set(layer, program);
+    }
+    return program;
+  }
+}
+
+const isolatedCases = new WeakSet<object>();
+
+/** Marks a case that needs a program of its own (see SharedPrograms). */
+export function isolated<T extends object>(testCase: T): T {
+  isolatedCases.add(testCase);
+  return testCase;
+}
+
+class SharedProgramRuleTester extends RuleTester {
+  readonly #runs: SharedPrograms[];
+  readonly #isolate: boolean;
+  /** Fix and suggestion outputs (another text for a case's file): each parsed in a program of its own, so RuleTester's parse check of outputs is real. */
+  readonly #outputs = new SharedPrograms();
+  #cases = 0;
+
+  constructor(config: RuleTesterConfig, runs: SharedPrograms[], isolate: boolean) {
+    super(config);
+    this.#runs = runs;
+    this.#isolate = isolate;
+  }
+
+  programFor(absolute: string, code: string): ts.Program {
+    for (const run of this.#runs) {
+      const program = run.find(absolute, code);
+      if (program) return program;
+    }
+    this.#outputs.add(absolute, code, true);
+    const program = this.#outputs.find(absolute, code);
+    if (!program) throw new Error(`no program for ${absolute}`);
+    return program;
+  }
+
+  override run<MessageIds extends string, Options extends readonly unknown[]>(
+    name: string,
+    rule: RuleModule<MessageIds, Options>,
+    tests: RunTests<MessageIds, Options>,
+  ): void {
+    const programs = new SharedPrograms();
+    this.#runs.push(programs);
+    const place = <T extends { code: string; filename?: string; languageOptions?: unknown }>(test: T): T => {
+      // a case with parser options of its own is parsed as it says
+      if (test.languageOptions !== undefined) return test;
+      const filename = test.filename ?? `case-${String(this.#cases++)}.ts`;
+      const absolute = path.resolve(fixturesDir, filename);
+      if (!absolute.startsWith(fixturesDir + path.sep)) return test;
+      programs.add(absolute, test.code, this.#isolate || isolatedCases.has(test));
+      return { ...test, filename };
+    };
+    const valid = tests.valid.map((t) => place(typeof t === "string" ? { code: t } : t));
+    const invalid = tests.invalid.map((t) => place(t));
+    super.run(name, rule, { valid, invalid });
+  }
+}
 
 /**
  * A RuleTester with typed linting on the fixture project (real drizzle-orm
- * types). Test code replaces `file.ts` unless a case sets `filename`.
+ * types). Each case's code is its own file in a program shared by the
+ * cases of its `run()` (see SharedPrograms); cases without `filename` get `case-<n>.ts`.
  */
-export function createRuleTester(settings?: Record<string, unknown>): RuleTester {
-  return new RuleTester({
-    languageOptions: {
-      parserOptions: {
-        project: "./tsconfig.json",
-        tsconfigRootDir: fixturesDir,
-      },
+export function createRuleTester(
+  settings?: Record<string, unknown>,
+  /** every case in a program of its own: for rules whose findings depend on the whole program */
+  { isolate = false }: { isolate?: boolean } = {},
+): RuleTester {
+  const runs: SharedPrograms[] = [];
+  const parser = {
+    meta: { name: "typescript-eslint-parser-shared-test-programs" },
+    parseForESLint(code: string, options: ParseOptions): ReturnType<typeof tsParser.parseForESLint> {
+      const file = options.filePath === undefined ? undefined : path.resolve(options.filePath);
+      // a file outside the fixture project, or a case with parser options of its own, is parsed as the options say
+      const fixtureProject = options.project === PROJECT && options.tsconfigRootDir === fixturesDir;
+      if (!fixtureProject || file?.startsWith(fixturesDir + path.sep) !== true) return tsParser.parseForESLint(code, options);
+      const { project: _project, projectService: _service, ...rest } = options;
+      return tsParser.parseForESLint(code, { ...rest, programs: [tester.programFor(file, code)] });
     },
-    ...(settings ? { settings } : {}),
-  });
+  };
+  const tester: SharedProgramRuleTester = new SharedProgramRuleTester(
+    {
+      languageOptions: {
+        parser,
+        parserOptions: {
+          project: PROJECT,
+          tsconfigRootDir: fixturesDir,
+        },
+      },
+      ...(settings ? { settings } : {}),
+    },
+    runs,
+    isolate,
+  );
+  return tester;
 }
 
 /** Common imports for test cases written in `file.ts`. */
