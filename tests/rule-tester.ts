@@ -26,6 +26,9 @@ type ParseOptions = Parameters<typeof tsParser.parseForESLint>[1] & { filePath?:
  * different code goes into a second program ("layer").
  *
  * The cases of a run see each other's files, as files of one application do.
+ * A fix or suggestion output (another text for a case's file) is parsed
+ * without types: RuleTester re-lints it only to check that it parses.
+ *
  * A case about a program-wide fact (every caller of a helper, a table that the
  * whole program only inserts into) is wrapped in `isolated()`: it gets a
  * program of its own, with the fixture project only.
@@ -66,8 +69,6 @@ export function isolated<T extends object>(testCase: T): T {
 class SharedProgramRuleTester extends RuleTester {
   readonly #runs: SharedPrograms[];
   readonly #isolate: boolean;
-  /** Fix and suggestion outputs (another text for a case's file): each parsed in a program of its own, so RuleTester's parse check of outputs is real. */
-  readonly #outputs = new SharedPrograms();
   #cases = 0;
 
   constructor(config: RuleTesterConfig, runs: SharedPrograms[], isolate: boolean) {
@@ -76,15 +77,13 @@ class SharedProgramRuleTester extends RuleTester {
     this.#isolate = isolate;
   }
 
-  programFor(absolute: string, code: string): ts.Program {
+  /** The shared program with this text of the file; undefined for a fix or suggestion output. */
+  programFor(absolute: string, code: string): ts.Program | undefined {
     for (const run of this.#runs) {
       const program = run.find(absolute, code);
       if (program) return program;
     }
-    this.#outputs.add(absolute, code, true);
-    const program = this.#outputs.find(absolute, code);
-    if (!program) throw new Error(`no program for ${absolute}`);
-    return program;
+    return undefined;
   }
 
   override run<MessageIds extends string, Options extends readonly unknown[]>(
@@ -128,7 +127,11 @@ export function createRuleTester(
       const fixtureProject = options.project === PROJECT && options.tsconfigRootDir === fixturesDir;
       if (!fixtureProject || file?.startsWith(fixturesDir + path.sep) !== true) return tsParser.parseForESLint(code, options);
       const { project: _project, projectService: _service, ...rest } = options;
-      return tsParser.parseForESLint(code, { ...rest, programs: [tester.programFor(file, code)] });
+      const program = tester.programFor(file, code);
+      // A fix or suggestion output: RuleTester re-lints it only to see that it parses. Parsed
+      // without types, where the rules stay quiet; suggestions-compile.test.ts type-checks every
+      // suggestion output in a real program.
+      return tsParser.parseForESLint(code, program ? { ...rest, programs: [program] } : rest);
     },
   };
   const tester: SharedProgramRuleTester = new SharedProgramRuleTester(
