@@ -7,24 +7,66 @@ import path from "node:path";
 import ts from "typescript";
 import { guard } from "../guard.js";
 
-const CONFIG_NAMES = ["drizzle.config.ts", "drizzle.config.mts", "drizzle.config.cts", "drizzle.config.js", "drizzle.config.mjs", "drizzle.config.cjs", "drizzle.config.json"];
+export const CONFIG_NAMES = ["drizzle.config.ts", "drizzle.config.mts", "drizzle.config.cts", "drizzle.config.js", "drizzle.config.mjs", "drizzle.config.cjs", "drizzle.config.json"];
 const SKIP_DIRS = new Set(["node_modules", "dist", "build", "out", "coverage"]);
 
-/** The string `out` property of a drizzle config file's text, if written literally. */
-export function configOut(text: string, fileName: string): string | undefined {
-  if (fileName.endsWith(".json")) return guard(() => (JSON.parse(text) as { out?: unknown }).out, undefined) as string | undefined;
+/** The fields of a drizzle config that the migration rules read. */
+export interface DrizzleConfigFields {
+  /** `out`, when written as a string literal. */
+  out?: string;
+  /** `schema`: a string or an array of strings (paths or globs); undefined when not written literally. */
+  schema?: string[];
+  /** `casing` ("snake_case" | "camelCase"): the SQL names of columns declared without one. */
+  casing?: string;
+}
+
+const strings = (node: ts.Expression): string[] | undefined => {
+  if (ts.isStringLiteralLike(node)) return [node.text];
+  if (ts.isArrayLiteralExpression(node) && node.elements.every(ts.isStringLiteralLike)) return node.elements.map((e) => (e as ts.StringLiteralLike).text);
+  return undefined;
+};
+
+/**
+ * The literal fields of a drizzle config file's text. The config object is the
+ * first object literal (outermost first) with an `out`, `schema` or `dialect`
+ * property; nested objects (`migrations: { schema }`) are not read.
+ */
+export function readConfigFields(text: string, fileName: string): DrizzleConfigFields {
+  if (fileName.endsWith(".json")) {
+    const json = guard(() => JSON.parse(text) as Record<string, unknown>, undefined);
+    const schema = json?.schema;
+    return {
+      out: typeof json?.out === "string" ? json.out : undefined,
+      schema: typeof schema === "string" ? [schema] : Array.isArray(schema) && schema.every((s) => typeof s === "string") ? (schema as string[]) : undefined,
+      casing: typeof json?.casing === "string" ? json.casing : undefined,
+    };
+  }
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false);
-  let out: string | undefined;
+  let config: ts.ObjectLiteralExpression | undefined;
+  const named = (p: ts.ObjectLiteralElementLike, name: string): boolean =>
+    ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name;
   const visit = (node: ts.Node): void => {
-    if (out !== undefined) return;
-    if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === "out" && ts.isStringLiteralLike(node.initializer)) {
-      out = node.initializer.text;
+    if (config) return;
+    if (ts.isObjectLiteralExpression(node) && node.properties.some((p) => named(p, "out") || named(p, "schema") || named(p, "dialect"))) {
+      config = node;
       return;
     }
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return out;
+  const fields: DrizzleConfigFields = {};
+  for (const p of config?.properties ?? []) {
+    if (!ts.isPropertyAssignment(p)) continue;
+    if (named(p, "out") && ts.isStringLiteralLike(p.initializer)) fields.out = p.initializer.text;
+    if (named(p, "schema")) fields.schema = strings(p.initializer);
+    if (named(p, "casing") && ts.isStringLiteralLike(p.initializer)) fields.casing = p.initializer.text;
+  }
+  return fields;
+}
+
+/** The string `out` property of a drizzle config file's text, if written literally. */
+export function configOut(text: string, fileName: string): string | undefined {
+  return readConfigFields(text, fileName).out;
 }
 
 /** Folders (relative to `cwd`, forward slashes) of drizzle configs in `cwd` and up to two levels below. */
