@@ -6,8 +6,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Linter } from "eslint";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import plugin from "../src/index.js";
+import { buildConfigs } from "../src/configs.js";
+import { DRIZZLE_MIGRATIONS } from "../src/file-languages.js";
 import { readConfigFields } from "../src/engine/migrations/config.js";
 import { sqlParserReady } from "../src/engine/migrations/pg-parser.js";
 import { drizzleConfigFor } from "../src/engine/migrations/schema-source.js";
@@ -23,7 +25,7 @@ const NOTE = /\(((?:index on )?[\w.]+(?:, [\w.]+)*) in ([^():]+):(\d+)\)/u;
 /** Each message as `rule:messageId <schema name> <file>:<line>`, or `rule:messageId -` without a note. */
 function notes(file: string): string[] {
   const linter = new Linter({ configType: "flat", cwd: "/" });
-  const config = { ...sqlConfig, files: ["**/*.sql"], rules: { ...sqlConfig?.rules, ...RULES } } as Linter.Config;
+  const config = { ...sqlConfig, files: ["**/*.sql"], rules: { ...sqlConfig?.rules, ...RULES } } as unknown as Linter.Config;
   return linter.verify(fs.readFileSync(file, "utf8"), [config], { filename: file }).map((m) => {
     const note = NOTE.exec(m.message);
     return `${m.ruleId?.replace("drizzle-guard/", "") ?? "parse"}:${m.messageId ?? m.message} ${note ? `${note[1]} ${note[2]}:${note[3]}` : "-"}`;
@@ -197,6 +199,35 @@ export default defineConfig({
     // another folder is not this config's out
     fs.mkdirSync(path.join(app, "other"));
     expect(drizzleConfigFor(path.join(app, "other"))).toBeUndefined();
+  });
+});
+
+describe("migration files of the flat configs", () => {
+  const migrationsConfig = (configs: ReturnType<typeof buildConfigs>) => configs.recommended.find((c) => c.name === "drizzle-guard/recommended/drizzle-migrations");
+
+  it("are not computed from the environment at import: configsFor(root) reads that root's drizzle configs", () => {
+    expect(DRIZZLE_MIGRATIONS.files).toEqual(["**/drizzle/**/*.sql"]);
+    const root = fs.mkdtempSync(path.join(camel, "..", "..", "dg-root-"));
+    fs.writeFileSync(path.join(root, "drizzle.config.ts"), 'export default { dialect: "postgresql", out: "./db/migrations" };');
+    expect(migrationsConfig(plugin.configsFor(root))?.files).toEqual(["**/drizzle/**/*.sql", "db/migrations/**/*.sql"]);
+  });
+
+  it("configs.recommended reads the working directory when ESLint first reads `files`, and can be overridden", () => {
+    const root = fs.mkdtempSync(path.join(camel, "..", "..", "dg-cwd-"));
+    fs.writeFileSync(path.join(root, "drizzle.config.ts"), 'export default { dialect: "postgresql", out: "./sql" };');
+    const cwd = vi.spyOn(process, "cwd");
+    try {
+      const built = buildConfigs(plugin);
+      expect(cwd).not.toHaveBeenCalled();
+      cwd.mockReturnValue(root);
+      const config = migrationsConfig(built);
+      expect(config?.files).toEqual(["**/drizzle/**/*.sql", "sql/**/*.sql"]);
+      expect({ ...config }.files).toEqual(["**/drizzle/**/*.sql", "sql/**/*.sql"]);
+      if (config) config.files = ["db/**/*.sql"];
+      expect(config?.files).toEqual(["db/**/*.sql"]);
+    } finally {
+      cwd.mockRestore();
+    }
   });
 });
 
