@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import plugin from "../src/index.js";
 import { buildConfigs } from "../src/configs.js";
 import { DRIZZLE_MIGRATIONS } from "../src/file-languages.js";
-import { readConfigFields } from "../src/engine/migrations/config.js";
+import { migrationFilePatterns, migrationFolders, readConfigFields } from "../src/engine/migrations/config.js";
 import { sqlParserReady } from "../src/engine/migrations/pg-parser.js";
 import { drizzleConfigFor } from "../src/engine/migrations/schema-source.js";
 import { generateMigrations, migrationFile, type Step } from "./migrations/generate.js";
@@ -196,6 +196,9 @@ export default defineConfig({
     fs.writeFileSync(path.join(app, "server/db/drizzle.config.ts"), 'export default { dialect: "postgresql", schema: "./server/db/schema.ts", out: "drizzle" };');
     fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ scripts: { "migration:generate": "drizzle-kit generate --config ./server/db/drizzle.config.ts" } }));
     expect(drizzleConfigFor(path.join(app, "drizzle"))).toMatchObject({ file: path.join(app, "server/db/drizzle.config.ts"), base: app });
+    // the CLI and the ESLint patterns find that folder too (not server/db/drizzle)
+    expect(migrationFolders(app)).toEqual([path.join(app, "drizzle")]);
+    expect(migrationFilePatterns(path.dirname(app))).toContain(`${path.basename(app)}/drizzle/**/*.sql`);
     // another folder is not this config's out
     fs.mkdirSync(path.join(app, "other"));
     expect(drizzleConfigFor(path.join(app, "other"))).toBeUndefined();

@@ -5,7 +5,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { guard } from "../guard.js";
+import { parse as parseShellWords } from "shell-quote";
+import { guard, guardInput } from "../guard.js";
 
 export const CONFIG_NAMES = ["drizzle.config.ts", "drizzle.config.mts", "drizzle.config.cts", "drizzle.config.js", "drizzle.config.mjs", "drizzle.config.cjs", "drizzle.config.json"];
 const SKIP_DIRS = new Set(["node_modules", "dist", "build", "out", "coverage"]);
@@ -69,6 +70,28 @@ export function configOut(text: string, fileName: string): string | undefined {
   return readConfigFields(text, fileName).out;
 }
 
+/**
+ * Config files drizzle-kit uses when it runs in `dir`: the default names, and
+ * the `--config <file>` of the package.json scripts there that run drizzle-kit.
+ * Their relative `out` and `schema` are resolved from `dir`, as drizzle-kit does.
+ */
+export function drizzleConfigsIn(dir: string): string[] {
+  const files = CONFIG_NAMES.map((name) => path.join(dir, name)).filter((file) => fs.existsSync(file));
+  const manifest = path.join(dir, "package.json");
+  if (!fs.existsSync(manifest)) return files;
+  const scripts = guardInput(() => (JSON.parse(fs.readFileSync(manifest, "utf8")) as { scripts?: Record<string, unknown> }).scripts, undefined);
+  for (const script of Object.values(scripts ?? {})) {
+    if (typeof script !== "string" || !script.includes("drizzle-kit")) continue;
+    const words = parseShellWords(script).filter((w): w is string => typeof w === "string");
+    for (const [i, word] of words.entries()) {
+      const value = word === "--config" ? words[i + 1] : word.startsWith("--config=") ? word.slice("--config=".length) : undefined;
+      const file = value && path.resolve(dir, value);
+      if (file && !files.includes(file) && fs.existsSync(file)) files.push(file);
+    }
+  }
+  return files;
+}
+
 /** Folders (relative to `cwd`, forward slashes) of drizzle configs in `cwd` and up to two levels below. */
 function configDirs(cwd: string): string[] {
   const dirs = [""];
@@ -90,9 +113,7 @@ function configDirs(cwd: string): string[] {
 export function migrationFilePatterns(cwd: string): string[] {
   const patterns = new Set(["**/drizzle/**/*.sql"]);
   for (const dir of guard(() => configDirs(cwd), [""])) {
-    for (const name of CONFIG_NAMES) {
-      const file = path.join(cwd, dir, name);
-      if (!fs.existsSync(file)) continue;
+    for (const file of drizzleConfigsIn(path.join(cwd, dir))) {
       const out = guard(() => configOut(fs.readFileSync(file, "utf8"), file), undefined) ?? "drizzle";
       const folder = path.posix.normalize(path.posix.join(dir, out.split(path.sep).join("/"))).replace(/^\.\/?/u, "").replace(/\/$/u, "");
       if (folder && !folder.startsWith("..")) patterns.add(`${folder}/**/*.sql`);
@@ -105,9 +126,7 @@ export function migrationFilePatterns(cwd: string): string[] {
 export function migrationFolders(cwd: string): string[] {
   const folders = new Set<string>();
   for (const dir of guard(() => configDirs(cwd), [""])) {
-    for (const name of CONFIG_NAMES) {
-      const file = path.join(cwd, dir, name);
-      if (!fs.existsSync(file)) continue;
+    for (const file of drizzleConfigsIn(path.join(cwd, dir))) {
       const out = guard(() => configOut(fs.readFileSync(file, "utf8"), file), undefined) ?? "drizzle";
       folders.add(path.resolve(cwd, dir, out));
     }

@@ -11,7 +11,6 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { parse as parseShellWords } from "shell-quote";
 import { globSync } from "tinyglobby";
 import ts from "typescript";
 import { keyedCache } from "../cache.js";
@@ -21,7 +20,7 @@ import { skipOuter, stringValue } from "../ts-utils.js";
 import type { Casing, TableModel } from "../schema/model.js";
 import { applyCasing, drizzleBinding, parseTableCall } from "../schema/parse-table.js";
 import { tableCallNames } from "../schema/resolve.js";
-import { CONFIG_NAMES, readConfigFields, type DrizzleConfigFields } from "./config.js";
+import { drizzleConfigsIn, readConfigFields, type DrizzleConfigFields } from "./config.js";
 import { tableKey } from "./state.js";
 
 /** How the TypeScript schema names a table, column, index or enum, and where. */
@@ -54,24 +53,6 @@ export interface DrizzleConfigPlace {
 const MAX_FILES = 400;
 const SCHEMA_EXTENSIONS = /\.(?:[cm]?ts|tsx|[cm]?js|jsx)$/u;
 
-/** Config files drizzle-kit uses in `dir`: the default names, and `--config <file>` of the package's scripts. */
-function configsIn(dir: string): string[] {
-  const files = CONFIG_NAMES.map((name) => path.join(dir, name)).filter((file) => fs.existsSync(file));
-  const manifest = path.join(dir, "package.json");
-  if (!fs.existsSync(manifest)) return files;
-  const scripts = guardInput(() => (JSON.parse(fs.readFileSync(manifest, "utf8")) as { scripts?: Record<string, unknown> }).scripts, undefined);
-  for (const script of Object.values(scripts ?? {})) {
-    if (typeof script !== "string" || !script.includes("drizzle-kit")) continue;
-    const words = parseShellWords(script).filter((w): w is string => typeof w === "string");
-    for (const [i, word] of words.entries()) {
-      const value = word === "--config" ? words[i + 1] : word.startsWith("--config=") ? word.slice("--config=".length) : undefined;
-      const file = value && path.resolve(dir, value);
-      if (file && !files.includes(file) && fs.existsSync(file)) files.push(file);
-    }
-  }
-  return files;
-}
-
 /**
  * The drizzle config whose `out` (default `drizzle`) is `folder`, found in
  * `folder`'s ancestors: a `drizzle.config.*` there, or one a `drizzle-kit`
@@ -80,7 +61,7 @@ function configsIn(dir: string): string[] {
 export function drizzleConfigFor(folder: string): DrizzleConfigPlace | undefined {
   const target = path.resolve(folder);
   for (let dir = target; ; dir = path.dirname(dir)) {
-    for (const file of configsIn(dir)) {
+    for (const file of drizzleConfigsIn(dir)) {
       const text = guardInput(() => fs.readFileSync(file, "utf8"), undefined);
       if (text === undefined) continue;
       const fields = readConfigFields(text, file);
