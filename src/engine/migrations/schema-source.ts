@@ -83,15 +83,15 @@ function schemaFiles(base: string, entries: readonly string[]): string[] {
       } else if (stat?.isFile()) files.add(path.resolve(match));
     }
   }
-  return [...files].filter((f) => SCHEMA_EXTENSIONS.test(f) && !f.endsWith(".d.ts") && fs.statSync(f).isFile());
+  return [...files].filter((f) => SCHEMA_EXTENSIONS.test(f) && !f.endsWith(".d.ts") && guardInput(() => fs.statSync(f).isFile(), false));
 }
 
 /** Compiler options for resolving the schema's imports: the nearest tsconfig's (paths, baseUrl), without its file list. */
 function compilerOptions(base: string): ts.CompilerOptions {
-  const configFile = ts.findConfigFile(base, ts.sys.fileExists);
+  const configFile = ts.findConfigFile(base, (file) => ts.sys.fileExists(file));
   const parsed = configFile
     ? guard(() => {
-        const json = ts.readConfigFile(configFile, ts.sys.readFile);
+        const json = ts.readConfigFile(configFile, (file) => ts.sys.readFile(file));
         const host: ts.ParseConfigHost = { ...ts.sys, readDirectory: () => [] };
         return ts.parseJsonConfigFileContent(json.config, host, path.dirname(configFile)).options;
       }, undefined)
