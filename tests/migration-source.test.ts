@@ -160,6 +160,19 @@ describe("messages name the TypeScript schema (ESLint)", () => {
     ]);
   });
 
+  it("drizzle-kit 1.x layout: the config's out is the folder of the migration folders", () => {
+    const fixture = path.resolve(import.meta.dirname, "fixtures/migrations-v1");
+    const project = fs.mkdtempSync(path.join(camel, "..", "..", "dg-v1-"));
+    fs.cpSync(path.join(fixture, "drizzle"), path.join(project, "drizzle"), { recursive: true });
+    fs.copyFileSync(path.join(fixture, "schema.after.ts.txt"), path.join(project, "schema.ts"));
+    fs.writeFileSync(path.join(project, "drizzle.config.ts"), 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };');
+    const change = fs.readdirSync(path.join(project, "drizzle")).sort()[1] as string;
+    expect(notes(path.join(project, "drizzle", change, "migration.sql"))).toEqual([
+      "migration-safe-constraint:setNotNull users.name schema.ts:2",
+      "migration-concurrent-index:createIndex index on users.name schema.ts:2",
+    ]);
+  });
+
   it("without a drizzle config (or with a schema it cannot read) messages keep the SQL names only", () => {
     const copy = fs.mkdtempSync(path.join(camel, "..", "..", "dg-no-config-"));
     fs.cpSync(camel, path.join(copy, "drizzle"), { recursive: true });
