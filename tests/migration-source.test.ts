@@ -160,6 +160,19 @@ describe("messages name the TypeScript schema (ESLint)", () => {
     ]);
   });
 
+  it("rereads the schema when a schema file changes (cached per config while unchanged)", () => {
+    const project = fs.mkdtempSync(path.join(camel, "..", "..", "dg-edit-"));
+    fs.cpSync(camel.replace(/[\\/]drizzle$/u, ""), project, { recursive: true, filter: (src) => !src.endsWith("node_modules") });
+    const file = path.join(project, "drizzle", path.basename(migrationFile(camel, "change")));
+    const setNotNull = () => notes(file).find((n) => n.includes("setNotNull"));
+    expect(setNotNull()).toBe(`migration-safe-constraint:setNotNull userProfiles.firstName src/db/schema.ts:${lineOf(camelChange, "firstName:")}`);
+    const schema = path.join(project, "src/db/schema.ts");
+    fs.writeFileSync(schema, `// moved down a line\n${camelChange.replace("userProfiles", "profiles").replace("userProfiles", "profiles")}`);
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(schema, later, later);
+    expect(setNotNull()).toBe(`migration-safe-constraint:setNotNull profiles.firstName src/db/schema.ts:${lineOf(camelChange, "firstName:") + 1}`);
+  });
+
   it("drizzle-kit 1.x layout: the config's out is the folder of the migration folders", () => {
     const fixture = path.resolve(import.meta.dirname, "fixtures/migrations-v1");
     const project = fs.mkdtempSync(path.join(camel, "..", "..", "dg-v1-"));

@@ -206,7 +206,7 @@ function collectFiles(roots: string[], resolver: Resolver): SchemaFiles {
 
 interface Built {
   source: SchemaSource | undefined;
-  /** Modification times of the files read, to revalidate the cache. */
+  /** Modification times of the files read and of the folders of the schema files (a file added to a glob's folder), to revalidate the cache. */
   stamps: Map<string, number>;
 }
 
@@ -246,6 +246,7 @@ function enumKey(checker: ts.TypeChecker, init: ts.Expression): string | undefin
 function buildSource(place: DrizzleConfigPlace): Built {
   const stamps = new Map<string, number>();
   const roots = schemaFiles(place.base, place.fields.schema ?? []);
+  for (const folder of new Set(roots.length > 0 ? roots.map((file) => path.dirname(file)) : [place.base])) stamps.set(folder, mtime(folder));
   if (roots.length === 0) return { source: undefined, stamps };
   const options = compilerOptions(place.base);
   const resolver = createResolver(place.base, options);
