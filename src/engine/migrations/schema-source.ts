@@ -17,7 +17,7 @@ import { keyedCache } from "../cache.js";
 import { guard, guardInput } from "../guard.js";
 import { topLevelDeclaration } from "../bindings.js";
 import { skipOuter, stringValue } from "../ts-utils.js";
-import type { Casing, TableModel } from "../schema/model.js";
+import type { Casing, ColumnModel, IndexModel, TableModel } from "../schema/model.js";
 import { applyCasing, drizzleBinding, parseTableCall } from "../schema/parse-table.js";
 import { tableCallNames } from "../schema/resolve.js";
 import { drizzleConfigsIn, readConfigFields, type DrizzleConfigFields } from "./config.js";
@@ -283,7 +283,7 @@ function buildSource(place: DrizzleConfigPlace): Built {
     }
   }
   /** The SQL name drizzle-kit gives a column: its own, or its key under the table's or the config's casing. */
-  const sqlNameOf = (table: TableModel, column: TableModel["columns"] extends Map<string, infer C> ? C : never): string =>
+  const sqlNameOf = (table: TableModel, column: ColumnModel): string =>
     column.nameFromKey && table.casing === "none" ? applyCasing(column.key, casing) : column.sqlName;
   const tableName = (table: TableModel) => table.jsName ?? table.declaredName ?? table.sqlName ?? "";
   const columnOf = (table: TableModel, sqlName: string) => [...table.columns.values()].find((c) => sqlNameOf(table, c) === sqlName);
@@ -300,8 +300,8 @@ function buildSource(place: DrizzleConfigPlace): Built {
     index: (key, name, columns) => {
       const table = tables.get(key);
       if (!table) return undefined;
-      const keysOf = (index: TableModel["indexes"][number]) => index.columns.map((c) => ("key" in c ? c.key : undefined));
-      const sqlColumns = (index: TableModel["indexes"][number]) =>
+      const keysOf = (index: IndexModel) => index.columns.map((c) => ("key" in c ? c.key : undefined));
+      const sqlColumns = (index: IndexModel) =>
         keysOf(index).map((k) => {
           const column = k === undefined ? undefined : table.columns.get(k);
           return column && sqlNameOf(table, column);
