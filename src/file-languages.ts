@@ -12,7 +12,14 @@ import * as migrationParser from "./migration-parser.js";
 export interface FileLanguage {
   /** Suffix of the config object's name (`drizzle-guard/recommended/<name>`). */
   name: string;
+  /** Glob patterns that do not depend on the project. */
   files: string[];
+  /**
+   * The patterns for a project root, when they depend on its files (the
+   * drizzle configs' `out` folders); replaces `files` in the configs.
+   * Called when a config is built for a root or first read, never at import.
+   */
+  filesIn?: (root: string) => string[];
   parser: TSESLint.FlatConfig.Parser;
 }
 
@@ -91,11 +98,13 @@ export const DEPLOY_JSON: FileLanguage = {
 };
 
 /**
- * drizzle-kit migration files: the `out` folders of the drizzle configs found
- * from the working directory (default `drizzle/`), parsed by PostgreSQL's parser.
+ * drizzle-kit migration files, parsed by PostgreSQL's parser: any `drizzle/`
+ * folder, and the `out` folders of the drizzle configs found in the project
+ * root (read when the config is built for a root, or first read).
  */
 export const DRIZZLE_MIGRATIONS: FileLanguage = {
   name: "drizzle-migrations",
-  files: migrationFilePatterns(process.cwd()),
+  files: ["**/drizzle/**/*.sql"],
+  filesIn: migrationFilePatterns,
   parser: migrationParser as unknown as TSESLint.FlatConfig.Parser,
 };

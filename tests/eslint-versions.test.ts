@@ -8,12 +8,15 @@ import { fixturesDir } from "./rule-tester.js";
 
 /**
  * Fixture files linted by both ESLint majors: typed linting on tests/fixtures,
- * and package.json through the preset's JSON parser once a rule lints it.
+ * package.json through the preset's JSON parser once a rule lints it, and
+ * drizzle-kit migrations through the SQL parser (the migration rules).
  */
 const FILES = [
   "cross-version/schema.ts",
   "cross-version/queries.ts",
   ...("no-push-in-production" in plugin.rules ? ["cross-version/package.json"] : []),
+  "cross-version/drizzle/0000_init.sql",
+  "cross-version/drizzle/0001_change.sql",
 ];
 
 interface Finding {
@@ -38,7 +41,8 @@ const overrideConfig = [
       parserOptions: { projectService: true, tsconfigRootDir: fixturesDir },
     },
   },
-  ...plugin.configs.all,
+  // the migration folders of the fixture's drizzle config (cross-version/drizzle.config.ts)
+  ...plugin.configsFor(fixturesDir).all,
 ];
 
 function findings(results: LintResultLike[]): Finding[] {
@@ -82,6 +86,11 @@ describe("ESLint 9 and ESLint 10 report the same findings", () => {
         "9:drizzle-guard/no-push-in-production",
       ]);
     }
+    // the migration rules ran on the SQL, with messages naming the TypeScript schema
+    expect(v9.filter((f) => f.file.endsWith(".sql")).map((f) => `${f.file}:${f.line} ${f.ruleId} ${/\(([^()]*:\d+)\)/u.exec(f.message)?.[1]}`)).toEqual([
+      "cross-version/drizzle/0001_change.sql:1 drizzle-guard/migration-safe-constraint projects.name in schema.ts:10",
+      "cross-version/drizzle/0001_change.sql:2 drizzle-guard/migration-concurrent-index index on tasks.projectId in schema.ts:23",
+    ]);
     expect(v10).toEqual(v9);
   });
 });

@@ -99,8 +99,9 @@ describe("schemaProblems (the checker itself)", () => {
 });
 
 describe("plugin object", () => {
-  it("has the shape { meta: { name, version }, rules, configs: { recommended, all } }", () => {
-    expect(Object.keys(plugin).sort()).toEqual(["configs", "meta", "rules"]);
+  it("has the shape { meta: { name, version }, rules, configs: { recommended, all }, configsFor(root) }", () => {
+    expect(Object.keys(plugin).sort()).toEqual(["configs", "configsFor", "meta", "rules"]);
+    expect(Object.keys(plugin.configsFor(repoRoot)).sort()).toEqual(["all", "recommended"]);
     expect(plugin.meta).toEqual({ name: pkg.name, version: pkg.version });
     expect(Object.keys(plugin.configs).sort()).toEqual(["all", "recommended"]);
     expect(ruleEntries.length).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import { tableKey } from "../engine/migrations/state.js";
 import type { Node, RangeVar, TypeName } from "@pgsql/types";
 import type { DbState } from "../engine/migrations/state.js";
 import { displayTable, nodeOf, parseTypeText, qualifiedName, relationKey, stringValue } from "../engine/migrations/sql-nodes.js";
+import { enumSource } from "../engine/migrations/schema-source.js";
 
 export type MessageId = "addValueInTransaction" | "newValueUsed";
 
@@ -60,14 +61,14 @@ export function checkEnumAddValue(migration: MigrationFile, options: CheckOption
       const key = tableKey(name.schema, name.name);
       added.push({ key, value: alter.newVal });
       if (options.postgresVersion < 12) {
-        findings.push({ ...at, messageId: "addValueInTransaction", data: { type: displayTable(key), value: alter.newVal, version: options.postgresVersion } });
+        findings.push({ ...at, messageId: "addValueInTransaction", data: { type: displayTable(key), value: alter.newVal, version: options.postgresVersion, source: enumSource(migration, key) } });
       }
       return;
     }
     if (added.length === 0) return;
     const constants = stringConstants(statement.stmt);
     const used = added.find((a) => constants.has(a.value) && touchesEnum(statement.stmt, a.key, view.current));
-    if (used) findings.push({ ...at, messageId: "newValueUsed", data: { type: displayTable(used.key), value: used.value } });
+    if (used) findings.push({ ...at, messageId: "newValueUsed", data: { type: displayTable(used.key), value: used.value, source: enumSource(migration, used.key) } });
   });
   return findings;
 }

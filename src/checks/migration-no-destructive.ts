@@ -8,6 +8,7 @@ import type { ColumnDef, Node } from "@pgsql/types";
 import type { Finding } from "../engine/types.js";
 import { walkMigration, type MigrationFile } from "../engine/migrations/migration.js";
 import { tableKey } from "../engine/migrations/state.js";
+import { columnSource, tableSource } from "../engine/migrations/schema-source.js";
 import {
   alterTableCommands,
   displayTable,
@@ -54,14 +55,15 @@ export function checkNoDestructive(migration: MigrationFile): Finding<MessageId>
         const name = qualifiedName(listItems(object));
         if (!name) continue;
         const key = tableKey(name.schema, name.name);
-        if (view.isExistingTable(key)) findings.push({ ...at, messageId: "dropTable", data: { table: displayTable(key) } });
+        if (view.isExistingTable(key)) findings.push({ ...at, messageId: "dropTable", data: { table: displayTable(key), source: tableSource(migration, key) } });
       }
       return;
     }
     const truncate = nodeOf<{ relations?: unknown[] }>(stmt, "TruncateStmt");
     if (truncate) {
       const tables = (truncate.relations ?? []).map((r) => relationKey(nodeOf(r, "RangeVar"))).filter((k): k is string => k !== undefined);
-      findings.push({ ...at, messageId: "truncate", data: { table: tables.map(displayTable).join(", ") } });
+      const source = tables.length === 1 ? tableSource(migration, tables[0] as string) : "";
+      findings.push({ ...at, messageId: "truncate", data: { table: tables.map(displayTable).join(", "), source } });
       return;
     }
     const alter = alterTableCommands(stmt);
@@ -71,17 +73,18 @@ export function checkNoDestructive(migration: MigrationFile): Finding<MessageId>
     for (const cmd of alter.cmds) {
       if (!cmd.name || !columnExisted(cmd.name)) continue;
       const column = `"${cmd.name}"`;
+      const source = columnSource(migration, alter.table, cmd.name);
       if (cmd.subtype === "AT_DropColumn") {
-        findings.push({ ...at, messageId: "dropColumn", data: { table, column } });
+        findings.push({ ...at, messageId: "dropColumn", data: { table, column, source } });
       } else if (cmd.subtype === "AT_DropNotNull") {
-        findings.push({ ...at, messageId: "dropNotNull", data: { table, column } });
+        findings.push({ ...at, messageId: "dropNotNull", data: { table, column, source } });
       } else if (cmd.subtype === "AT_AlterColumnType") {
         const to = typeOfTypeName(nodeOf<ColumnDef>(cmd.def, "ColumnDef")?.typeName);
         if (!to) continue;
         const old = view.column(alter.table, cmd.name)?.type;
         const from = old ? parseTypeText(old) : undefined;
         if (isSafeWidening(from, to)) continue;
-        findings.push({ ...at, messageId: "typeChange", data: { table, column, from: from ? typeText(from) : "its current type", to: typeText(to) } });
+        findings.push({ ...at, messageId: "typeChange", data: { table, column, source, from: from ? typeText(from) : "its current type", to: typeText(to) } });
       }
     }
   });

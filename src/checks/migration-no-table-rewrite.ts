@@ -8,6 +8,7 @@ import type { ColumnDef } from "@pgsql/types";
 import type { Finding } from "../engine/types.js";
 import { walkExistingTableAlters, type MigrationFile } from "../engine/migrations/migration.js";
 import { constraintsOf, nodeOf, stringValue, typeOfTypeName } from "../engine/migrations/sql-nodes.js";
+import { columnSource } from "../engine/migrations/schema-source.js";
 
 export type MessageId = "volatileDefault" | "generatedColumn" | "defaultBeforePg11";
 
@@ -56,21 +57,22 @@ export function checkNoTableRewrite(migration: MigrationFile, options: CheckOpti
       const column = nodeOf<ColumnDef>(cmd.def, "ColumnDef");
       if (!column?.colname) continue;
       const name = `"${column.colname}"`;
+      const source = columnSource(migration, alter.table, column.colname);
       const constraints = constraintsOf(column);
       const type = typeOfTypeName(column.typeName);
       const generated = constraints.find((c) => c.contype === "CONSTR_IDENTITY" || c.contype === "CONSTR_GENERATED");
       if (generated) {
-        findings.push({ ...at, messageId: "generatedColumn", data: { table, column: name, kind: generated.contype === "CONSTR_IDENTITY" ? "an identity" : "a stored generated" } });
+        findings.push({ ...at, messageId: "generatedColumn", data: { table, column: name, source, kind: generated.contype === "CONSTR_IDENTITY" ? "an identity" : "a stored generated" } });
         continue;
       }
       const defaultExpr = constraints.find((c) => c.contype === "CONSTR_DEFAULT")?.raw_expr;
       const volatile = calledFunctions(defaultExpr).find((f) => VOLATILE_FUNCTIONS.includes(f));
       if (type && SERIAL_TYPES.has(type.base)) {
-        findings.push({ ...at, messageId: "volatileDefault", data: { table, column: name, expression: `${type.base} (nextval())` } });
+        findings.push({ ...at, messageId: "volatileDefault", data: { table, column: name, source, expression: `${type.base} (nextval())` } });
       } else if (volatile) {
-        findings.push({ ...at, messageId: "volatileDefault", data: { table, column: name, expression: `${volatile}()` } });
+        findings.push({ ...at, messageId: "volatileDefault", data: { table, column: name, source, expression: `${volatile}()` } });
       } else if (defaultExpr && options.postgresVersion < 11) {
-        findings.push({ ...at, messageId: "defaultBeforePg11", data: { table, column: name, version: options.postgresVersion } });
+        findings.push({ ...at, messageId: "defaultBeforePg11", data: { table, column: name, source, version: options.postgresVersion } });
       }
     }
   });

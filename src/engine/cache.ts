@@ -45,3 +45,28 @@ export function checkerCache<V>(create: () => V): (checker: ts.TypeChecker) => V
 export function sourceFileCache<V>(compute: (sourceFile: ts.SourceFile) => V): (sourceFile: ts.SourceFile) => V {
   return weakCache(compute);
 }
+
+/**
+ * A value memoized per string key (a file's path and contents), for facts read
+ * from disk outside any program (a drizzle config's schema). Bounded to the
+ * `limit` most recent keys, so a long-running process (an editor's ESLint
+ * server) never grows it; `fresh` revalidates an entry (for example against
+ * its files' modification times) before it is reused.
+ */
+export function keyedCache<V>(compute: (key: string) => V, fresh: (value: V) => boolean, limit = 8): (key: string) => V {
+  const cache = new Map<string, V>();
+  return (key) => {
+    const cached = cache.get(key);
+    if (cached !== undefined && fresh(cached)) {
+      // most recently used last
+      cache.delete(key);
+      cache.set(key, cached);
+      return cached;
+    }
+    const value = compute(key);
+    cache.delete(key);
+    cache.set(key, value);
+    while (cache.size > limit) cache.delete(cache.keys().next().value as string);
+    return value;
+  };
+}

@@ -16,9 +16,9 @@ export default createMigrationRule<Options, MessageId>({
       recommended: true,
     },
     messages: {
-      createIndex: `CREATE {{unique}}INDEX {{index}} on existing table {{table}} takes a SHARE lock for the whole build: inserts, updates and deletes on {{table}} wait until it finishes. Build it with CREATE {{unique}}INDEX CONCURRENTLY instead. ${OUTSIDE}`,
-      dropIndex: `DROP INDEX {{index}} takes an ACCESS EXCLUSIVE lock on {{table}}: every query on it waits (behind any long-running one). Use DROP INDEX CONCURRENTLY instead. ${OUTSIDE}`,
-      concurrentlyInTransaction: `{{statement}} {{index}} fails here: drizzle-kit's migrator runs every migration inside a transaction ("cannot run inside a transaction block"). Run it as a separate, non-transactional step (a script with its own connection, before \`drizzle-kit migrate\`) and keep only an idempotent IF [NOT] EXISTS form in the migration.`,
+      createIndex: `CREATE {{unique}}INDEX {{index}} on existing table {{table}}{{source}} takes a SHARE lock for the whole build: inserts, updates and deletes on {{table}} wait until it finishes. Build it with CREATE {{unique}}INDEX CONCURRENTLY instead. ${OUTSIDE}`,
+      dropIndex: `DROP INDEX {{index}} takes an ACCESS EXCLUSIVE lock on {{table}}{{source}}: every query on it waits (behind any long-running one). Use DROP INDEX CONCURRENTLY instead. ${OUTSIDE}`,
+      concurrentlyInTransaction: `{{statement}} {{index}}{{source}} fails here: drizzle-kit's migrator runs every migration inside a transaction ("cannot run inside a transaction block"). Run it as a separate, non-transactional step (a script with its own connection, before \`drizzle-kit migrate\`) and keep only an idempotent IF [NOT] EXISTS form in the migration.`,
     },
     schema: [],
   },

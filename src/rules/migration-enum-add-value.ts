@@ -16,9 +16,9 @@ export default createMigrationRule<Options, MessageId>({
     },
     messages: {
       addValueInTransaction:
-        "ALTER TYPE {{type}} ADD VALUE '{{value}}' cannot run inside a transaction block on PostgreSQL {{version}} (before 12), and drizzle-kit's migrator runs migrations inside one. Run it as a separate, non-transactional step before `drizzle-kit migrate` (`ADD VALUE IF NOT EXISTS` keeps the migration idempotent), or upgrade to PostgreSQL 12+.",
+        "ALTER TYPE {{type}}{{source}} ADD VALUE '{{value}}' cannot run inside a transaction block on PostgreSQL {{version}} (before 12), and drizzle-kit's migrator runs migrations inside one. Run it as a separate, non-transactional step before `drizzle-kit migrate` (`ADD VALUE IF NOT EXISTS` keeps the migration idempotent), or upgrade to PostgreSQL 12+.",
       newValueUsed:
-        "'{{value}}' was added to enum {{type}} earlier in this migration: PostgreSQL refuses to use a new enum value in the transaction that added it (\"unsafe use of new value\"), and drizzle-kit's migrator runs all pending migrations in one transaction. Ship the ADD VALUE in an earlier deploy (or run it outside the migrator) before the migration that uses it.",
+        "'{{value}}' was added to enum {{type}}{{source}} earlier in this migration: PostgreSQL refuses to use a new enum value in the transaction that added it (\"unsafe use of new value\"), and drizzle-kit's migrator runs all pending migrations in one transaction. Ship the ADD VALUE in an earlier deploy (or run it outside the migrator) before the migration that uses it.",
     },
     schema: postgresVersionSchema,
   },

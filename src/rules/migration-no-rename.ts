@@ -16,8 +16,8 @@ export default createMigrationRule<Options, MessageId>({
       recommended: true,
     },
     messages: {
-      renameTable: `Renaming table {{table}} to {{to}} breaks the application version still running during the deploy: its queries name {{table}}. ${EXPAND_CONTRACT}`,
-      renameColumn: `Renaming {{table}}.{{column}} to {{to}} breaks the application version still running during the deploy: its queries name {{column}}. ${EXPAND_CONTRACT}`,
+      renameTable: `Renaming table {{table}} to {{to}}{{source}} breaks the application version still running during the deploy: its queries name {{table}}. ${EXPAND_CONTRACT}`,
+      renameColumn: `Renaming {{table}}.{{column}} to {{to}}{{source}} breaks the application version still running during the deploy: its queries name {{column}}. ${EXPAND_CONTRACT}`,
     },
     schema: [],
   },

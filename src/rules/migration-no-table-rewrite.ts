@@ -16,11 +16,11 @@ export default createMigrationRule<Options, MessageId>({
     },
     messages: {
       volatileDefault:
-        "Adding {{table}}.{{column}} with default {{expression}} (VOLATILE) rewrites the whole table under an ACCESS EXCLUSIVE lock: every query waits, once per row. Add the column without a default, set the default in a second statement (it then applies to new rows only), and backfill existing rows in batches in a `drizzle-kit generate --custom` migration.",
+        "Adding {{table}}.{{column}}{{source}} with default {{expression}} (VOLATILE) rewrites the whole table under an ACCESS EXCLUSIVE lock: every query waits, once per row. Add the column without a default, set the default in a second statement (it then applies to new rows only), and backfill existing rows in batches in a `drizzle-kit generate --custom` migration.",
       generatedColumn:
-        "Adding {{table}}.{{column}} as {{kind}} column rewrites the whole table under an ACCESS EXCLUSIVE lock: every query waits. Add a plain column, fill it in batches in a `drizzle-kit generate --custom` migration, then attach the identity/expression in a later step.",
+        "Adding {{table}}.{{column}}{{source}} as {{kind}} column rewrites the whole table under an ACCESS EXCLUSIVE lock: every query waits. Add a plain column, fill it in batches in a `drizzle-kit generate --custom` migration, then attach the identity/expression in a later step.",
       defaultBeforePg11:
-        "On PostgreSQL {{version}}, adding {{table}}.{{column}} with a DEFAULT rewrites the whole table under an ACCESS EXCLUSIVE lock (PostgreSQL 11+ stores constant defaults without a rewrite). Add it without a default, then set the default and backfill in batches in a `drizzle-kit generate --custom` migration.",
+        "On PostgreSQL {{version}}, adding {{table}}.{{column}}{{source}} with a DEFAULT rewrites the whole table under an ACCESS EXCLUSIVE lock (PostgreSQL 11+ stores constant defaults without a rewrite). Add it without a default, then set the default and backfill in batches in a `drizzle-kit generate --custom` migration.",
     },
     schema: postgresVersionSchema,
   },

@@ -8,6 +8,8 @@ import { BREAKPOINT, placeMigration, type MigrationLayout } from "./layout.js";
 import { parseSql } from "./pg-parser.js";
 import { alterTableCommands, displayTable, nodeOf, replayStatement, stringValue } from "./sql-nodes.js";
 import { cloneState, emptyState, type ColumnState, type DbState } from "./state.js";
+import { schemaSourceFor, type SchemaSource } from "./schema-source.js";
+import path from "node:path";
 
 export interface MigrationStatement {
   /** Offsets in the file text: the statement without leading comments and trailing semicolon. */
@@ -42,6 +44,12 @@ export interface MigrationFile {
   before: DbState | undefined;
   statements: MigrationStatement[];
   comments: MigrationComment[];
+  /**
+   * The TypeScript schema of the drizzle config that writes this folder, read
+   * on first use (messages name tables and columns as it does); undefined
+   * without a config or a readable `schema`.
+   */
+  schema: () => SchemaSource | undefined;
   /** The first chunk PostgreSQL's parser refuses; nothing after it is analysed. */
   error?: { message: string; offset: number };
 }
@@ -85,7 +93,11 @@ const DUPLICATE_OBJECT_BLOCK = /^\s*BEGIN\s+([\s\S]*?)\s*EXCEPTION\s+WHEN\s+dupl
 /** Reads and parses a migration; never throws for bad SQL (see `error`). */
 export function readMigration(file: string, text: string): MigrationFile {
   const { layout, before } = placeMigration(file);
-  const migration: MigrationFile = { file, text, layout, inTransaction: layout !== "none", before, statements: [], comments: [] };
+  // drizzle-kit's `out`: the file's folder (0.x), the folder of its migration folder (1.x)
+  const out = layout === "1.x" ? path.dirname(path.dirname(file)) : path.dirname(file);
+  let schema: { source: SchemaSource | undefined } | undefined;
+  const schemaOnce = () => (schema ??= { source: schemaSourceFor(out) }).source;
+  const migration: MigrationFile = { file, text, layout, inTransaction: layout !== "none", before, schema: schemaOnce, statements: [], comments: [] };
   let offset = 0;
   const chunks = text.split(BREAKPOINT);
   for (const [chunkIndex, chunk] of chunks.entries()) {

@@ -14,6 +14,8 @@ export interface ColumnModel {
   key: string;
   /** SQL name: explicit, or derived from the key (and the table's casing). */
   sqlName: string;
+  /** Declared without a SQL name (`email: text()`): the name comes from the key and the casing option. */
+  nameFromKey: boolean;
   /** The property that declares the column (where reports go). */
   node: ts.Node;
   primaryKey: boolean;

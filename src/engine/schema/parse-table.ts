@@ -147,7 +147,8 @@ function toCamel(key: string): string {
   return key.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-function applyCasing(key: string, casing: Casing): string {
+/** The SQL name of a column declared without one, under a casing option. */
+export function applyCasing(key: string, casing: Casing): string {
   if (casing === "snake_case") return toSnake(key);
   if (casing === "camelCase") return toCamel(key);
   return key;
@@ -205,6 +206,7 @@ function parseColumn(key: string, node: ts.Node, value: ts.Expression, casing: C
   const column: ColumnModel = {
     key,
     sqlName: sqlName ?? applyCasing(key, casing),
+    nameFromKey: sqlName === undefined,
     node,
     primaryKey: false,
     unique: false,

@@ -133,7 +133,7 @@ const tableNameIndex = programCache((program: ts.Program): TableNameIndex => {
 });
 
 /** The literal names of the table-like calls in an initializer's call chain ([] when not literal); undefined when none is table-like. */
-function tableCallNames(initializer: ts.Expression | undefined): string[] | undefined {
+export function tableCallNames(initializer: ts.Expression | undefined): string[] | undefined {
   let names: string[] | undefined;
   let e = initializer && skipOuter(initializer);
   while (e && ts.isCallExpression(e)) {
