@@ -118,7 +118,7 @@ describe("oracle: require-foreign-key-index agrees with Postgres", () => {
 
   it("models every table Postgres has, completely", () => {
     const tables = oracleFiles.flatMap((sf) => tablesInFile(program, sf));
-    const incomplete = tables.filter((t) => t.columnsIncomplete || t.extraIncomplete).map((t) => t.jsName);
+    const incomplete = tables.filter((t) => !t.complete.columns || !t.complete.extra).map((t) => t.jsName);
     expect(incomplete).toEqual([]);
     const pgTables = new Set(catalog.map((fk) => label(fk.schema, fk.table, [])));
     const modelTables = new Set(tables.filter((t) => t.foreignKeys.length > 0).map((t) => label(t.pgSchema, t.sqlName ?? "?", [])));
@@ -190,7 +190,7 @@ describe("Drizzle v1 forms (drizzle-orm 0.45 cannot run them: checked against an
         "sessions(ownerAccountId)",
       ].sort(),
     );
-    expect(tables.every((t) => !t.columnsIncomplete && !t.extraIncomplete)).toBe(true);
+    expect(tables.every((t) => t.complete.columns && t.complete.extra)).toBe(true);
   });
 
   it("reports the uncovered ones", () => {

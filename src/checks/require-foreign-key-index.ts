@@ -34,7 +34,7 @@ export function isCovered(fk: ForeignKeyModel, covering: string[][]): boolean {
 
 /** Foreign keys of a complete table model that no index covers. Incomplete models yield nothing. */
 export function uncoveredForeignKeys(table: TableModel): ForeignKeyModel[] {
-  if (table.columnsIncomplete || table.extraIncomplete) return [];
+  if (!table.complete.columns || !table.complete.extra) return [];
   const covering = coveringColumnLists(table);
   return table.foreignKeys.filter((fk) => fk.columns.every((c) => table.columns.has(c)) && !isCovered(fk, covering));
 }

@@ -339,7 +339,7 @@ class ConditionReader {
       return;
     }
     const info = drizzleTypeInfo(this.program, typeOf(this.checker, e));
-    if (info.unknown) return this.unreadable();
+    if (!info.complete) return this.unreadable();
     if (info.names.has("SQL")) return this.condition(e, negated, depth);
     // tables, placeholders and params name no row filter; other drizzle objects (subqueries, views) we do not model
     if (["Table", "Placeholder", "Param"].some((n) => info.names.has(n))) return;
@@ -377,7 +377,7 @@ class ConditionReader {
       }
       if (!table.columns.has(key)) {
         // a relation filter (`{ author: { ... } }`) constrains related rows, not this table's columns
-        if (table.columnsIncomplete) this.unreadable();
+        if (!table.complete.columns) this.unreadable();
         continue;
       }
       const column: ColumnRef = { table, key, node: property.name };
@@ -501,7 +501,7 @@ class ConditionReader {
     if (ts.isIdentifier(e) && this.declaredValue(this.referenceSymbol(e))) return undefined;
     const type = typeOf(this.checker, e);
     const info = drizzleTypeInfo(this.program, type);
-    if (info.unknown) return ts.isPropertyAccessExpression(e) || ts.isIdentifier(e) ? "unknown" : undefined;
+    if (!info.complete) return ts.isPropertyAccessExpression(e) || ts.isIdentifier(e) ? "unknown" : undefined;
     if (!type || !info.names.has("Column")) return undefined;
     const config = type.getProperty("_");
     const configType = config ? this.checker.getTypeOfSymbol(config) : undefined;

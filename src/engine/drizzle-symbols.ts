@@ -57,7 +57,12 @@ export function drizzleImportName(checker: ts.TypeChecker, node: ts.Expression):
 }
 
 /** drizzle-orm class names in the hierarchy of a type (all constituents of unions/intersections). */
-export type DrizzleTypeInfo = { names: Set<string>; unknown: boolean; nonDrizzle: boolean };
+export type DrizzleTypeInfo = {
+  names: Set<string>;
+  /** false when a constituent is `any` or unresolved: names may be missing (engine/types.ts: `complete`) */
+  complete: boolean;
+  nonDrizzle: boolean;
+};
 
 const typeInfoCache = programCache(() => new WeakMap<ts.Type, DrizzleTypeInfo>());
 
@@ -102,17 +107,17 @@ function collectMemberEvidence(checker: ts.TypeChecker, type: ts.Type, names: Se
 }
 
 export function drizzleTypeInfo(program: ts.Program, type: ts.Type | undefined): DrizzleTypeInfo {
-  if (!type) return { names: new Set(), unknown: true, nonDrizzle: false };
+  if (!type) return { names: new Set(), complete: false, nonDrizzle: false };
   const cache = typeInfoCache(program);
   const cached = cache.get(type);
   if (cached) return cached;
   const checker = program.getTypeChecker();
-  const info: DrizzleTypeInfo = { names: new Set(), unknown: false, nonDrizzle: false };
+  const info: DrizzleTypeInfo = { names: new Set(), complete: true, nonDrizzle: false };
   const members = type.isUnion() ? type.types : [type];
   for (const member of members) {
     if (member.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) continue;
     if (isUnknownType(member)) {
-      info.unknown = true;
+      info.complete = false;
       continue;
     }
     const names = new Set<string>();
@@ -128,7 +133,7 @@ export function drizzleTypeInfo(program: ts.Program, type: ts.Type | undefined):
 /** Evaluates a predicate over the class names of a type: yes only when every non-nullish constituent matches. */
 function classify(program: ts.Program, type: ts.Type | undefined, match: (names: Set<string>) => boolean): Tri {
   const info = drizzleTypeInfo(program, type);
-  if (info.unknown) return "unknown";
+  if (!info.complete) return "unknown";
   if (info.nonDrizzle || info.names.size === 0) return "no";
   return match(info.names) ? "yes" : "no";
 }
@@ -199,7 +204,7 @@ const BUILDER_CLASSES: Array<[string, BuilderKind]> = [
 /** The builder kind of a type, "unknown" when the type is unknown, undefined when not a Drizzle builder. */
 export function builderKind(program: ts.Program, type: ts.Type | undefined): Lookup<BuilderKind> {
   const info = drizzleTypeInfo(program, type);
-  if (info.unknown) return "unknown";
+  if (!info.complete) return "unknown";
   if (info.nonDrizzle) return undefined;
   for (const [cls, kind] of BUILDER_CLASSES) if (info.names.has(cls)) return kind;
   return undefined;
@@ -243,7 +248,7 @@ function declaredDrizzleNames(program: ts.Program, expr: ts.Expression): Declare
     .filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
   const infos = types?.map((t) => drizzleTypeInfo(program, t));
   let result: DeclaredNames | undefined;
-  if (types && infos?.length && !infos.some((i) => i.unknown)) {
+  if (types && infos?.length && infos.every((i) => i.complete)) {
     const allDrizzle = infos.every((i) => !i.nonDrizzle && i.names.size > 0);
     // `new Map()` declares `Map<any, any>` and `Map<K, V>` (two construct signatures): one member
     const members = new Set(types.map((t) => t.getSymbol() ?? t)).size;

@@ -29,7 +29,7 @@ function summary(t: TableModel) {
     uniques: t.uniques,
     foreignKeys: t.foreignKeys.map((fk) => `${fk.origin}: ${fk.columns.join(",")} -> ${fk.targetTable?.getText() ?? "?"}(${fk.targetColumns.join(",")})`),
     extraConfig: t.extraConfig.kind,
-    incomplete: [t.columnsIncomplete && "columns", t.extraIncomplete && "extra"].filter(Boolean),
+    incomplete: [!t.complete.columns && "columns", !t.complete.extra && "extra"].filter(Boolean),
   };
 }
 

@@ -75,10 +75,12 @@ export interface TableModel {
   uniques: string[][];
   foreignKeys: ForeignKeyModel[];
   extraConfig: ExtraConfigShape;
-  /** The columns map could not be read completely (spreads, computed keys, ...). */
-  columnsIncomplete: boolean;
-  /** The extra config could not be read completely. */
-  extraIncomplete: boolean;
+  /**
+   * What was read completely (engine/types.ts: a summary that may have skipped
+   * parts says so with `complete`): the columns map (not with spreads,
+   * computed keys, ...) and the extra config.
+   */
+  complete: { columns: boolean; extra: boolean };
 }
 
 /** A display name: `schema.sqlName`, or the JS name. */

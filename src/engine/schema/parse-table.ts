@@ -233,7 +233,7 @@ function parseColumn(key: string, node: ts.Node, value: ts.Expression, casing: C
 
 interface ColumnsResult {
   columns: Map<string, ColumnModel>;
-  incomplete: boolean;
+  complete: boolean;
 }
 
 function readColumnsObject(
@@ -248,23 +248,23 @@ function readColumnsObject(
     if (ts.isPropertyAssignment(prop)) {
       const key = staticPropertyName(prop.name);
       if (key === undefined) {
-        out.incomplete = true;
+        out.complete = false;
         continue;
       }
       out.columns.set(key, parseColumn(key, reportNode ?? prop, prop.initializer, casing));
     } else if (ts.isShorthandPropertyAssignment(prop)) {
       const init = shorthandInitializer(checker, prop);
       if (init) out.columns.set(prop.name.text, parseColumn(prop.name.text, reportNode ?? prop, init, casing));
-      else out.incomplete = true;
+      else out.complete = false;
     } else if (ts.isSpreadAssignment(prop)) {
       const init = depth < MAX_SPREAD_DEPTH ? initializerOf(checker, prop.expression) : undefined;
       if (init && ts.isObjectLiteralExpression(init)) {
         readColumnsObject(checker, init, casing, out, depth + 1, reportNode ?? prop);
       } else {
-        out.incomplete = true;
+        out.complete = false;
       }
     } else {
-      out.incomplete = true;
+      out.complete = false;
     }
   }
 }
@@ -274,12 +274,12 @@ function objectFromFunction(fn: ts.ArrowFunction | ts.FunctionExpression): ts.Ex
 }
 
 function readColumns(checker: ts.TypeChecker, arg: ts.Expression | undefined, casing: Casing): ColumnsResult {
-  const out: ColumnsResult = { columns: new Map(), incomplete: false };
-  if (!arg) return { ...out, incomplete: true };
+  const out: ColumnsResult = { columns: new Map(), complete: true };
+  if (!arg) return { ...out, complete: false };
   let e = skipOuter(arg);
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) e = objectFromFunction(e) ?? e;
   if (ts.isIdentifier(e)) e = initializerOf(checker, e) ?? e;
-  if (!ts.isObjectLiteralExpression(e)) return { ...out, incomplete: true };
+  if (!ts.isObjectLiteralExpression(e)) return { ...out, complete: false };
   readColumnsObject(checker, e, casing, out, 0);
   return out;
 }
@@ -351,13 +351,13 @@ interface ExtraResult {
   primaryKey?: string[];
   uniques: string[][];
   foreignKeys: ForeignKeyModel[];
-  incomplete: boolean;
+  complete: boolean;
 }
 
 function readExtraEntry(checker: ts.TypeChecker, entry: ts.Expression, scope: ParamScope, out: ExtraResult): void {
   const { base, calls } = builderChain(entry);
   if (!ts.isCallExpression(base)) {
-    out.incomplete = true;
+    out.complete = false;
     return;
   }
   const fn = drizzleBinding(checker, base.expression);
@@ -369,7 +369,7 @@ function readExtraEntry(checker: ts.TypeChecker, entry: ts.Expression, scope: Pa
       const using = find("using");
       const args = on ? on.call.arguments : using ? using.call.arguments.slice(1) : undefined;
       if (!args) {
-        out.incomplete = true;
+        out.complete = false;
         return;
       }
       const columns: IndexColumn[] = [];
@@ -379,7 +379,7 @@ function readExtraEntry(checker: ts.TypeChecker, entry: ts.Expression, scope: Pa
         else if (isSqlExpression(checker, a)) columns.push({ expression: a });
         else {
           // `...cols`, `helper(t)`: may well be plain columns
-          out.incomplete = true;
+          out.complete = false;
           return;
         }
       }
@@ -400,14 +400,14 @@ function readExtraEntry(checker: ts.TypeChecker, entry: ts.Expression, scope: Pa
           : base.arguments;
       const keys = cols && columnKeys(cols, scope);
       if (keys) out.primaryKey = keys;
-      else out.incomplete = true;
+      else out.complete = false;
       return;
     }
     case "unique": {
       const on = find("on");
       const keys = on && columnKeys(on.call.arguments, scope);
       if (keys) out.uniques.push(keys);
-      else out.incomplete = true;
+      else out.complete = false;
       return;
     }
     case "foreignKey": {
@@ -415,7 +415,7 @@ function readExtraEntry(checker: ts.TypeChecker, entry: ts.Expression, scope: Pa
       const cols = arrayElements(propertyOf(config, "columns"));
       const keys = cols && columnKeys(cols, scope);
       if (!keys) {
-        out.incomplete = true;
+        out.complete = false;
         return;
       }
       const foreign = arrayElements(propertyOf(config, "foreignColumns")) ?? [];
@@ -434,7 +434,7 @@ function readExtraEntry(checker: ts.TypeChecker, entry: ts.Expression, scope: Pa
     case "pgPolicy":
       return;
     default:
-      out.incomplete = true;
+      out.complete = false;
   }
 }
 
@@ -444,7 +444,7 @@ function readExtra(
   variable: ts.VariableDeclaration | undefined,
 ): { result: ExtraResult; shape: ExtraConfigShape } {
   const self = variable && ts.isIdentifier(variable.name) ? variable.name : undefined;
-  const out: ExtraResult = { indexes: [], uniques: [], foreignKeys: [], incomplete: false };
+  const out: ExtraResult = { indexes: [], uniques: [], foreignKeys: [], complete: true };
   const arg = call.arguments[2];
   if (!arg) {
     const columnsArg = call.arguments[1];
@@ -452,7 +452,7 @@ function readExtra(
   }
   const fn = skipOuter(arg);
   if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) {
-    out.incomplete = true;
+    out.complete = false;
     return { result: out, shape: { kind: "other" } };
   }
   const scope: ParamScope = { destructured: new Map(), tableVariable: self?.text, self };
@@ -470,7 +470,7 @@ function readExtra(
   const body = returnedExpression(fn);
   if (body && ts.isArrayLiteralExpression(body)) {
     for (const el of body.elements) {
-      if (ts.isSpreadElement(el)) out.incomplete = true;
+      if (ts.isSpreadElement(el)) out.complete = false;
       else readExtraEntry(checker, el, scope, out);
     }
     return { result: out, shape: { kind: "array", callback: fn, container: body, paramName: scope.paramName } };
@@ -478,11 +478,11 @@ function readExtra(
   if (body && ts.isObjectLiteralExpression(body)) {
     for (const p of body.properties) {
       if (ts.isPropertyAssignment(p)) readExtraEntry(checker, p.initializer, scope, out);
-      else out.incomplete = true;
+      else out.complete = false;
     }
     return { result: out, shape: { kind: "object", callback: fn, container: body, paramName: scope.paramName } };
   }
-  out.incomplete = true;
+  out.complete = false;
   return { result: out, shape: { kind: "other" } };
 }
 
@@ -532,7 +532,6 @@ export function parseTableCall(checker: ts.TypeChecker, expr: ts.Expression, var
     uniques,
     foreignKeys,
     extraConfig: shape,
-    columnsIncomplete: cols.incomplete,
-    extraIncomplete: extra.incomplete,
+    complete: { columns: cols.complete, extra: extra.complete },
   };
 }
