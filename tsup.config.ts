@@ -4,7 +4,7 @@ export default defineConfig({
   entry: {
     index: "src/index.ts",
     "transformer/index": "src/transformer/index.ts",
-    cli: "src/transformer/cli.ts",
+    cli: "src/transformer/bin.ts",
     // synchronous fallback of the SQL parser (src/engine/migrations/pg-parser.ts), loaded by path
     "pg-parse-worker": "src/engine/migrations/pg-parse-worker.mjs",
   },

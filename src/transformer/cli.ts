@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -6,7 +5,6 @@ import ts from "typescript";
 import { fileCoverage, formatCoverage, unresolvedImports, type FileCoverage, type UnresolvedImport } from "../engine/coverage.js";
 import { version } from "../version.js";
 import { analyzeDeployFiles } from "./deploy-files.js";
-import { sqlParserReady } from "../engine/migrations/pg-parser.js";
 import { lintMigrations, migrationRules } from "./migrations.js";
 import { formatJson, formatPretty, formatSarif, type FileFinding } from "./format.js";
 import {
@@ -47,7 +45,7 @@ const USAGE_HINT = "Run `drizzle-guard --help` for the options.";
 
 class UsageError extends Error {}
 
-interface Io {
+export interface Io {
   cwd: string;
   out: (text: string) => void;
   err: (text: string) => void;
@@ -228,12 +226,3 @@ export function main(argv: string[], io: Io): number {
     return 2;
   }
 }
-
-// the SQL parser's WASM module loads asynchronously; the CLI waits for it rather than parse through the worker
-void sqlParserReady().then(() => {
-  process.exitCode = main(process.argv.slice(2), {
-    cwd: process.cwd(),
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  });
-});

@@ -11,6 +11,8 @@ import {
   ensureBuilt,
   removeProject,
   runCli,
+  runCliHere,
+  cliReady,
   tempProject,
 } from "./helpers.js";
 
@@ -32,8 +34,9 @@ describe("drizzle-guard CLI", () => {
   let buggy: string;
   let clean: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     ensureBuilt();
+    await cliReady();
     buggy = tempProject({ "tsconfig.json": TSCONFIG, "src/db.ts": DB_TS, "src/schema.ts": SCHEMA_TS, "src/queries.ts": QUERIES_TS });
     clean = tempProject({
       "tsconfig.json": TSCONFIG,
@@ -72,7 +75,7 @@ describe("drizzle-guard CLI", () => {
 
   it("--format json prints 1-based positions and paths relative to the cwd", () => {
     // run from src/: paths are relative to the cwd, the project found through -p
-    const result = runCli(["-p", "..", "--format", "json"], path.join(buggy, "src"));
+    const result = runCliHere(["-p", "..", "--format", "json"], path.join(buggy, "src"));
     expect(result.status).toBe(1);
     const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
     expect(rows).toEqual([
@@ -83,7 +86,7 @@ describe("drizzle-guard CLI", () => {
   });
 
   it("--format sarif prints a SARIF 2.1.0 log", () => {
-    const result = runCli(["--format", "sarif"], buggy);
+    const result = runCliHere(["--format", "sarif"], buggy);
     expect(result.status).toBe(1);
     const log = JSON.parse(result.stdout);
     expect(log.version).toBe("2.1.0");
@@ -114,32 +117,32 @@ describe("drizzle-guard CLI", () => {
   });
 
   it("--rule runs only the named rules", () => {
-    const some = runCli(["--format", "json", "--rule", "drizzle-guard/require-foreign-key-index,no-unsafe-sql-raw"], buggy);
+    const some = runCliHere(["--format", "json", "--rule", "drizzle-guard/require-foreign-key-index,no-unsafe-sql-raw"], buggy);
     expect(JSON.parse(some.stdout).map((r: { rule: string }) => r.rule)).toEqual([FK.rule]);
     // a rule outside the recommended set runs when named; --rule keeps the config file's options and level
-    const warned = runCli(["--format", "json", "--config", "warn.json", "--rule", "enforce-update-with-where"], buggy);
+    const warned = runCliHere(["--format", "json", "--config", "warn.json", "--rule", "enforce-update-with-where"], buggy);
     expect(JSON.parse(warned.stdout)).toEqual([expect.objectContaining({ rule: UPDATE.rule, severity: "warning" })]);
     expect(warned.status).toBe(0);
   });
 
   it("--config sets levels: off drops findings, warnings alone exit 0", () => {
-    const off = runCli(["--format", "json", "--config", "off.json"], buggy);
+    const off = runCliHere(["--format", "json", "--config", "off.json"], buggy);
     expect(JSON.parse(off.stdout).map((r: { rule: string }) => r.rule)).toEqual([UPDATE.rule]);
     expect(off.status).toBe(1);
-    const warn = runCli(["--config", "warn.json"], buggy);
+    const warn = runCliHere(["--config", "warn.json"], buggy);
     expect(warn.stdout).toMatch(/^src\/queries\.ts\(6,9\): warning DG1010: /);
     expect(warn.status).toBe(0);
   });
 
   it("defaults to the config of the tsconfig's drizzle-guard plugins entry; --config wins", () => {
-    const fromPlugin = runCli(["-p", "tsconfig.plugin.json", "--format", "json"], buggy);
+    const fromPlugin = runCliHere(["-p", "tsconfig.plugin.json", "--format", "json"], buggy);
     expect(JSON.parse(fromPlugin.stdout).map((r: { rule: string }) => r.rule)).toEqual([UPDATE.rule]);
-    const fromFile = runCli(["-p", "tsconfig.plugin.json", "--format", "json", "--config", "warn.json"], buggy);
+    const fromFile = runCliHere(["-p", "tsconfig.plugin.json", "--format", "json", "--config", "warn.json"], buggy);
     expect(JSON.parse(fromFile.stdout).map((r: { severity: string }) => r.severity)).toEqual(["warning", "warning"]);
   });
 
   it("exits 0 with no output on a clean project (absolute -p)", () => {
-    const pretty = runCli(["-p", clean, "--config", "config/drizzle-guard.json"], clean);
+    const pretty = runCliHere(["-p", clean, "--config", "config/drizzle-guard.json"], clean);
     expect(pretty.stdout).toBe("");
     expect(pretty.status).toBe(0);
   });
@@ -156,7 +159,7 @@ describe("drizzle-guard CLI", () => {
       ["src/queries.ts"],
     ];
     for (const args of cases) {
-      const result = runCli(args, buggy);
+      const result = runCliHere(args, buggy);
       expect(result.status, args.join(" ")).toBe(2);
       expect(result.stdout, args.join(" ")).toBe("");
       expect(result.stderr, args.join(" ")).toMatch(/^drizzle-guard: /);

@@ -4,6 +4,8 @@ import os from "node:os";
 import path from "node:path";
 
 import { ensureBuilt, repoRoot } from "../../scripts/ensure-build.mjs";
+import { sqlParserReady } from "../../src/engine/migrations/pg-parser.js";
+import { main } from "../../src/transformer/cli.js";
 
 export { ensureBuilt, repoRoot };
 export const distCli = path.join(repoRoot, "dist/cli.js");
@@ -21,9 +23,28 @@ export function run(command: string, args: string[], cwd: string): RunResult {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The built `drizzle-guard` command (dist/cli.js) in a process of its own. */
 export function runCli(args: string[], cwd: string): RunResult {
   return run(process.execPath, [distCli, ...args], cwd);
 }
+
+/**
+ * The CLI's `main()` from the sources, in this process: its options, output
+ * and exit code without starting Node and loading TypeScript again. Await
+ * `cliReady()` (the SQL parser's WASM) first. runCli tests the built command.
+ */
+export function runCliHere(args: string[], cwd: string): RunResult {
+  let stdout = "";
+  let stderr = "";
+  const status = main(args, {
+    cwd,
+    out: (text) => (stdout += text),
+    err: (text) => (stderr += text),
+  });
+  return { status, stdout, stderr };
+}
+
+export { sqlParserReady as cliReady };
 
 /** A small project in a temp dir that resolves drizzle-orm from the repository's node_modules. */
 export function tempProject(files: Record<string, string>): string {
