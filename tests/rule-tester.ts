@@ -58,7 +58,7 @@ class SharedPrograms {
   }
 }
 
-const isolatedCases = new WeakSet<object>();
+const isolatedCases = new WeakSet();
 
 /** Marks a case that needs a program of its own (see SharedPrograms). */
 export function isolated<T extends object>(testCase: T): T {
