@@ -760,6 +760,23 @@ export async function all() {
 }
 `;
 
+/** A cursor page: the cursor row (any user's post, by id) only feeds a compared value into a query filtered by the owner. */
+const cursorPage = (afterCursor: string, cursorQuery = "query(gt(posts.title, cursor.title))") => `${A}import { gt } from "drizzle-orm";
+export async function pageOfPosts(me: number, after: number | null) {
+  const query = (cond?: SQL) =>
+    db.select().from(posts).where(cond ? and(cond, eq(posts.userId, me)) : eq(posts.userId, me)).limit(10);
+  if (after) {
+    const [cursor] = await db.select().from(posts).where(eq(posts.id, after)).limit(1);
+    if (!cursor) throw new Error("cursor not found");
+    const rows = await ${cursorQuery};
+${afterCursor}
+  }
+  return { rows: await query(), cursor: null };
+}
+`;
+const cursorReturned = cursorPage("    return { rows, cursor };");
+const cursorUnscoped = cursorPage("    return { rows, cursor: null };", "db.select().from(posts).where(gt(posts.title, cursor.title))");
+
 const whereCases: RunTests<MessageId, Options> = {
   valid: [
     // 1. post-fetch ownership checks
@@ -796,6 +813,14 @@ const whereCases: RunTests<MessageId, Options> = {
     {
       name: "a uniqueness check: the row found by an attribute is only tested for existence",
       code: fn(`  const taken = await db.query.posts.findFirst({ where: and(eq(posts.title, "t"), ne(posts.id, id)) });\n  if (taken) throw new Error("title taken");`),
+    },
+    {
+      name: "a pagination cursor read whose row only feeds the filter of an owner-filtered query (through a local query function)",
+      code: cursorPage("    return { rows, cursor: null };"),
+    },
+    {
+      name: "a cursor row destructured into a value compared in an owner-filtered relational where",
+      code: `${A}import { lt } from "drizzle-orm";\nexport async function older(me: number, before: number) {\n  const cursor = await db.query.posts.findFirst({ where: eq(posts.id, before) });\n  if (!cursor) return [];\n  const { title } = cursor;\n  return db.query.posts.findMany({ where: and(eq(posts.userId, me), lt(posts.title, title)) });\n}\n`,
     },
     // 2. check first, then act: gating
     {
@@ -925,6 +950,35 @@ const whereCases: RunTests<MessageId, Options> = {
       marker: "db.delete",
       table: "posts",
       verb: "delete",
+    }),
+    invalid({
+      name: "a row found by an attribute and also handed back in a { row } shorthand is no uniqueness check",
+      code: fn(`  const taken = await db.query.posts.findFirst({ where: eq(posts.title, "t") });\n  if (taken) throw new Error("title taken");\n  return { taken };`),
+      marker: "findFirst",
+      table: "posts",
+      verb: "read",
+    }),
+    invalid({
+      name: "a cursor row that is also returned to the caller",
+      code: cursorReturned,
+      marker: "eq(posts.id, after)",
+      table: "posts",
+      verb: "read",
+    }),
+    {
+      name: "a cursor row feeding the filter of a query that is not owner-filtered: both reported",
+      code: cursorUnscoped,
+      errors: [
+        { messageId: "missingOwnerFilter", line: lineOf(cursorUnscoped, "eq(posts.id, after)"), data: ownerData("posts", "userId", "read") },
+        { messageId: "missingOwnerFilter", line: lineOf(cursorUnscoped, "gt(posts.title, cursor.title)"), data: ownerData("posts", "userId", "read") },
+      ],
+    },
+    invalid({
+      name: "a cursor row whose field is also used outside a filter",
+      code: `${A}import { lt } from "drizzle-orm";\nexport async function older(me: number, before: number) {\n  const cursor = await db.query.posts.findFirst({ where: eq(posts.id, before) });\n  if (!cursor) return [];\n  const rows = await db.query.posts.findMany({ where: and(eq(posts.userId, me), lt(posts.title, cursor.title)) });\n  return { rows, label: cursor.title };\n}\n`,
+      marker: "eq(posts.id, before)",
+      table: "posts",
+      verb: "read",
     }),
     // 2. a scoped read that gates nothing
     invalid({

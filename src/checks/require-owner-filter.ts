@@ -16,7 +16,7 @@ import { optionOrSetting } from "../engine/settings.js";
 import { calleeName, enclosingFunction, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, staticPropertyName } from "../engine/ts-utils.js";
 import { symbolAt } from "../engine/symbols.js";
 import { variableReferences } from "../engine/references.js";
-import { boundVariable, callSitesOf, gates, isDerivedFrom, mismatchExit, returnsOnly, rowSource } from "../engine/result-checks.js";
+import { boundVariable, callSitesOf, filterOnlyUses, gates, isDerivedFrom, isTruthinessTest, mismatchExit, returnsOnly, rowSource } from "../engine/result-checks.js";
 import { type Guard, type GuardNames, DEFAULT_ADMIN_ASSERTIONS, DEFAULT_ADMIN_PREDICATES, DEFAULT_WEBHOOK_VERIFIERS, guardOf } from "../engine/guards.js";
 import type { AnalysisContext, Finding, SharedSettings } from "../engine/types.js";
 
@@ -369,23 +369,6 @@ function isAuditColumn(column: ColumnModel): boolean {
   return !column.notNull && !column.primaryKey && column.references?.onDelete === "set null";
 }
 
-/** A value used only as a condition: `if (x)`, `if (!x)`, `x ? a : b`, `!x && …`. */
-function isTruthinessTest(ref: ts.Node): boolean {
-  let node = skipOuterUp(ref);
-  while (node.parent && ts.isPrefixUnaryExpression(node.parent) && node.parent.operator === ts.SyntaxKind.ExclamationToken) {
-    node = skipOuterUp(node.parent);
-  }
-  const parent = node.parent;
-  if (!parent) return false;
-  if ((ts.isIfStatement(parent) || ts.isWhileStatement(parent)) && parent.expression === node) return true;
-  if (ts.isConditionalExpression(parent) && parent.condition === node) return true;
-  if (ts.isBinaryExpression(parent) && parent.left === node) {
-    const op = parent.operatorToken.kind;
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) return isTruthinessTest(parent);
-  }
-  return false;
-}
-
 /** Options with defaults and shared settings applied. */
 interface ResolvedOptions {
   ownerColumns: readonly string[];
@@ -504,6 +487,7 @@ class OwnerAnalysis {
     if (scope.scoping(chain, table) !== "missing") return { kind: "scoped" };
     if (this.guarded(chain.start, read)) return { kind: "scoped" };
     if (read && this.existenceOnly(chain, table)) return { kind: "scoped" };
+    if (read && this.onlyFiltersScopedQueries(chain)) return { kind: "scoped" };
     const own = read
       ? "no owner filter, no ownership check on the result in this function"
       : `no owner filter, no earlier owner-filtered read of ${tableDisplayName(table)} in this function that decides whether it runs`;
@@ -548,6 +532,26 @@ class OwnerAnalysis {
     if (byPrimaryKey) return false;
     const references = variableReferences(this.checker, declaration as ts.VariableDeclaration & { name: ts.Identifier });
     return references.length > 0 && references.every((ref) => isTruthinessTest(ref));
+  }
+
+  /**
+   * A read whose row only serves as compared values in the filters of queries
+   * that are themselves owner- or tenant-scoped: a pagination cursor (`const
+   * [cursor] = await db.select().from(chat).where(eq(chat.id, after))`, then
+   * `gt(chat.createdAt, cursor.createdAt)` next to `eq(chat.userId, me)`).
+   * Nothing of the row reaches the caller except through rows of the current
+   * user or tenant; its existence may be tested. Any other use (returned,
+   * rendered, a filter of an unscoped query) keeps the report.
+   */
+  private onlyFiltersScopedQueries(chain: QueryChain): boolean {
+    const variable = boundVariable(this.checker, chain.end);
+    const consumers = variable && filterOnlyUses(this.program, variable);
+    if (!consumers) return false;
+    return consumers.every((consumer) => {
+      if (consumer === chain) return false;
+      const table = chainTable(this.program, consumer);
+      return !!table && this.scopeFor(consumer.start.getSourceFile()).scoping(consumer, table) === "filtered";
+    });
   }
 
   /** Behind an admin or webhook guard; for reads, also in code marked public. */
