@@ -596,6 +596,17 @@ const scopingCases: RunTests<MessageId, Options> = {
       table: "memberships",
       verb: "delete",
     }),
+    {
+      name: "the message names the table's tenant columns next to its owner columns",
+      code: scoped(`  await db.delete(memberships).where(eq(memberships.id, id));`),
+      errors: [
+        {
+          messageId: "missingOwnerFilter",
+          line: lineOf(scoped(`  await db.delete(memberships).where(eq(memberships.id, id));`), "db.delete(memberships)"),
+          data: { ...ownerData("memberships", "userId", "delete"), principal: "memberships.userId or memberships.orgId" },
+        },
+      ],
+    },
     // 2. the check must be a scoped read of the same table, awaited before the act
     invalid({
       name: "earlier scoped read of a different table",

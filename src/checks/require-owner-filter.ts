@@ -702,9 +702,14 @@ function reportRange(context: AnalysisContext, chain: QueryChain): { start: numb
   return { start, end: chain.start.getEnd() };
 }
 
-/** `posts.userId or posts.teamId`: the columns the rule looked for. */
-function principalText(table: TableModel, columns: readonly ColumnModel[]): string {
-  return columns.map((c) => `${tableDisplayName(table)}.${c.key}`).join(" or ");
+/**
+ * `posts.userId or posts.teamId`: the columns the rule looked for, the
+ * table's owner columns and then its tenant columns (a filter on either
+ * scopes the query).
+ */
+function principalText(table: TableModel, columns: readonly ColumnModel[], options: ResolvedOptions): string {
+  const tenants = columnsNamed(table, options.scopeColumns).filter((c) => !columns.includes(c));
+  return [...columns, ...tenants].map((c) => `${tableDisplayName(table)}.${c.key}`).join(" or ");
 }
 
 export function analyzeOwnerFilters(context: AnalysisContext, ruleOptions: OwnerFilterOptions): Finding<MessageId>[] {
@@ -737,7 +742,7 @@ export function analyzeOwnerFilters(context: AnalysisContext, ruleOptions: Owner
         column: subject.columns.map((c) => c.key).join(" or "),
         verb: subject.verb,
         tried: verdict.tried,
-        principal: principalText(subject.table, subject.columns),
+        principal: principalText(subject.table, subject.columns, options),
       },
       ...reportRange(context, chain),
     });
@@ -754,7 +759,7 @@ export function analyzeOwnerFilters(context: AnalysisContext, ruleOptions: Owner
         verb: subject.verb,
         checked: site.checked,
         total: site.total,
-        principal: principalText(subject.table, subject.columns),
+        principal: principalText(subject.table, subject.columns, options),
       },
       start: site.call.getStart(context.sourceFile),
       end: site.call.getEnd(),
