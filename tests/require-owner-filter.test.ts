@@ -788,6 +788,26 @@ ${afterCursor}
 const cursorReturned = cursorPage("    return { rows, cursor };");
 const cursorUnscoped = cursorPage("    return { rows, cursor: null };", "db.select().from(posts).where(gt(posts.title, cursor.title))");
 
+/** A storage class behind an interface, its method called only from admin-checked code (and, with `extra`, from one more place). */
+const storageClass = (extra = "") => `${A}interface PostStore {
+  deletePost(id: number): Promise<void>;
+}
+class DbPostStore implements PostStore {
+  async deletePost(id: number) {
+    await db.delete(posts).where(eq(posts.id, id));
+  }
+}
+const store: PostStore = new DbPostStore();
+const direct = new DbPostStore();
+export async function purge(id: number) {
+  const session = await auth();
+  if (session?.user.role !== "admin") return notFound();
+  await store.deletePost(id);
+  await direct.deletePost(id + 1);
+}
+${extra}`;
+const storageUnchecked = storageClass("export async function remove(id: number) {\n  await store.deletePost(id);\n}\n");
+
 const whereCases: RunTests<MessageId, Options> = {
   valid: [
     // 1. post-fetch ownership checks
@@ -858,6 +878,10 @@ const whereCases: RunTests<MessageId, Options> = {
     {
       name: "signature-verified webhook, and a helper called only from it",
       code: `${A}async function unpublish(event: StripeEvent) {\n  await db.update(posts).set({ published: false }).where(eq(posts.id, event.data.object.id));\n}\nexport async function POST(req: Request) {\n  const event = stripe.webhooks.constructEvent(await req.text(), req.headers.get("stripe-signature") ?? "", "whsec");\n  await db.update(posts).set({ title: "paid" }).where(eq(posts.id, event.data.object.id));\n  await unpublish(event);\n  return new Response(null);\n}\n`,
+    },
+    {
+      name: "a class method called (through the class and through the interface it implements) only from admin-checked code",
+      code: storageClass(),
     },
     // 4. audit columns: not owners
     {
@@ -1028,6 +1052,17 @@ const whereCases: RunTests<MessageId, Options> = {
       table: "posts",
       verb: "update",
     }),
+    {
+      name: "a class method also called through its interface from code without a check: reported on that call",
+      code: storageUnchecked,
+      errors: [
+        {
+          messageId: "uncheckedCallSite",
+          line: lineOf(storageUnchecked, "export async function remove") + 1,
+          data: { helper: "DbPostStore.deletePost", table: "posts", column: "userId", verb: "delete", checked: 2, total: 3, principal: "posts.userId" },
+        },
+      ],
+    },
     // 4. audit column warning, on the schema
     {
       name: "audit column configured as owner: one warning on the column, none on queries",

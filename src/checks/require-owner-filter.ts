@@ -425,7 +425,7 @@ class OwnerAnalysis {
   private readonly checker: ts.TypeChecker;
   private readonly scopes = new Map<ts.SourceFile, OwnerScope>();
   private readonly verdicts = new Map<QueryChain, Verdict>();
-  private helperNames: Set<string> | undefined;
+  private helperNames: Map<string, ts.FunctionLikeDeclaration[]> | undefined;
 
   constructor(
     readonly program: ts.Program,
@@ -645,36 +645,45 @@ class OwnerAnalysis {
     );
   }
 
-  /** Names of the functions that hold a checked query: the candidates for call-site reports. */
-  private candidateHelperNames(): Set<string> {
+  /** The functions that hold a checked query, by name: the candidates for call-site reports. */
+  private candidateHelpers(): Map<string, ts.FunctionLikeDeclaration[]> {
     if (this.helperNames) return this.helperNames;
-    const names = new Set<string>();
+    const byName = new Map<string, ts.FunctionLikeDeclaration[]>();
     for (const file of this.program.getSourceFiles()) {
       if (!isUserSourceFile(file)) continue;
       for (const chain of queryChainsIn(this.program, file)) {
         const fn = enclosingFunction(chain.start);
-        if (fn) names.add(functionName(fn));
+        if (!fn) continue;
+        // the name it is called by: `deletePost` for `DbStore.deletePost`
+        const name = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : functionName(fn);
+        const list = byName.get(name) ?? [];
+        if (!list.includes(fn)) list.push(fn);
+        byName.set(name, list);
       }
     }
-    this.helperNames = names;
-    return names;
+    this.helperNames = byName;
+    return byName;
   }
 
   /** The reports on calls in `file` of helpers some of whose other callers check the row. */
   callSiteFindings(file: ts.SourceFile): Array<{ call: ts.CallExpression; chain: QueryChain; helper: ts.FunctionLikeDeclaration; checked: number; total: number }> {
     const out: Array<{ call: ts.CallExpression; chain: QueryChain; helper: ts.FunctionLikeDeclaration; checked: number; total: number }> = [];
-    const names = this.candidateHelperNames();
+    const helpers = this.candidateHelpers();
     for (const call of fileSyntax(file).calls) {
       const name = calleeName(call);
-      if (name === undefined || !names.has(name) || isQueryChainCall(this.program, call)) continue;
-      const fn = guard(() => resolveCallee(this.program, call), undefined);
-      if (!fn) continue;
-      for (const chain of queryChainsIn(this.program, fn.getSourceFile())) {
-        if (enclosingFunction(chain.start) !== fn) continue;
-        const verdict = this.verdict(chain);
-        if (verdict.kind !== "callers" || verdict.sites.get(call) !== false) continue;
-        const values = [...verdict.sites.values()];
-        out.push({ call, chain, helper: fn, checked: values.filter(Boolean).length, total: values.length });
+      const candidates = name === undefined ? undefined : helpers.get(name);
+      if (!candidates || isQueryChainCall(this.program, call)) continue;
+      // a call through an interface (`store.deletePost(id)` with `store: PostStore`) resolves to no body:
+      // it is a site of each same-named helper whose call sites include it
+      const resolved = guard(() => resolveCallee(this.program, call), undefined);
+      for (const fn of resolved ? [resolved] : candidates) {
+        for (const chain of queryChainsIn(this.program, fn.getSourceFile())) {
+          if (enclosingFunction(chain.start) !== fn) continue;
+          const verdict = this.verdict(chain);
+          if (verdict.kind !== "callers" || verdict.sites.get(call) !== false) continue;
+          const values = [...verdict.sites.values()];
+          out.push({ call, chain, helper: fn, checked: values.filter(Boolean).length, total: values.length });
+        }
       }
     }
     return out;

@@ -347,13 +347,22 @@ export function callSitesOf(program: ts.Program, fn: ts.FunctionLikeDeclaration)
   }
   const checker = program.getTypeChecker();
   const target = symbolAt(checker, name);
+  const members = ts.isMethodDeclaration(fn) ? memberDeclarations(checker, fn, name) : undefined;
   for (const ident of identifiersByName(program).get(name.text) ?? []) {
     if (ident === name) continue;
     const parent = ident.parent;
     if (!parent) continue;
     if (ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isExportSpecifier(parent)) continue;
-    // `x.getChatById(...)`: a member of an object or class is not followed
-    if (ts.isPropertyAccessExpression(parent) && parent.name === ident) continue;
+    if (ts.isPropertyAccessExpression(parent) && parent.name === ident) {
+      // `storage.getOrder(id)`, `this.getOrder(id)`: a method, called through its class or a type it implements
+      // (the member of `IStorage` that it implements may dispatch to it); other members of that name are not it
+      const symbol = members && symbolAt(checker, ident);
+      if (!members || !symbol?.declarations?.some((d) => members.has(d))) continue;
+      const call = skipOuterUp(parent).parent;
+      if (call && ts.isCallExpression(call) && skipOuter(call.expression) === parent) result.calls.push(call);
+      else result.escapes = true;
+      continue;
+    }
     if (ts.isPropertyAssignment(parent) && parent.name === ident) continue;
     if (symbolAt(checker, ident) !== target) continue;
     const use = skipOuterUp(ident);
@@ -362,6 +371,27 @@ export function callSitesOf(program: ts.Program, fn: ts.FunctionLikeDeclaration)
     else if (!(ts.isTypeQueryNode(parent) || ts.isQualifiedName(parent))) result.escapes = true;
   }
   return result;
+}
+
+/**
+ * The declarations a call of method `fn` may go through: the method itself,
+ * and the members of the same name of the types its class implements or
+ * extends (`IStorage.getOrder` for `class DbStorage implements IStorage`).
+ * By declaration: a member read through an instance type may be a transient
+ * symbol of its own.
+ */
+function memberDeclarations(checker: ts.TypeChecker, fn: ts.MethodDeclaration, name: ts.Identifier): Set<ts.Declaration> {
+  const out = new Set<ts.Declaration>([fn]);
+  const owner = fn.parent;
+  if (ts.isClassLike(owner)) {
+    for (const clause of owner.heritageClauses ?? []) {
+      for (const type of clause.types) {
+        const member = guard(() => checker.getTypeAtLocation(type).getProperty(name.text), undefined);
+        for (const d of member?.declarations ?? []) out.add(d);
+      }
+    }
+  }
+  return out;
 }
 
 /** A value used only as a condition: `if (x)`, `if (!x)`, `x ? a : b`, `!x && …`. */
