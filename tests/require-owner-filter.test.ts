@@ -808,6 +808,18 @@ export async function purge(id: number) {
 ${extra}`;
 const storageUnchecked = storageClass("export async function remove(id: number) {\n  await store.deletePost(id);\n}\n");
 
+const helperRows = (filter: string) => `${A}async function findPost(id: number, me: number) {
+  const [row] = await db.select().from(posts).where(${filter});
+  return row ?? null;
+}
+export async function publish(id: number, me: number) {
+  const found = await findPost(id, me);
+  if (!found) return;
+  await db.update(posts).set({ published: true }).where(eq(posts.id, found.id));
+}
+`;
+const helperRowsUnscoped = helperRows("eq(posts.id, id)");
+
 const whereCases: RunTests<MessageId, Options> = {
   valid: [
     // 1. post-fetch ownership checks
@@ -882,6 +894,14 @@ const whereCases: RunTests<MessageId, Options> = {
     {
       name: "a class method called (through the class and through the interface it implements) only from admin-checked code",
       code: storageClass(),
+    },
+    {
+      name: "an id read from a row this code just inserted (insert ... returning)",
+      code: fn(`  const [created] = await db.insert(posts).values({ userId: me, title: "t" }).returning();\n  await db.update(posts).set({ published: true }).where(eq(posts.id, created.id));`),
+    },
+    {
+      name: "an id read from a row returned by a helper whose query is owner-filtered",
+      code: helperRows("and(eq(posts.id, id), eq(posts.userId, me))"),
     },
     // 4. audit columns: not owners
     {
@@ -1061,6 +1081,21 @@ const whereCases: RunTests<MessageId, Options> = {
           line: lineOf(storageUnchecked, "export async function remove") + 1,
           data: { helper: "DbPostStore.deletePost", table: "posts", column: "userId", verb: "delete", checked: 2, total: 3, principal: "posts.userId" },
         },
+      ],
+    },
+    invalid({
+      name: "an insert before an update by the requested id proves nothing about that id",
+      code: fn(`  await db.insert(posts).values({ userId: me, title: "t" });\n  await db.update(posts).set({ published: true }).where(eq(posts.id, id));`),
+      marker: "db.update",
+      table: "posts",
+      verb: "update",
+    }),
+    {
+      name: "an id read from a row returned by a helper that does not filter by owner",
+      code: helperRowsUnscoped,
+      errors: [
+        { messageId: "missingOwnerFilter", line: lineOf(helperRowsUnscoped, "db.select()") },
+        { messageId: "missingOwnerFilter", line: lineOf(helperRowsUnscoped, "db.update(posts)") },
       ],
     },
     // 4. audit column warning, on the schema

@@ -186,6 +186,8 @@ class OwnerScope {
     private readonly chains: readonly QueryChain[],
     private readonly ownerColumns: readonly string[],
     private readonly scopeColumns: readonly string[],
+    /** The scoping of the queries of another file (a helper's). */
+    private readonly scopeOf: (file: ts.SourceFile) => OwnerScope,
   ) {
     this.checker = context.checker;
     for (const chain of chains) this.byEnd.set(skipOuter(chain.end), chain);
@@ -203,7 +205,10 @@ class OwnerScope {
 
   /** Awaited here and visibly scoped: what it returns belongs to the current user or tenant. */
   private proves(chain: QueryChain): TableModel | undefined {
-    if (!VERBS[chain.operation] || !isAwaitedHere(chain)) return undefined;
+    if (!isAwaitedHere(chain)) return undefined;
+    // rows this code has just inserted (`insert(...).returning()`): their ids were not chosen by the caller
+    if (chain.operation === "insert") return chainTable(this.context.program, chain);
+    if (!VERBS[chain.operation]) return undefined;
     const table = chainTable(this.context.program, chain);
     if (!table) return undefined;
     return this.scoping(chain, table) === "filtered" ? table : undefined;
@@ -334,7 +339,25 @@ class OwnerScope {
         init = skipOuter(init.expression);
       } else break;
     }
+    if (ts.isCallExpression(init)) return this.returnsScopedRows(init);
     return ts.isIdentifier(init) && this.isProvenValue(init, hops + 1);
+  }
+
+  /**
+   * A call of a project function that returns only the rows of one of its
+   * queries, and that query is scoped: `const member = await
+   * this.getMember(channelId, userId)` with `getMember` filtering by `userId`.
+   */
+  private returnsScopedRows(call: ts.CallExpression): boolean {
+    const program = this.context.program;
+    const fn = guard(() => resolveCallee(program, call), undefined);
+    if (!fn) return false;
+    const file = fn.getSourceFile();
+    return queryChainsIn(program, file).some((c) => {
+      if (!READ_OPERATIONS.has(c.operation) || enclosingFunction(c.start) !== fn || !returnsOnly(this.checker, fn, c.end)) return false;
+      const table = chainTable(program, c);
+      return !!table && this.scopeOf(file).scoping(c, table) === "filtered";
+    });
   }
 
   /**
@@ -444,7 +467,9 @@ class OwnerAnalysis {
     let scope = this.scopes.get(file);
     if (!scope) {
       const chains = queryChainsIn(this.program, file);
-      scope = new OwnerScope({ program: this.program, checker: this.checker, sourceFile: file, settings: {} }, chains, this.options.ownerColumns, this.options.scopeColumns);
+      scope = new OwnerScope({ program: this.program, checker: this.checker, sourceFile: file, settings: {} }, chains, this.options.ownerColumns, this.options.scopeColumns, (other) =>
+        this.scopeFor(other),
+      );
       this.scopes.set(file, scope);
     }
     return scope;
