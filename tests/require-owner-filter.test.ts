@@ -903,6 +903,10 @@ const whereCases: RunTests<MessageId, Options> = {
       name: "an id read from a row returned by a helper whose query is owner-filtered",
       code: helperRows("and(eq(posts.id, id), eq(posts.userId, me))"),
     },
+    {
+      name: "ids of the elements of owner-filtered rows, in an array callback and a for-of loop",
+      code: fn(`  const mine = await db.select().from(posts).where(eq(posts.userId, me));\n  await Promise.all(mine.map(async (post) => {\n    await db.update(posts).set({ published: true }).where(eq(posts.id, post.id));\n  }));\n  for (const post of mine) await db.update(posts).set({ title: "t" }).where(eq(posts.id, post.id));`),
+    },
     // 4. audit columns: not owners
     {
       name: "an audit column (nullable, set null) does not make its table owned",
@@ -1098,6 +1102,13 @@ const whereCases: RunTests<MessageId, Options> = {
         { messageId: "missingOwnerFilter", line: lineOf(helperRowsUnscoped, "db.update(posts)") },
       ],
     },
+    invalid({
+      name: "ids of the elements of rows that are not owner-filtered",
+      code: fn(`  const all = await db.select().from(tags);\n  for (const tag of all) await db.update(posts).set({ title: "t" }).where(eq(posts.id, tag.id));`),
+      marker: "db.update",
+      table: "posts",
+      verb: "update",
+    }),
     // 4. audit column warning, on the schema
     {
       name: "audit column configured as owner: one warning on the column, none on queries",

@@ -138,6 +138,8 @@ type Scoping =
 
 /** Operators whose compared value selects rows by equality. */
 const EQUALITY_OPERATORS = new Set(["eq", "inArray"]);
+/** Array methods whose callback's first parameter is an element of the array. */
+const ITERATING_METHODS = new Set(["map", "forEach", "flatMap", "filter", "find", "some", "every"]);
 /** Variables followed from a compared value back to the query it was read from (`const rows = ...; const row = rows[0]`). */
 const MAX_VALUE_HOPS = 4;
 
@@ -327,6 +329,9 @@ class OwnerScope {
     // `const row = ...`, `const [row] = ...`, `const [{ id }] = ...`
     const declaration = symbolAt(this.checker, e)?.valueDeclaration;
     const variable = declaration && ts.isBindingElement(declaration) ? ts.walkUpBindingElementsAndPatterns(declaration) : declaration;
+    // an element of proven rows: `rows.map((row) => ...)`, `for (const row of rows)`
+    const elements = variable && this.iteratedRows(variable);
+    if (elements) return this.isProvenValue(elements, hops + 1);
     if (!variable || !ts.isVariableDeclaration(variable) || !variable.initializer || !(variable.parent.flags & ts.NodeFlags.Const)) {
       return false;
     }
@@ -341,6 +346,30 @@ class OwnerScope {
     }
     if (ts.isCallExpression(init)) return this.returnsScopedRows(init);
     return ts.isIdentifier(init) && this.isProvenValue(init, hops + 1);
+  }
+
+  /**
+   * The array whose elements a declaration holds: the first parameter of a
+   * callback passed to an array method (`rows.map(async (row) => ...)`,
+   * `forEach`, `flatMap`, `filter`, `find`, `some`, `every`), or the `const`
+   * of a `for (const row of rows)`. The receiver must be typed as an array.
+   */
+  private iteratedRows(declaration: ts.Declaration): ts.Expression | undefined {
+    let array: ts.Expression | undefined;
+    if (ts.isParameter(declaration) && declaration.parent.parameters[0] === declaration) {
+      const callback = skipOuterUp(declaration.parent);
+      const call = callback.parent;
+      if (call && ts.isCallExpression(call) && call.arguments[0] === callback && ts.isPropertyAccessExpression(skipOuter(call.expression))) {
+        const callee = skipOuter(call.expression) as ts.PropertyAccessExpression;
+        if (ITERATING_METHODS.has(callee.name.text)) array = callee.expression;
+      }
+    } else if (ts.isVariableDeclaration(declaration) && !declaration.initializer && declaration.parent.flags & ts.NodeFlags.Const) {
+      const loop = declaration.parent.parent;
+      if (ts.isForOfStatement(loop) && !loop.awaitModifier) array = loop.expression;
+    }
+    if (!array) return undefined;
+    const type = this.checker.getTypeAtLocation(array);
+    return this.checker.isArrayType(type) || this.checker.isTupleType(type) ? array : undefined;
   }
 
   /**
