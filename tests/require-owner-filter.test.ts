@@ -907,6 +907,10 @@ const whereCases: RunTests<MessageId, Options> = {
       name: "ids of the elements of owner-filtered rows, in an array callback and a for-of loop",
       code: fn(`  const mine = await db.select().from(posts).where(eq(posts.userId, me));\n  await Promise.all(mine.map(async (post) => {\n    await db.update(posts).set({ published: true }).where(eq(posts.id, post.id));\n  }));\n  for (const post of mine) await db.update(posts).set({ title: "t" }).where(eq(posts.id, post.id));`),
     },
+    {
+      name: "a write helper called with an id read from an owner-filtered row",
+      code: `${A}async function setTitle(postId: number, title: string) {\n  await db.update(posts).set({ title }).where(eq(posts.id, postId));\n}\nexport async function rename(me: number) {\n  const [mine] = await db.select().from(posts).where(eq(posts.userId, me)).limit(1);\n  if (mine) await setTitle(mine.id, "t");\n}\n`,
+    },
     // 4. audit columns: not owners
     {
       name: "an audit column (nullable, set null) does not make its table owned",
@@ -1108,6 +1112,14 @@ const whereCases: RunTests<MessageId, Options> = {
       marker: "db.update",
       table: "posts",
       verb: "update",
+    }),
+    invalid({
+      name: "a write helper called with the requested id",
+      code: `${A}async function setTitle(postId: number, title: string) {\n  await db.update(posts).set({ title }).where(eq(posts.id, postId));\n}\nexport async function rename(me: number, id: number) {\n  const [mine] = await db.select().from(posts).where(eq(posts.userId, me)).limit(1);\n  if (mine) await setTitle(id, mine.title);\n}\n`,
+      marker: "db.update",
+      table: "posts",
+      verb: "update",
+      tried: "no owner filter, no earlier owner-filtered read of posts in this function that decides whether it runs or in `setTitle`'s caller",
     }),
     // 4. audit column warning, on the schema
     {

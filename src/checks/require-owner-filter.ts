@@ -315,6 +315,11 @@ class OwnerScope {
     );
   }
 
+  /** A value read from a scoped or inserted row (see `comparesProvenValue`). */
+  provenValue(value: ts.Expression): boolean {
+    return guard(() => this.isProvenValue(value, 0), false);
+  }
+
   private isProvenValue(value: ts.Expression, hops: number): boolean {
     if (hops > MAX_VALUE_HOPS) return false;
     // row.id, row?.id, rows[0].id, rows.map((r) => r.id)
@@ -552,7 +557,7 @@ class OwnerAnalysis {
       return { kind: "report", tried: own };
     }
     const tables = [table, ...this.parentTables(chain, table)];
-    const checked = new Map(sites.calls.map((c) => [c, this.siteChecked(c, tables, read, 1)] as const));
+    const checked = new Map(sites.calls.map((c) => [c, this.siteChecked(c, tables, read, 1, chain)] as const));
     const count = [...checked.values()].filter(Boolean).length;
     if (count === checked.size) return { kind: "scoped" };
     if (count > 0) return { kind: "callers", helper: fn, sites: checked };
@@ -622,13 +627,14 @@ class OwnerAnalysis {
    * `deleteChatById(id)`); or the caller hands the row on and every one of
    * its own callers checks it.
    */
-  siteChecked(call: ts.CallExpression, tables: readonly TableModel[], read: boolean, depth: number): boolean {
+  siteChecked(call: ts.CallExpression, tables: readonly TableModel[], read: boolean, depth: number, chain?: QueryChain): boolean {
     return guard(() => {
       if (this.guarded(call, read) || this.outOfScope(call)) return true;
       const [table] = tables;
       if (!table) return false;
       const caller = enclosingFunction(call);
       const scope = this.scopeFor(call.getSourceFile());
+      if (chain && this.passesProvenValue(call, chain, table)) return true;
       if (read) {
         const variable = boundVariable(this.checker, call);
         const isRow = (e: ts.Expression) => !!variable && isDerivedFrom(this.checker, e, variable);
@@ -650,6 +656,33 @@ class OwnerAnalysis {
       if (sites.escapes || sites.calls.length === 0 || (read && !returnsOnly(this.checker, caller, call))) return false;
       return sites.calls.every((c) => this.siteChecked(c, tables, read, depth + 1));
     }, false);
+  }
+
+  /**
+   * The helper's query selects by equality with one of its parameters, and
+   * this call passes a value proven in the caller (read from a scoped row,
+   * an inserted row, ...): `await setTitle(mine.id)` for `setTitle(id)`
+   * updating `where(eq(posts.id, id))`.
+   */
+  private passesProvenValue(call: ts.CallExpression, chain: QueryChain, table: TableModel): boolean {
+    const fn = enclosingFunction(chain.start);
+    if (!fn) return false;
+    const caller = this.scopeFor(call.getSourceFile());
+    const scope = chain.operation === "relational" ? { table } : {};
+    return whereArguments(chain).some((where) =>
+      describeCondition(this.program, where, scope).mentions.some(
+        (m) =>
+          !m.negated &&
+          EQUALITY_OPERATORS.has(m.operator) &&
+          m.values.some((v) => {
+            const value = skipOuter(v);
+            const declaration = ts.isIdentifier(value) ? symbolAt(this.checker, value)?.valueDeclaration : undefined;
+            if (!declaration || !ts.isParameter(declaration) || declaration.parent !== fn || declaration.dotDotDotToken) return false;
+            const argument = call.arguments[fn.parameters.indexOf(declaration)];
+            return !!argument && caller.provenValue(argument);
+          }),
+      ),
+    );
   }
 
   /**
