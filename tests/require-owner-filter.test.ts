@@ -1121,6 +1121,22 @@ const whereCases: RunTests<MessageId, Options> = {
       verb: "update",
       tried: "no owner filter, no earlier owner-filtered read of posts in this function that decides whether it runs or in `setTitle`'s caller",
     }),
+    invalid({
+      name: "the message says why callers were not tried: the helper is used as a value",
+      code: `${A}async function getPost(id: number) {\n  const [row] = await db.select().from(posts).where(eq(posts.id, id));\n  return row;\n}\nexport const handlers = { getPost };\n`,
+      marker: "db.select()",
+      table: "posts",
+      verb: "read",
+      tried: "no owner filter, no ownership check on the result in this function; `getPost` is also used as a value, so its callers are unknown",
+    }),
+    invalid({
+      name: "the message says why callers were not tried: the helper transforms the rows",
+      code: `${A}async function titles(id: number) {\n  const rows = await db.select().from(posts).where(eq(posts.id, id));\n  return rows.map((r) => r.title);\n}\nexport async function page(id: number) {\n  return (await titles(id)).join(", ");\n}\n`,
+      marker: "db.select()",
+      table: "posts",
+      verb: "read",
+      tried: "no owner filter, no ownership check on the result in this function; `titles` does not return the rows as read, so its callers were not tried",
+    }),
     // 4. audit column warning, on the schema
     {
       name: "audit column configured as owner: one warning on the column, none on queries",

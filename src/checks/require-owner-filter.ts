@@ -553,8 +553,15 @@ class OwnerAnalysis {
     const fn = enclosingFunction(chain.start);
     if (!fn) return { kind: "report", tried: own };
     const sites = callSitesOf(this.program, fn);
-    if (sites.escapes || sites.calls.length === 0 || (read && !returnsOnly(this.checker, fn, chain.end))) {
-      return { kind: "report", tried: own };
+    // say why the callers were not tried (none: a route handler or page the framework calls, or dead code)
+    const name = functionName(fn);
+    if (sites.escapes) {
+      // an anonymous callback (a transaction's, a tRPC resolver's) has no callers to name
+      return { kind: "report", tried: name === "<anonymous>" ? own : `${own}; \`${name}\` is also used as a value, so its callers are unknown` };
+    }
+    if (sites.calls.length === 0) return { kind: "report", tried: own };
+    if (read && !returnsOnly(this.checker, fn, chain.end)) {
+      return { kind: "report", tried: `${own}; \`${name}\` does not return the rows as read, so its callers were not tried` };
     }
     const tables = [table, ...this.parentTables(chain, table)];
     const checked = new Map(sites.calls.map((c) => [c, this.siteChecked(c, tables, read, 1, chain)] as const));
@@ -562,7 +569,6 @@ class OwnerAnalysis {
     if (count === checked.size) return { kind: "scoped" };
     if (count > 0) return { kind: "callers", helper: fn, sites: checked };
     const n = checked.size;
-    const name = functionName(fn);
     return {
       kind: "report",
       tried: `${own} or in ${n === 1 ? `\`${name}\`'s caller` : `any of \`${name}\`'s ${n} callers`}`,

@@ -364,7 +364,8 @@ export function callSitesOf(program: ts.Program, fn: ts.FunctionLikeDeclaration)
       continue;
     }
     if (ts.isPropertyAssignment(parent) && parent.name === ident) continue;
-    if (symbolAt(checker, ident) !== target) continue;
+    // `{ getPost }` hands the function on: the shorthand's value is the function
+    if (valueSymbolAt(checker, ident) !== target) continue;
     const use = skipOuterUp(ident);
     const call = use.parent;
     if (call && ts.isCallExpression(call) && call.expression === use && resolveCallee(program, call) === fn) result.calls.push(call);
