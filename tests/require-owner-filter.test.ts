@@ -911,6 +911,10 @@ const whereCases: RunTests<MessageId, Options> = {
       name: "a write helper called with an id read from an owner-filtered row",
       code: `${A}async function setTitle(postId: number, title: string) {\n  await db.update(posts).set({ title }).where(eq(posts.id, postId));\n}\nexport async function rename(me: number) {\n  const [mine] = await db.select().from(posts).where(eq(posts.userId, me)).limit(1);\n  if (mine) await setTitle(mine.id, "t");\n}\n`,
     },
+    {
+      name: "ownership or another permission checked through a const before use",
+      code: `${A}export async function edit(id: number, me: number, isModerator: boolean) {\n  const [post] = await db.select().from(posts).where(eq(posts.id, id));\n  if (!post) return notFound();\n  const canEdit = post.userId === me || isModerator;\n  if (!canEdit) throw new Error("forbidden");\n  return post;\n}\n`,
+    },
     // 4. audit columns: not owners
     {
       name: "an audit column (nullable, set null) does not make its table owned",
@@ -1136,6 +1140,13 @@ const whereCases: RunTests<MessageId, Options> = {
       table: "posts",
       verb: "read",
       tried: "no owner filter, no ownership check on the result in this function; `titles` does not return the rows as read, so its callers were not tried",
+    }),
+    invalid({
+      name: "a permission const that does not compare the owner is no ownership check",
+      code: `${A}export async function edit(id: number, isModerator: boolean) {\n  const [post] = await db.select().from(posts).where(eq(posts.id, id));\n  if (!post) return notFound();\n  const canEdit = post.published === true || isModerator;\n  if (!canEdit) throw new Error("forbidden");\n  return post;\n}\n`,
+      marker: "db.select()",
+      table: "posts",
+      verb: "read",
     }),
     // 4. audit column warning, on the schema
     {

@@ -176,26 +176,41 @@ export function mismatchExit(checker: ts.TypeChecker, fn: ts.Node, query: Mismat
         negated = true;
         t = skipOuter(t.operand);
       }
-      if (!ts.isBinaryExpression(t)) continue;
-      const op = t.operatorToken.kind;
-      if (!(negated ? EQUALITY : INEQUALITY).has(op)) continue;
-      for (const [side, other] of [
-        [t.left, t.right],
-        [t.right, t.left],
-      ] as const) {
-        const column = lastPropertyName(side);
-        if (column === undefined || !query.matches(column) || !query.isRow(side)) continue;
-        const root = rootIdentifier(side);
-        const otherRoot = rootIdentifier(other);
-        if (isLiteralLike(other) || query.isRow(other)) continue;
-        if (root && otherRoot && symbolAt(checker, root) === symbolAt(checker, otherRoot)) continue;
-        found = { statement: node, subject: side, principal: other, column };
-        return false;
+      // `if (!(row.userId === me || isModerator)) return`, also through a `const canEdit = …`: exits unless
+      // the owner matches or another permission holds
+      const comparisons = negated ? disjuncts(constInitializer(checker, t) ?? t) : [t];
+      for (const c of comparisons) {
+        if (!ts.isBinaryExpression(c)) continue;
+        const op = c.operatorToken.kind;
+        if (!(negated ? EQUALITY : INEQUALITY).has(op)) continue;
+        for (const [side, other] of [
+          [c.left, c.right],
+          [c.right, c.left],
+        ] as const) {
+          const column = lastPropertyName(side);
+          if (column === undefined || !query.matches(column) || !query.isRow(side)) continue;
+          const root = rootIdentifier(side);
+          const otherRoot = rootIdentifier(other);
+          if (isLiteralLike(other) || query.isRow(other)) continue;
+          if (root && otherRoot && symbolAt(checker, root) === symbolAt(checker, otherRoot)) continue;
+          found = { statement: node, subject: side, principal: other, column };
+          return false;
+        }
       }
     }
     return undefined;
   });
   return found;
+}
+
+/** The initializer of a `const` that an identifier names (`canDelete` → `msg.userId === me || isMod`), else undefined. */
+function constInitializer(checker: ts.TypeChecker, e: ts.Expression): ts.Expression | undefined {
+  if (!ts.isIdentifier(e)) return undefined;
+  const declaration = symbolAt(checker, e)?.valueDeclaration;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer || !(declaration.parent.flags & ts.NodeFlags.Const)) {
+    return undefined;
+  }
+  return skipOuter(declaration.initializer);
 }
 
 /** The expression a variable was initialized with, through `await`, `[0]` and destructuring: `getChatById(...)` for `const [chat] = await getChatById(...)`. */
