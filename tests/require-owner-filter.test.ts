@@ -596,6 +596,17 @@ const scopingCases: RunTests<MessageId, Options> = {
       table: "memberships",
       verb: "delete",
     }),
+    {
+      name: "the message names the table's tenant columns next to its owner columns",
+      code: scoped(`  await db.delete(memberships).where(eq(memberships.id, id));`),
+      errors: [
+        {
+          messageId: "missingOwnerFilter",
+          line: lineOf(scoped(`  await db.delete(memberships).where(eq(memberships.id, id));`), "db.delete(memberships)"),
+          data: { ...ownerData("memberships", "userId", "delete"), principal: "memberships.userId or memberships.orgId" },
+        },
+      ],
+    },
     // 2. the check must be a scoped read of the same table, awaited before the act
     invalid({
       name: "earlier scoped read of a different table",
@@ -760,6 +771,55 @@ export async function all() {
 }
 `;
 
+/** A cursor page: the cursor row (any user's post, by id) only feeds a compared value into a query filtered by the owner. */
+const cursorPage = (afterCursor: string, cursorQuery = "query(gt(posts.title, cursor.title))") => `${A}import { gt } from "drizzle-orm";
+export async function pageOfPosts(me: number, after: number | null) {
+  const query = (cond?: SQL) =>
+    db.select().from(posts).where(cond ? and(cond, eq(posts.userId, me)) : eq(posts.userId, me)).limit(10);
+  if (after) {
+    const [cursor] = await db.select().from(posts).where(eq(posts.id, after)).limit(1);
+    if (!cursor) throw new Error("cursor not found");
+    const rows = await ${cursorQuery};
+${afterCursor}
+  }
+  return { rows: await query(), cursor: null };
+}
+`;
+const cursorReturned = cursorPage("    return { rows, cursor };");
+const cursorUnscoped = cursorPage("    return { rows, cursor: null };", "db.select().from(posts).where(gt(posts.title, cursor.title))");
+
+/** A storage class behind an interface, its method called only from admin-checked code (and, with `extra`, from one more place). */
+const storageClass = (extra = "") => `${A}interface PostStore {
+  deletePost(id: number): Promise<void>;
+}
+class DbPostStore implements PostStore {
+  async deletePost(id: number) {
+    await db.delete(posts).where(eq(posts.id, id));
+  }
+}
+const store: PostStore = new DbPostStore();
+const direct = new DbPostStore();
+export async function purge(id: number) {
+  const session = await auth();
+  if (session?.user.role !== "admin") return notFound();
+  await store.deletePost(id);
+  await direct.deletePost(id + 1);
+}
+${extra}`;
+const storageUnchecked = storageClass("export async function remove(id: number) {\n  await store.deletePost(id);\n}\n");
+
+const helperRows = (filter: string) => `${A}async function findPost(id: number, me: number) {
+  const [row] = await db.select().from(posts).where(${filter});
+  return row ?? null;
+}
+export async function publish(id: number, me: number) {
+  const found = await findPost(id, me);
+  if (!found) return;
+  await db.update(posts).set({ published: true }).where(eq(posts.id, found.id));
+}
+`;
+const helperRowsUnscoped = helperRows("eq(posts.id, id)");
+
 const whereCases: RunTests<MessageId, Options> = {
   valid: [
     // 1. post-fetch ownership checks
@@ -797,6 +857,14 @@ const whereCases: RunTests<MessageId, Options> = {
       name: "a uniqueness check: the row found by an attribute is only tested for existence",
       code: fn(`  const taken = await db.query.posts.findFirst({ where: and(eq(posts.title, "t"), ne(posts.id, id)) });\n  if (taken) throw new Error("title taken");`),
     },
+    {
+      name: "a pagination cursor read whose row only feeds the filter of an owner-filtered query (through a local query function)",
+      code: cursorPage("    return { rows, cursor: null };"),
+    },
+    {
+      name: "a cursor row destructured into a value compared in an owner-filtered relational where",
+      code: `${A}import { lt } from "drizzle-orm";\nexport async function older(me: number, before: number) {\n  const cursor = await db.query.posts.findFirst({ where: eq(posts.id, before) });\n  if (!cursor) return [];\n  const { title } = cursor;\n  return db.query.posts.findMany({ where: and(eq(posts.userId, me), lt(posts.title, title)) });\n}\n`,
+    },
     // 2. check first, then act: gating
     {
       name: "the scoped read decides whether the delete runs (if (row) ...)",
@@ -822,6 +890,30 @@ const whereCases: RunTests<MessageId, Options> = {
     {
       name: "signature-verified webhook, and a helper called only from it",
       code: `${A}async function unpublish(event: StripeEvent) {\n  await db.update(posts).set({ published: false }).where(eq(posts.id, event.data.object.id));\n}\nexport async function POST(req: Request) {\n  const event = stripe.webhooks.constructEvent(await req.text(), req.headers.get("stripe-signature") ?? "", "whsec");\n  await db.update(posts).set({ title: "paid" }).where(eq(posts.id, event.data.object.id));\n  await unpublish(event);\n  return new Response(null);\n}\n`,
+    },
+    {
+      name: "a class method called (through the class and through the interface it implements) only from admin-checked code",
+      code: storageClass(),
+    },
+    {
+      name: "an id read from a row this code just inserted (insert ... returning)",
+      code: fn(`  const [created] = await db.insert(posts).values({ userId: me, title: "t" }).returning();\n  await db.update(posts).set({ published: true }).where(eq(posts.id, created.id));`),
+    },
+    {
+      name: "an id read from a row returned by a helper whose query is owner-filtered",
+      code: helperRows("and(eq(posts.id, id), eq(posts.userId, me))"),
+    },
+    {
+      name: "ids of the elements of owner-filtered rows, in an array callback and a for-of loop",
+      code: fn(`  const mine = await db.select().from(posts).where(eq(posts.userId, me));\n  await Promise.all(mine.map(async (post) => {\n    await db.update(posts).set({ published: true }).where(eq(posts.id, post.id));\n  }));\n  for (const post of mine) await db.update(posts).set({ title: "t" }).where(eq(posts.id, post.id));`),
+    },
+    {
+      name: "a write helper called with an id read from an owner-filtered row",
+      code: `${A}async function setTitle(postId: number, title: string) {\n  await db.update(posts).set({ title }).where(eq(posts.id, postId));\n}\nexport async function rename(me: number) {\n  const [mine] = await db.select().from(posts).where(eq(posts.userId, me)).limit(1);\n  if (mine) await setTitle(mine.id, "t");\n}\n`,
+    },
+    {
+      name: "ownership or another permission checked through a const before use",
+      code: `${A}export async function edit(id: number, me: number, isModerator: boolean) {\n  const [post] = await db.select().from(posts).where(eq(posts.id, id));\n  if (!post) return notFound();\n  const canEdit = post.userId === me || isModerator;\n  if (!canEdit) throw new Error("forbidden");\n  return post;\n}\n`,
     },
     // 4. audit columns: not owners
     {
@@ -927,6 +1019,35 @@ const whereCases: RunTests<MessageId, Options> = {
       table: "posts",
       verb: "delete",
     }),
+    invalid({
+      name: "a row found by an attribute and also handed back in a { row } shorthand is no uniqueness check",
+      code: fn(`  const taken = await db.query.posts.findFirst({ where: eq(posts.title, "t") });\n  if (taken) throw new Error("title taken");\n  return { taken };`),
+      marker: "findFirst",
+      table: "posts",
+      verb: "read",
+    }),
+    invalid({
+      name: "a cursor row that is also returned to the caller",
+      code: cursorReturned,
+      marker: "eq(posts.id, after)",
+      table: "posts",
+      verb: "read",
+    }),
+    {
+      name: "a cursor row feeding the filter of a query that is not owner-filtered: both reported",
+      code: cursorUnscoped,
+      errors: [
+        { messageId: "missingOwnerFilter", line: lineOf(cursorUnscoped, "eq(posts.id, after)"), data: ownerData("posts", "userId", "read") },
+        { messageId: "missingOwnerFilter", line: lineOf(cursorUnscoped, "gt(posts.title, cursor.title)"), data: ownerData("posts", "userId", "read") },
+      ],
+    },
+    invalid({
+      name: "a cursor row whose field is also used outside a filter",
+      code: `${A}import { lt } from "drizzle-orm";\nexport async function older(me: number, before: number) {\n  const cursor = await db.query.posts.findFirst({ where: eq(posts.id, before) });\n  if (!cursor) return [];\n  const rows = await db.query.posts.findMany({ where: and(eq(posts.userId, me), lt(posts.title, cursor.title)) });\n  return { rows, label: cursor.title };\n}\n`,
+      marker: "eq(posts.id, before)",
+      table: "posts",
+      verb: "read",
+    }),
     // 2. a scoped read that gates nothing
     invalid({
       name: "scoped read whose result nothing depends on, then delete",
@@ -963,6 +1084,70 @@ const whereCases: RunTests<MessageId, Options> = {
       marker: "db.update",
       table: "posts",
       verb: "update",
+    }),
+    {
+      name: "a class method also called through its interface from code without a check: reported on that call",
+      code: storageUnchecked,
+      errors: [
+        {
+          messageId: "uncheckedCallSite",
+          line: lineOf(storageUnchecked, "export async function remove") + 1,
+          data: { helper: "DbPostStore.deletePost", table: "posts", column: "userId", verb: "delete", checked: 2, total: 3, principal: "posts.userId" },
+        },
+      ],
+    },
+    invalid({
+      name: "an insert before an update by the requested id proves nothing about that id",
+      code: fn(`  await db.insert(posts).values({ userId: me, title: "t" });\n  await db.update(posts).set({ published: true }).where(eq(posts.id, id));`),
+      marker: "db.update",
+      table: "posts",
+      verb: "update",
+    }),
+    {
+      name: "an id read from a row returned by a helper that does not filter by owner",
+      code: helperRowsUnscoped,
+      errors: [
+        { messageId: "missingOwnerFilter", line: lineOf(helperRowsUnscoped, "db.select()") },
+        { messageId: "missingOwnerFilter", line: lineOf(helperRowsUnscoped, "db.update(posts)") },
+      ],
+    },
+    invalid({
+      name: "ids of the elements of rows that are not owner-filtered",
+      code: fn(`  const all = await db.select().from(tags);\n  for (const tag of all) await db.update(posts).set({ title: "t" }).where(eq(posts.id, tag.id));`),
+      marker: "db.update",
+      table: "posts",
+      verb: "update",
+    }),
+    invalid({
+      name: "a write helper called with the requested id",
+      code: `${A}async function setTitle(postId: number, title: string) {\n  await db.update(posts).set({ title }).where(eq(posts.id, postId));\n}\nexport async function rename(me: number, id: number) {\n  const [mine] = await db.select().from(posts).where(eq(posts.userId, me)).limit(1);\n  if (mine) await setTitle(id, mine.title);\n}\n`,
+      marker: "db.update",
+      table: "posts",
+      verb: "update",
+      tried: "no owner filter, no earlier owner-filtered read of posts in this function that decides whether it runs or in `setTitle`'s caller",
+    }),
+    invalid({
+      name: "the message says why callers were not tried: the helper is used as a value",
+      code: `${A}async function getPost(id: number) {\n  const [row] = await db.select().from(posts).where(eq(posts.id, id));\n  return row;\n}\nexport const handlers = { getPost };\n`,
+      marker: "db.select()",
+      table: "posts",
+      verb: "read",
+      tried: "no owner filter, no ownership check on the result in this function; `getPost` is also used as a value, so its callers are unknown",
+    }),
+    invalid({
+      name: "the message says why callers were not tried: the helper transforms the rows",
+      code: `${A}async function titles(id: number) {\n  const rows = await db.select().from(posts).where(eq(posts.id, id));\n  return rows.map((r) => r.title);\n}\nexport async function page(id: number) {\n  return (await titles(id)).join(", ");\n}\n`,
+      marker: "db.select()",
+      table: "posts",
+      verb: "read",
+      tried: "no owner filter, no ownership check on the result in this function; `titles` does not return the rows as read, so its callers were not tried",
+    }),
+    invalid({
+      name: "a permission const that does not compare the owner is no ownership check",
+      code: `${A}export async function edit(id: number, isModerator: boolean) {\n  const [post] = await db.select().from(posts).where(eq(posts.id, id));\n  if (!post) return notFound();\n  const canEdit = post.published === true || isModerator;\n  if (!canEdit) throw new Error("forbidden");\n  return post;\n}\n`,
+      marker: "db.select()",
+      table: "posts",
+      verb: "read",
     }),
     // 4. audit column warning, on the schema
     {

@@ -16,7 +16,7 @@ import { optionOrSetting } from "../engine/settings.js";
 import { calleeName, enclosingFunction, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, staticPropertyName } from "../engine/ts-utils.js";
 import { symbolAt } from "../engine/symbols.js";
 import { variableReferences } from "../engine/references.js";
-import { boundVariable, callSitesOf, gates, isDerivedFrom, mismatchExit, returnsOnly, rowSource } from "../engine/result-checks.js";
+import { boundVariable, callSitesOf, filterOnlyUses, gates, isDerivedFrom, isTruthinessTest, mismatchExit, returnsOnly, rowSource } from "../engine/result-checks.js";
 import { type Guard, type GuardNames, DEFAULT_ADMIN_ASSERTIONS, DEFAULT_ADMIN_PREDICATES, DEFAULT_WEBHOOK_VERIFIERS, guardOf } from "../engine/guards.js";
 import type { AnalysisContext, Finding, SharedSettings } from "../engine/types.js";
 
@@ -138,6 +138,8 @@ type Scoping =
 
 /** Operators whose compared value selects rows by equality. */
 const EQUALITY_OPERATORS = new Set(["eq", "inArray"]);
+/** Array methods whose callback's first parameter is an element of the array. */
+const ITERATING_METHODS = new Set(["map", "forEach", "flatMap", "filter", "find", "some", "every"]);
 /** Variables followed from a compared value back to the query it was read from (`const rows = ...; const row = rows[0]`). */
 const MAX_VALUE_HOPS = 4;
 
@@ -186,6 +188,8 @@ class OwnerScope {
     private readonly chains: readonly QueryChain[],
     private readonly ownerColumns: readonly string[],
     private readonly scopeColumns: readonly string[],
+    /** The scoping of the queries of another file (a helper's). */
+    private readonly scopeOf: (file: ts.SourceFile) => OwnerScope,
   ) {
     this.checker = context.checker;
     for (const chain of chains) this.byEnd.set(skipOuter(chain.end), chain);
@@ -203,7 +207,10 @@ class OwnerScope {
 
   /** Awaited here and visibly scoped: what it returns belongs to the current user or tenant. */
   private proves(chain: QueryChain): TableModel | undefined {
-    if (!VERBS[chain.operation] || !isAwaitedHere(chain)) return undefined;
+    if (!isAwaitedHere(chain)) return undefined;
+    // rows this code has just inserted (`insert(...).returning()`): their ids were not chosen by the caller
+    if (chain.operation === "insert") return chainTable(this.context.program, chain);
+    if (!VERBS[chain.operation]) return undefined;
     const table = chainTable(this.context.program, chain);
     if (!table) return undefined;
     return this.scoping(chain, table) === "filtered" ? table : undefined;
@@ -308,6 +315,11 @@ class OwnerScope {
     );
   }
 
+  /** A value read from a scoped or inserted row (see `comparesProvenValue`). */
+  provenValue(value: ts.Expression): boolean {
+    return guard(() => this.isProvenValue(value, 0), false);
+  }
+
   private isProvenValue(value: ts.Expression, hops: number): boolean {
     if (hops > MAX_VALUE_HOPS) return false;
     // row.id, row?.id, rows[0].id, rows.map((r) => r.id)
@@ -322,6 +334,9 @@ class OwnerScope {
     // `const row = ...`, `const [row] = ...`, `const [{ id }] = ...`
     const declaration = symbolAt(this.checker, e)?.valueDeclaration;
     const variable = declaration && ts.isBindingElement(declaration) ? ts.walkUpBindingElementsAndPatterns(declaration) : declaration;
+    // an element of proven rows: `rows.map((row) => ...)`, `for (const row of rows)`
+    const elements = variable && this.iteratedRows(variable);
+    if (elements) return this.isProvenValue(elements, hops + 1);
     if (!variable || !ts.isVariableDeclaration(variable) || !variable.initializer || !(variable.parent.flags & ts.NodeFlags.Const)) {
       return false;
     }
@@ -334,7 +349,49 @@ class OwnerScope {
         init = skipOuter(init.expression);
       } else break;
     }
+    if (ts.isCallExpression(init)) return this.returnsScopedRows(init);
     return ts.isIdentifier(init) && this.isProvenValue(init, hops + 1);
+  }
+
+  /**
+   * The array whose elements a declaration holds: the first parameter of a
+   * callback passed to an array method (`rows.map(async (row) => ...)`,
+   * `forEach`, `flatMap`, `filter`, `find`, `some`, `every`), or the `const`
+   * of a `for (const row of rows)`. The receiver must be typed as an array.
+   */
+  private iteratedRows(declaration: ts.Declaration): ts.Expression | undefined {
+    let array: ts.Expression | undefined;
+    if (ts.isParameter(declaration) && declaration.parent.parameters[0] === declaration) {
+      const callback = skipOuterUp(declaration.parent);
+      const call = callback.parent;
+      if (call && ts.isCallExpression(call) && call.arguments[0] === callback && ts.isPropertyAccessExpression(skipOuter(call.expression))) {
+        const callee = skipOuter(call.expression) as ts.PropertyAccessExpression;
+        if (ITERATING_METHODS.has(callee.name.text)) array = callee.expression;
+      }
+    } else if (ts.isVariableDeclaration(declaration) && !declaration.initializer && declaration.parent.flags & ts.NodeFlags.Const) {
+      const loop = declaration.parent.parent;
+      if (ts.isForOfStatement(loop) && !loop.awaitModifier) array = loop.expression;
+    }
+    if (!array) return undefined;
+    const type = this.checker.getTypeAtLocation(array);
+    return this.checker.isArrayType(type) || this.checker.isTupleType(type) ? array : undefined;
+  }
+
+  /**
+   * A call of a project function that returns only the rows of one of its
+   * queries, and that query is scoped: `const member = await
+   * this.getMember(channelId, userId)` with `getMember` filtering by `userId`.
+   */
+  private returnsScopedRows(call: ts.CallExpression): boolean {
+    const program = this.context.program;
+    const fn = guard(() => resolveCallee(program, call), undefined);
+    if (!fn) return false;
+    const file = fn.getSourceFile();
+    return queryChainsIn(program, file).some((c) => {
+      if (!READ_OPERATIONS.has(c.operation) || enclosingFunction(c.start) !== fn || !returnsOnly(this.checker, fn, c.end)) return false;
+      const table = chainTable(program, c);
+      return !!table && this.scopeOf(file).scoping(c, table) === "filtered";
+    });
   }
 
   /**
@@ -367,23 +424,6 @@ class OwnerScope {
  */
 function isAuditColumn(column: ColumnModel): boolean {
   return !column.notNull && !column.primaryKey && column.references?.onDelete === "set null";
-}
-
-/** A value used only as a condition: `if (x)`, `if (!x)`, `x ? a : b`, `!x && …`. */
-function isTruthinessTest(ref: ts.Node): boolean {
-  let node = skipOuterUp(ref);
-  while (node.parent && ts.isPrefixUnaryExpression(node.parent) && node.parent.operator === ts.SyntaxKind.ExclamationToken) {
-    node = skipOuterUp(node.parent);
-  }
-  const parent = node.parent;
-  if (!parent) return false;
-  if ((ts.isIfStatement(parent) || ts.isWhileStatement(parent)) && parent.expression === node) return true;
-  if (ts.isConditionalExpression(parent) && parent.condition === node) return true;
-  if (ts.isBinaryExpression(parent) && parent.left === node) {
-    const op = parent.operatorToken.kind;
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) return isTruthinessTest(parent);
-  }
-  return false;
 }
 
 /** Options with defaults and shared settings applied. */
@@ -442,7 +482,7 @@ class OwnerAnalysis {
   private readonly checker: ts.TypeChecker;
   private readonly scopes = new Map<ts.SourceFile, OwnerScope>();
   private readonly verdicts = new Map<QueryChain, Verdict>();
-  private helperNames: Set<string> | undefined;
+  private helperNames: Map<string, ts.FunctionLikeDeclaration[]> | undefined;
 
   constructor(
     readonly program: ts.Program,
@@ -461,7 +501,9 @@ class OwnerAnalysis {
     let scope = this.scopes.get(file);
     if (!scope) {
       const chains = queryChainsIn(this.program, file);
-      scope = new OwnerScope({ program: this.program, checker: this.checker, sourceFile: file, settings: {} }, chains, this.options.ownerColumns, this.options.scopeColumns);
+      scope = new OwnerScope({ program: this.program, checker: this.checker, sourceFile: file, settings: {} }, chains, this.options.ownerColumns, this.options.scopeColumns, (other) =>
+        this.scopeFor(other),
+      );
       this.scopes.set(file, scope);
     }
     return scope;
@@ -504,22 +546,29 @@ class OwnerAnalysis {
     if (scope.scoping(chain, table) !== "missing") return { kind: "scoped" };
     if (this.guarded(chain.start, read)) return { kind: "scoped" };
     if (read && this.existenceOnly(chain, table)) return { kind: "scoped" };
+    if (read && this.onlyFiltersScopedQueries(chain)) return { kind: "scoped" };
     const own = read
       ? "no owner filter, no ownership check on the result in this function"
       : `no owner filter, no earlier owner-filtered read of ${tableDisplayName(table)} in this function that decides whether it runs`;
     const fn = enclosingFunction(chain.start);
     if (!fn) return { kind: "report", tried: own };
     const sites = callSitesOf(this.program, fn);
-    if (sites.escapes || sites.calls.length === 0 || (read && !returnsOnly(this.checker, fn, chain.end))) {
-      return { kind: "report", tried: own };
+    // say why the callers were not tried (none: a route handler or page the framework calls, or dead code)
+    const name = functionName(fn);
+    if (sites.escapes) {
+      // an anonymous callback (a transaction's, a tRPC resolver's) has no callers to name
+      return { kind: "report", tried: name === "<anonymous>" ? own : `${own}; \`${name}\` is also used as a value, so its callers are unknown` };
+    }
+    if (sites.calls.length === 0) return { kind: "report", tried: own };
+    if (read && !returnsOnly(this.checker, fn, chain.end)) {
+      return { kind: "report", tried: `${own}; \`${name}\` does not return the rows as read, so its callers were not tried` };
     }
     const tables = [table, ...this.parentTables(chain, table)];
-    const checked = new Map(sites.calls.map((c) => [c, this.siteChecked(c, tables, read, 1)] as const));
+    const checked = new Map(sites.calls.map((c) => [c, this.siteChecked(c, tables, read, 1, chain)] as const));
     const count = [...checked.values()].filter(Boolean).length;
     if (count === checked.size) return { kind: "scoped" };
     if (count > 0) return { kind: "callers", helper: fn, sites: checked };
     const n = checked.size;
-    const name = functionName(fn);
     return {
       kind: "report",
       tried: `${own} or in ${n === 1 ? `\`${name}\`'s caller` : `any of \`${name}\`'s ${n} callers`}`,
@@ -550,6 +599,26 @@ class OwnerAnalysis {
     return references.length > 0 && references.every((ref) => isTruthinessTest(ref));
   }
 
+  /**
+   * A read whose row only serves as compared values in the filters of queries
+   * that are themselves owner- or tenant-scoped: a pagination cursor (`const
+   * [cursor] = await db.select().from(chat).where(eq(chat.id, after))`, then
+   * `gt(chat.createdAt, cursor.createdAt)` next to `eq(chat.userId, me)`).
+   * Nothing of the row reaches the caller except through rows of the current
+   * user or tenant; its existence may be tested. Any other use (returned,
+   * rendered, a filter of an unscoped query) keeps the report.
+   */
+  private onlyFiltersScopedQueries(chain: QueryChain): boolean {
+    const variable = boundVariable(this.checker, chain.end);
+    const consumers = variable && filterOnlyUses(this.program, variable);
+    if (!consumers) return false;
+    return consumers.every((consumer) => {
+      if (consumer === chain) return false;
+      const table = chainTable(this.program, consumer);
+      return !!table && this.scopeFor(consumer.start.getSourceFile()).scoping(consumer, table) === "filtered";
+    });
+  }
+
   /** Behind an admin or webhook guard; for reads, also in code marked public. */
   guarded(node: ts.Node, read: boolean): Guard | undefined {
     const found = guardOf(this.program, node, this.options.guards);
@@ -564,13 +633,14 @@ class OwnerAnalysis {
    * `deleteChatById(id)`); or the caller hands the row on and every one of
    * its own callers checks it.
    */
-  siteChecked(call: ts.CallExpression, tables: readonly TableModel[], read: boolean, depth: number): boolean {
+  siteChecked(call: ts.CallExpression, tables: readonly TableModel[], read: boolean, depth: number, chain?: QueryChain): boolean {
     return guard(() => {
       if (this.guarded(call, read) || this.outOfScope(call)) return true;
       const [table] = tables;
       if (!table) return false;
       const caller = enclosingFunction(call);
       const scope = this.scopeFor(call.getSourceFile());
+      if (chain && this.passesProvenValue(call, chain, table)) return true;
       if (read) {
         const variable = boundVariable(this.checker, call);
         const isRow = (e: ts.Expression) => !!variable && isDerivedFrom(this.checker, e, variable);
@@ -592,6 +662,33 @@ class OwnerAnalysis {
       if (sites.escapes || sites.calls.length === 0 || (read && !returnsOnly(this.checker, caller, call))) return false;
       return sites.calls.every((c) => this.siteChecked(c, tables, read, depth + 1));
     }, false);
+  }
+
+  /**
+   * The helper's query selects by equality with one of its parameters, and
+   * this call passes a value proven in the caller (read from a scoped row,
+   * an inserted row, ...): `await setTitle(mine.id)` for `setTitle(id)`
+   * updating `where(eq(posts.id, id))`.
+   */
+  private passesProvenValue(call: ts.CallExpression, chain: QueryChain, table: TableModel): boolean {
+    const fn = enclosingFunction(chain.start);
+    if (!fn) return false;
+    const caller = this.scopeFor(call.getSourceFile());
+    const scope = chain.operation === "relational" ? { table } : {};
+    return whereArguments(chain).some((where) =>
+      describeCondition(this.program, where, scope).mentions.some(
+        (m) =>
+          !m.negated &&
+          EQUALITY_OPERATORS.has(m.operator) &&
+          m.values.some((v) => {
+            const value = skipOuter(v);
+            const declaration = ts.isIdentifier(value) ? symbolAt(this.checker, value)?.valueDeclaration : undefined;
+            if (!declaration || !ts.isParameter(declaration) || declaration.parent !== fn || declaration.dotDotDotToken) return false;
+            const argument = call.arguments[fn.parameters.indexOf(declaration)];
+            return !!argument && caller.provenValue(argument);
+          }),
+      ),
+    );
   }
 
   /**
@@ -641,36 +738,45 @@ class OwnerAnalysis {
     );
   }
 
-  /** Names of the functions that hold a checked query: the candidates for call-site reports. */
-  private candidateHelperNames(): Set<string> {
+  /** The functions that hold a checked query, by name: the candidates for call-site reports. */
+  private candidateHelpers(): Map<string, ts.FunctionLikeDeclaration[]> {
     if (this.helperNames) return this.helperNames;
-    const names = new Set<string>();
+    const byName = new Map<string, ts.FunctionLikeDeclaration[]>();
     for (const file of this.program.getSourceFiles()) {
       if (!isUserSourceFile(file)) continue;
       for (const chain of queryChainsIn(this.program, file)) {
         const fn = enclosingFunction(chain.start);
-        if (fn) names.add(functionName(fn));
+        if (!fn) continue;
+        // the name it is called by: `deletePost` for `DbStore.deletePost`
+        const name = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : functionName(fn);
+        const list = byName.get(name) ?? [];
+        if (!list.includes(fn)) list.push(fn);
+        byName.set(name, list);
       }
     }
-    this.helperNames = names;
-    return names;
+    this.helperNames = byName;
+    return byName;
   }
 
   /** The reports on calls in `file` of helpers some of whose other callers check the row. */
   callSiteFindings(file: ts.SourceFile): Array<{ call: ts.CallExpression; chain: QueryChain; helper: ts.FunctionLikeDeclaration; checked: number; total: number }> {
     const out: Array<{ call: ts.CallExpression; chain: QueryChain; helper: ts.FunctionLikeDeclaration; checked: number; total: number }> = [];
-    const names = this.candidateHelperNames();
+    const helpers = this.candidateHelpers();
     for (const call of fileSyntax(file).calls) {
       const name = calleeName(call);
-      if (name === undefined || !names.has(name) || isQueryChainCall(this.program, call)) continue;
-      const fn = guard(() => resolveCallee(this.program, call), undefined);
-      if (!fn) continue;
-      for (const chain of queryChainsIn(this.program, fn.getSourceFile())) {
-        if (enclosingFunction(chain.start) !== fn) continue;
-        const verdict = this.verdict(chain);
-        if (verdict.kind !== "callers" || verdict.sites.get(call) !== false) continue;
-        const values = [...verdict.sites.values()];
-        out.push({ call, chain, helper: fn, checked: values.filter(Boolean).length, total: values.length });
+      const candidates = name === undefined ? undefined : helpers.get(name);
+      if (!candidates || isQueryChainCall(this.program, call)) continue;
+      // a call through an interface (`store.deletePost(id)` with `store: PostStore`) resolves to no body:
+      // it is a site of each same-named helper whose call sites include it
+      const resolved = guard(() => resolveCallee(this.program, call), undefined);
+      for (const fn of resolved ? [resolved] : candidates) {
+        for (const chain of queryChainsIn(this.program, fn.getSourceFile())) {
+          if (enclosingFunction(chain.start) !== fn) continue;
+          const verdict = this.verdict(chain);
+          if (verdict.kind !== "callers" || verdict.sites.get(call) !== false) continue;
+          const values = [...verdict.sites.values()];
+          out.push({ call, chain, helper: fn, checked: values.filter(Boolean).length, total: values.length });
+        }
       }
     }
     return out;
@@ -698,9 +804,14 @@ function reportRange(context: AnalysisContext, chain: QueryChain): { start: numb
   return { start, end: chain.start.getEnd() };
 }
 
-/** `posts.userId or posts.teamId`: the columns the rule looked for. */
-function principalText(table: TableModel, columns: readonly ColumnModel[]): string {
-  return columns.map((c) => `${tableDisplayName(table)}.${c.key}`).join(" or ");
+/**
+ * `posts.userId or posts.teamId`: the columns the rule looked for, the
+ * table's owner columns and then its tenant columns (a filter on either
+ * scopes the query).
+ */
+function principalText(table: TableModel, columns: readonly ColumnModel[], options: ResolvedOptions): string {
+  const tenants = columnsNamed(table, options.scopeColumns).filter((c) => !columns.includes(c));
+  return [...columns, ...tenants].map((c) => `${tableDisplayName(table)}.${c.key}`).join(" or ");
 }
 
 export function analyzeOwnerFilters(context: AnalysisContext, ruleOptions: OwnerFilterOptions): Finding<MessageId>[] {
@@ -733,7 +844,7 @@ export function analyzeOwnerFilters(context: AnalysisContext, ruleOptions: Owner
         column: subject.columns.map((c) => c.key).join(" or "),
         verb: subject.verb,
         tried: verdict.tried,
-        principal: principalText(subject.table, subject.columns),
+        principal: principalText(subject.table, subject.columns, options),
       },
       ...reportRange(context, chain),
     });
@@ -750,7 +861,7 @@ export function analyzeOwnerFilters(context: AnalysisContext, ruleOptions: Owner
         verb: subject.verb,
         checked: site.checked,
         total: site.total,
-        principal: principalText(subject.table, subject.columns),
+        principal: principalText(subject.table, subject.columns, options),
       },
       start: site.call.getStart(context.sourceFile),
       end: site.call.getEnd(),

@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { fileSyntax } from "./syntax-index.js";
 import { isFunctionLike, skipOuterUp } from "./ts-utils.js";
-import { symbolAt } from "./symbols.js";
+import { valueSymbolAt } from "./symbols.js";
 
 /** The block, function or file in which a variable declaration is visible. */
 export function declarationScope(declaration: ts.VariableDeclaration): ts.Node {
@@ -19,7 +19,8 @@ function identifiersNamed(sourceFile: ts.SourceFile, name: string): readonly ts.
 /**
  * Every identifier that refers to the variable declared by `declaration`
  * (a simple `const`/`let`/`var x = ...`), other than its own name, within the
- * scope of the declaration. Found by symbol, so shadowing names do not count.
+ * scope of the declaration, including `{ x }` shorthands. Found by symbol, so
+ * shadowing names do not count.
  * Uses a per-file index of identifiers, so each lookup costs only the
  * identifiers of that name, not a walk of the scope.
  */
@@ -27,13 +28,13 @@ export function variableReferences(
   checker: ts.TypeChecker,
   declaration: ts.VariableDeclaration & { name: ts.Identifier },
 ): ts.Identifier[] {
-  const symbol = symbolAt(checker, declaration.name);
+  const symbol = valueSymbolAt(checker, declaration.name);
   if (!symbol) return [];
   const scope = declarationScope(declaration);
   const start = scope.getStart();
   const end = scope.getEnd();
   return identifiersNamed(declaration.getSourceFile(), declaration.name.text).filter(
-    (node) => node !== declaration.name && node.pos >= start && node.end <= end && symbolAt(checker, node) === symbol,
+    (node) => node !== declaration.name && node.pos >= start && node.end <= end && valueSymbolAt(checker, node) === symbol,
   );
 }
 

@@ -1,8 +1,12 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
 import { resolveCallee } from "./callees.js";
+import { COMPARISON_OPERATORS } from "./conditions.js";
+import { drizzleImportName } from "./drizzle-symbols.js";
+import { type QueryChain, chainContaining, whereArguments } from "./queries.js";
+import { guard } from "./guard.js";
 import { fileSyntax } from "./syntax-index.js";
-import { symbolAt } from "./symbols.js";
+import { symbolAt, valueSymbolAt } from "./symbols.js";
 import { isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, typeOf, walk } from "./ts-utils.js";
 
 /**
@@ -172,26 +176,41 @@ export function mismatchExit(checker: ts.TypeChecker, fn: ts.Node, query: Mismat
         negated = true;
         t = skipOuter(t.operand);
       }
-      if (!ts.isBinaryExpression(t)) continue;
-      const op = t.operatorToken.kind;
-      if (!(negated ? EQUALITY : INEQUALITY).has(op)) continue;
-      for (const [side, other] of [
-        [t.left, t.right],
-        [t.right, t.left],
-      ] as const) {
-        const column = lastPropertyName(side);
-        if (column === undefined || !query.matches(column) || !query.isRow(side)) continue;
-        const root = rootIdentifier(side);
-        const otherRoot = rootIdentifier(other);
-        if (isLiteralLike(other) || query.isRow(other)) continue;
-        if (root && otherRoot && symbolAt(checker, root) === symbolAt(checker, otherRoot)) continue;
-        found = { statement: node, subject: side, principal: other, column };
-        return false;
+      // `if (!(row.userId === me || isModerator)) return`, also through a `const canEdit = …`: exits unless
+      // the owner matches or another permission holds
+      const comparisons = negated ? disjuncts(constInitializer(checker, t) ?? t) : [t];
+      for (const c of comparisons) {
+        if (!ts.isBinaryExpression(c)) continue;
+        const op = c.operatorToken.kind;
+        if (!(negated ? EQUALITY : INEQUALITY).has(op)) continue;
+        for (const [side, other] of [
+          [c.left, c.right],
+          [c.right, c.left],
+        ] as const) {
+          const column = lastPropertyName(side);
+          if (column === undefined || !query.matches(column) || !query.isRow(side)) continue;
+          const root = rootIdentifier(side);
+          const otherRoot = rootIdentifier(other);
+          if (isLiteralLike(other) || query.isRow(other)) continue;
+          if (root && otherRoot && symbolAt(checker, root) === symbolAt(checker, otherRoot)) continue;
+          found = { statement: node, subject: side, principal: other, column };
+          return false;
+        }
       }
     }
     return undefined;
   });
   return found;
+}
+
+/** The initializer of a `const` that an identifier names (`canDelete` → `msg.userId === me || isMod`), else undefined. */
+function constInitializer(checker: ts.TypeChecker, e: ts.Expression): ts.Expression | undefined {
+  if (!ts.isIdentifier(e)) return undefined;
+  const declaration = symbolAt(checker, e)?.valueDeclaration;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer || !(declaration.parent.flags & ts.NodeFlags.Const)) {
+    return undefined;
+  }
+  return skipOuter(declaration.initializer);
 }
 
 /** The expression a variable was initialized with, through `await`, `[0]` and destructuring: `getChatById(...)` for `const [chat] = await getChatById(...)`. */
@@ -343,19 +362,210 @@ export function callSitesOf(program: ts.Program, fn: ts.FunctionLikeDeclaration)
   }
   const checker = program.getTypeChecker();
   const target = symbolAt(checker, name);
+  const members = ts.isMethodDeclaration(fn) ? memberDeclarations(checker, fn, name) : undefined;
   for (const ident of identifiersByName(program).get(name.text) ?? []) {
     if (ident === name) continue;
     const parent = ident.parent;
     if (!parent) continue;
     if (ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isExportSpecifier(parent)) continue;
-    // `x.getChatById(...)`: a member of an object or class is not followed
-    if (ts.isPropertyAccessExpression(parent) && parent.name === ident) continue;
+    if (ts.isPropertyAccessExpression(parent) && parent.name === ident) {
+      // `storage.getOrder(id)`, `this.getOrder(id)`: a method, called through its class or a type it implements
+      // (the member of `IStorage` that it implements may dispatch to it); other members of that name are not it
+      const symbol = members && symbolAt(checker, ident);
+      if (!members || !symbol?.declarations?.some((d) => members.has(d))) continue;
+      const call = skipOuterUp(parent).parent;
+      if (call && ts.isCallExpression(call) && skipOuter(call.expression) === parent) result.calls.push(call);
+      else result.escapes = true;
+      continue;
+    }
     if (ts.isPropertyAssignment(parent) && parent.name === ident) continue;
-    if (symbolAt(checker, ident) !== target) continue;
+    // `{ getPost }` hands the function on: the shorthand's value is the function
+    if (valueSymbolAt(checker, ident) !== target) continue;
     const use = skipOuterUp(ident);
     const call = use.parent;
     if (call && ts.isCallExpression(call) && call.expression === use && resolveCallee(program, call) === fn) result.calls.push(call);
     else if (!(ts.isTypeQueryNode(parent) || ts.isQualifiedName(parent))) result.escapes = true;
   }
   return result;
+}
+
+/**
+ * The declarations a call of method `fn` may go through: the method itself,
+ * and the members of the same name of the types its class implements or
+ * extends (`IStorage.getOrder` for `class DbStorage implements IStorage`).
+ * By declaration: a member read through an instance type may be a transient
+ * symbol of its own.
+ */
+function memberDeclarations(checker: ts.TypeChecker, fn: ts.MethodDeclaration, name: ts.Identifier): Set<ts.Declaration> {
+  const out = new Set<ts.Declaration>([fn]);
+  const owner = fn.parent;
+  if (ts.isClassLike(owner)) {
+    for (const clause of owner.heritageClauses ?? []) {
+      for (const type of clause.types) {
+        const member = guard(() => checker.getTypeAtLocation(type).getProperty(name.text), undefined);
+        for (const d of member?.declarations ?? []) out.add(d);
+      }
+    }
+  }
+  return out;
+}
+
+/** A value used only as a condition: `if (x)`, `if (!x)`, `x ? a : b`, `!x && …`. */
+export function isTruthinessTest(ref: ts.Node): boolean {
+  let node = skipOuterUp(ref);
+  while (node.parent && ts.isPrefixUnaryExpression(node.parent) && node.parent.operator === ts.SyntaxKind.ExclamationToken) {
+    node = skipOuterUp(node.parent);
+  }
+  const parent = node.parent;
+  if (!parent) return false;
+  if ((ts.isIfStatement(parent) || ts.isWhileStatement(parent)) && parent.expression === node) return true;
+  if (ts.isConditionalExpression(parent) && parent.condition === node) return true;
+  if (ts.isBinaryExpression(parent) && parent.left === node) {
+    const op = parent.operatorToken.kind;
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) return isTruthinessTest(parent);
+  }
+  return false;
+}
+
+/** drizzle-orm functions whose result is a condition built from their arguments. */
+const CONDITION_BUILDERS: ReadonlySet<string> = new Set([...COMPARISON_OPERATORS, "and", "or", "not"]);
+/** Variables and parameters followed by `filterOnlyUses`. */
+const MAX_FLOW_HOPS = 4;
+
+/** The identifiers that read `symbol` (a `const`, a destructured name or a parameter), in its declaring function or file. */
+function readsOf(checker: ts.TypeChecker, symbol: ts.Symbol): ts.Identifier[] | undefined {
+  const declaration = symbol.valueDeclaration;
+  if (!declaration || !(ts.isVariableDeclaration(declaration) || ts.isBindingElement(declaration) || ts.isParameter(declaration))) {
+    return undefined;
+  }
+  if (!ts.isIdentifier(declaration.name)) return undefined;
+  const holder = ts.isBindingElement(declaration) ? ts.walkUpBindingElementsAndPatterns(declaration) : declaration;
+  // a `let` or `var` may be reassigned: its later values are not the query's
+  if (ts.isVariableDeclaration(holder) && !(holder.parent.flags & ts.NodeFlags.Const)) return undefined;
+  const name = declaration.name;
+  const scope: ts.Node = ts.isParameter(holder) ? holder.parent : (ts.findAncestor(holder.parent, (n) => isFunctionLike(n)) ?? holder.getSourceFile());
+  const start = scope.getStart();
+  const end = scope.getEnd();
+  return (fileSyntax(name.getSourceFile()).identifiers.get(name.text) ?? []).filter(
+    (node) => node !== name && node.pos >= start && node.end <= end && valueSymbolAt(checker, node) === symbol,
+  );
+}
+
+/**
+ * The symbols a `const` declaration binds when `value` is its initializer, and
+ * whether each holds `value` itself (`const x = value`, `const [x] = value`)
+ * or one of its fields (`const { a, b } = value`).
+ */
+function constBindings(checker: ts.TypeChecker, value: ts.Node): Array<{ symbol: ts.Symbol; whole: boolean }> | undefined {
+  const parent = value.parent;
+  if (!parent || !ts.isVariableDeclaration(parent) || parent.initializer !== value || !(parent.parent.flags & ts.NodeFlags.Const)) return undefined;
+  const out: Array<{ symbol: ts.Symbol; whole: boolean }> = [];
+  const collect = (name: ts.BindingName, whole: boolean): boolean => {
+    if (ts.isIdentifier(name)) {
+      const symbol = symbolAt(checker, name);
+      if (symbol) out.push({ symbol, whole });
+      return !!symbol;
+    }
+    const elementWhole = whole && ts.isArrayBindingPattern(name);
+    return name.elements.every((e) => ts.isOmittedExpression(e) || (!e.dotDotDotToken && collect(e.name, elementWhole)));
+  };
+  return collect(parent.name, true) ? out : undefined;
+}
+
+/**
+ * The queries a value flows into when it is used only as a compared value in
+ * their filters: every read of `symbol` (other than a truthiness test, `if
+ * (!row) throw`, `cond ? and(cond, …) : …`) reads a field of it (`row.createdAt`) that is an operand of
+ * a drizzle-orm comparison (`gt(chat.createdAt, row.createdAt)`, a `sql`
+ * interpolation), itself inside `and`/`or`/`not`/`?:`, that ends as the
+ * `where` of a query, possibly through a `const` or the parameter of a project
+ * function it is passed to (`query(gt(...))` where `query = (c) =>
+ * db.select()...where(and(c, ...))`). Undefined when some read goes anywhere
+ * else (returned, rendered, passed to other code) or cannot be followed.
+ */
+export function filterOnlyUses(program: ts.Program, symbol: ts.Symbol): QueryChain[] | undefined {
+  const checker = program.getTypeChecker();
+  const chains = new Set<QueryChain>();
+  const seen = new Set<ts.Symbol>();
+
+  /** A condition (or a part of one) at `node`: where does it end? */
+  const condition = (node: ts.Expression, hops: number): boolean => {
+    let e: ts.Node = skipOuterUp(node);
+    for (;;) {
+      const parent = e.parent;
+      if (!parent) return false;
+      if (ts.isCallExpression(parent) && parent.arguments.includes(e as ts.Expression)) {
+        const name = drizzleImportName(checker, parent.expression);
+        if (name !== undefined && CONDITION_BUILDERS.has(name)) {
+          e = skipOuterUp(parent);
+          continue;
+        }
+        // `.where(cond)`, `$count(table, cond)`
+        const chain = chainContaining(program, parent);
+        if (chain) return inWhere(chain, e);
+        if (name !== undefined) return false;
+        const fn = resolveCallee(program, parent);
+        const parameter = fn?.parameters[parent.arguments.indexOf(e as ts.Expression)];
+        if (!fn || !parameter || parameter.dotDotDotToken || !ts.isIdentifier(parameter.name)) return false;
+        const target = symbolAt(checker, parameter.name);
+        return !!target && flows(target, hops + 1, false);
+      }
+      if (ts.isTemplateSpan(parent) && ts.isTemplateExpression(parent.parent) && ts.isTaggedTemplateExpression(parent.parent.parent)) {
+        if (drizzleImportName(checker, parent.parent.parent.tag) !== "sql") return false;
+        e = skipOuterUp(parent.parent.parent);
+        continue;
+      }
+      if (ts.isConditionalExpression(parent) && parent.condition !== e) {
+        e = skipOuterUp(parent);
+        continue;
+      }
+      if (ts.isBinaryExpression(parent) && parent.right === e && parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+        e = skipOuterUp(parent);
+        continue;
+      }
+      // relational `where: cond`
+      if (ts.isPropertyAssignment(parent) && parent.initializer === e && ts.isObjectLiteralExpression(parent.parent)) {
+        const call = skipOuterUp(parent.parent).parent;
+        const chain = call && ts.isCallExpression(call) ? chainContaining(program, call) : undefined;
+        return !!chain && inWhere(chain, e);
+      }
+      const bound = constBindings(checker, e);
+      return !!bound && bound.every((b) => flows(b.symbol, hops + 1, false));
+    }
+  };
+
+  const inWhere = (chain: QueryChain, e: ts.Node): boolean => {
+    if (!whereArguments(chain).some((w) => skipOuterUp(w) === e)) return false;
+    chains.add(chain);
+    return true;
+  };
+
+  /** Every read of `s` ends in a query's filter; `value`: `s` holds the query's result (field reads and tests allowed). */
+  const flows = (s: ts.Symbol, hops: number, value: boolean): boolean => {
+    if (hops > MAX_FLOW_HOPS) return false;
+    if (seen.has(s)) return true;
+    seen.add(s);
+    const reads = readsOf(checker, s);
+    if (!reads) return false;
+    return reads.every((ref) => {
+      // a test decides which filter or exit applies; nothing of the value leaves
+      if (isTruthinessTest(ref)) return true;
+      if (!value) return condition(ref, hops);
+      let e: ts.Node = skipOuterUp(ref);
+      let fields = 0;
+      for (;;) {
+        const parent = e.parent;
+        if (parent && (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === e) {
+          e = skipOuterUp(parent);
+          fields++;
+        } else break;
+      }
+      const bound = constBindings(checker, e);
+      if (bound) return bound.every((b) => flows(b.symbol, hops + 1, fields === 0 && b.whole));
+      // the row itself is no compared value: only its fields are
+      return fields > 0 && condition(e as ts.Expression, hops);
+    });
+  };
+
+  return guard(() => (flows(symbol, 0, true) && chains.size > 0 ? [...chains] : undefined), undefined);
 }
