@@ -5,6 +5,7 @@ import { isAssignmentTarget, isExportedVariable, variableReferences } from "./re
 import { fileSyntax } from "./syntax-index.js";
 import { symbolAt } from "./symbols.js";
 import { isUnknownType, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
+import { timed } from "./profile.js";
 
 /**
  * Constant-ness facts the checks share: collections whose size is fixed when
@@ -136,7 +137,7 @@ function objectEnumerationArgument(checker: ts.TypeChecker, expr: ts.Expression)
  * an object literal, of a `const` holding one, or of an enum.
  */
 export function constantCollectionLength(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): number | undefined {
-  return guard(() => {
+  return timed(checker, "constants.collectionLength", () => guard(() => {
     if (depth > 4) return undefined;
     const e = skipOuter(expr);
     const literal = literalSize(e);
@@ -152,7 +153,7 @@ export function constantCollectionLength(checker: ts.TypeChecker, expr: ts.Expre
     if (ts.isIdentifier(init) || ts.isCallExpression(init)) return constantCollectionLength(checker, init, depth + 1);
     if (!ts.isArrayLiteralExpression(init) || isChangedInPlace(checker, decl, isAsConst(decl.initializer))) return undefined;
     return literalSize(init);
-  }, undefined);
+  }, undefined));
 }
 
 /** The number of keys `for (k in x)` visits when they are fixed here: an object literal, a `const` holding one, an enum. */
@@ -513,7 +514,7 @@ export function callSitesOf(program: ts.Program, fn: ts.SignatureDeclaration): r
   const cache = callSitesCache(program);
   const cached = cache.get(fn);
   if (cached !== undefined) return cached ?? undefined;
-  const found = guard(() => findCallSites(program, fn), undefined);
+  const found = timed(program, "constants.callSites", () => guard(() => findCallSites(program, fn), undefined));
   cache.set(fn, found ?? null);
   return found;
 }

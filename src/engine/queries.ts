@@ -7,6 +7,7 @@ import { resolveTable, tablesWithSqlName } from "./schema/resolve.js";
 import { fileSyntax } from "./syntax-index.js";
 import { methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf } from "./ts-utils.js";
 import { guard } from "./guard.js";
+import { timed } from "./profile.js";
 
 /** What a query chain does. */
 export type QueryOperation =
@@ -148,7 +149,9 @@ function rootKindOf(program: ts.Program, root: ts.Expression): "database" | "tra
   const cache = rootKinds(program);
   let kind = cache.get(root);
   if (kind === undefined) {
-    kind = exprIsDbLike(program, root) !== "yes" ? null : exprIsTransaction(program, root) === "yes" ? "transaction" : "database";
+    kind = timed(program, "queries.rootKind", () =>
+      exprIsDbLike(program, root) !== "yes" ? null : exprIsTransaction(program, root) === "yes" ? "transaction" : "database",
+    );
     cache.set(root, kind);
   }
   return kind ?? undefined;
@@ -211,8 +214,13 @@ function fileQueryIndex(program: ts.Program, sourceFile: ts.SourceFile): FileQue
   const cache = fileQueries(program);
   let entry = cache.get(sourceFile);
   if (entry) return entry;
-  entry = { chains: [], byStart: new Map(), calls: new Set() };
-  const found = entry;
+  entry = timed(program, "queries.fileIndex", () => indexQueries(program, sourceFile));
+  cache.set(sourceFile, entry);
+  return entry;
+}
+
+function indexQueries(program: ts.Program, sourceFile: ts.SourceFile): FileQueries {
+  const found: FileQueries = { chains: [], byStart: new Map(), calls: new Set() };
   for (const node of fileSyntax(sourceFile).calls) {
     const start = guard<ReturnType<typeof chainStart>>(() => chainStart(program, node), undefined);
     if (!start) continue;
@@ -224,8 +232,7 @@ function fileQueryIndex(program: ts.Program, sourceFile: ts.SourceFile): FileQue
     found.calls.add(node);
     for (const c of calls) found.calls.add(c.call);
   }
-  cache.set(sourceFile, entry);
-  return entry;
+  return found;
 }
 
 /** The chain whose start call is `call`, if any. */
