@@ -6,7 +6,7 @@
 //   plugin: drizzle-guard's preset alone
 //   tseslint: typescript-eslint's recommendedTypeChecked alone
 //   both: the two together
-// Prints one JSON line: { wallMs, files, messages, fatal, perRule, perFile: [[file, ms]], countsByRule, findings }
+// Prints one JSON line: { wallMs, cpuMs, files, messages, fatal, perRule, perFile: [[file, ms]], countsByRule, findings }
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { repoRoot } from "./generate.mjs";
@@ -43,8 +43,12 @@ const overrideConfig = [
 
 const eslint = new ESLint({ cwd: app, overrideConfigFile: true, overrideConfig, stats: true, cache: false, errorOnUnmatchedPattern: false });
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 const results = await eslint.lintFiles(targets.length ? targets : ["."]);
 const wallMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuStarted);
+// CPU time of this process (user + system): less sensitive than wall time to other processes on a shared machine
+const cpuMs = (cpu.user + cpu.system) / 1000;
 
 const perRule = {};
 const perFile = [];
@@ -71,5 +75,5 @@ for (const result of results) {
 }
 perFile.sort((a, b) => b[1] - a[1]);
 process.stdout.write(
-  JSON.stringify({ wallMs, files: results.length, messages, fatal, perRule, perFile: perFile.slice(0, 15), countsByRule, findings }) + "\n",
+  JSON.stringify({ wallMs, cpuMs, files: results.length, messages, fatal, perRule, perFile: perFile.slice(0, 15), countsByRule, findings }) + "\n",
 );
