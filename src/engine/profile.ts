@@ -101,6 +101,13 @@ const profiles = checkerCache((): ProgramProfile => {
   return profile;
 });
 
+/** The report printed at exit for a program's checker, so far (undefined when not profiling or nothing was timed). */
+export function profileReport(checker: ts.TypeChecker): string | undefined {
+  if (!profileMode()) return undefined;
+  const profile = profiles(checker);
+  return profile.analyses.size > 0 ? formatProfile(profile) : undefined;
+}
+
 function profileOf(owner: ts.Program | ts.TypeChecker): ProgramProfile | undefined {
   if (!profileMode()) return undefined;
   const isProgram = "getTypeChecker" in owner;
