@@ -394,9 +394,15 @@ export function declaredMembers(checker: ts.TypeChecker, receiver: ts.Expression
  * the return type names has no such argument.
  */
 function boundCallResult(checker: ts.TypeChecker, signature: ts.SignatureDeclaration, call: ts.CallExpression, depth: number): ts.Type[] | undefined {
-  if (!signature.type || !signature.typeParameters?.length || call.typeArguments?.length) return undefined;
-  const bindings = new Map<ts.Symbol, ts.Type[]>();
-  for (const parameter of signature.typeParameters) {
+  if (!signature.type || call.typeArguments?.length) return undefined;
+  // a method of a generic class or interface (`WeakMap<K, V>#get(key: K): V | undefined`): its type parameters as the receiver declares them
+  const callee = skipOuter(call.expression);
+  const owner = signature.parent;
+  const bindings =
+    ts.isPropertyAccessExpression(callee) && (ts.isClassDeclaration(owner) || ts.isInterfaceDeclaration(owner)) && owner.typeParameters?.length
+      ? receiverBindings(checker, callee.expression, depth)
+      : new Map<ts.Symbol, ts.Type[]>();
+  for (const parameter of signature.typeParameters ?? []) {
     const symbol = symbolAt(checker, parameter.name);
     if (!symbol) return undefined;
     const index = signature.parameters.findIndex(
@@ -410,6 +416,44 @@ function boundCallResult(checker: ts.TypeChecker, signature: ts.SignatureDeclara
   if (bindings.size === 0) return undefined;
   const types = fromTypeNode(checker, signature.type, depth, bindings);
   return types?.every(isPlainObjectType) ? types : undefined;
+}
+
+/**
+ * The type parameters of the class or interface a receiver is declared as an
+ * instance of, bound to the type arguments written there: `const inflight =
+ * new WeakMap<Database, Map<string, T>>()` or `inflight: WeakMap<Database,
+ * Map<string, T>>` binds `WeakMap`'s `K` and `V` (type arguments map to the
+ * class's or interface's type parameters by position).
+ */
+function receiverBindings(checker: ts.TypeChecker, receiver: ts.Expression, depth: number): Map<ts.Symbol, ts.Type[]> {
+  const bindings = new Map<ts.Symbol, ts.Type[]>();
+  const e = skipOuter(receiver);
+  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return bindings;
+  const decl = symbolAt(checker, ts.isIdentifier(e) ? e : e.name)?.valueDeclaration;
+  if (!decl || !(ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isParameter(decl))) return bindings;
+  let target: ts.Node | undefined;
+  let args: readonly ts.TypeNode[] | undefined;
+  if (decl.type) {
+    const written = declaredTypeNode(checker, decl.type, depth);
+    if (written && ts.isTypeReferenceNode(written)) [target, args] = [written.typeName, written.typeArguments];
+  } else if (decl.initializer) {
+    const init = skipOuter(decl.initializer);
+    if (ts.isNewExpression(init)) [target, args] = [init.expression, init.typeArguments];
+  }
+  if (!target || !args?.length) return bindings;
+  const owners = (symbolAt(checker, target)?.declarations ?? []).filter(
+    (d): d is ts.ClassDeclaration | ts.InterfaceDeclaration => (ts.isClassDeclaration(d) || ts.isInterfaceDeclaration(d)) && d.typeParameters?.length === args.length,
+  );
+  if (owners.length === 0) return bindings;
+  const values = args.map((arg) => fromTypeNode(checker, arg, depth + 1));
+  for (const owner of owners) {
+    owner.typeParameters!.forEach((parameter, i) => {
+      const symbol = symbolAt(checker, parameter.name);
+      const value = values[i];
+      if (symbol && value) bindings.set(symbol, value);
+    });
+  }
+  return bindings;
 }
 
 function isSignatureDeclaration(decl: ts.Declaration): decl is ts.SignatureDeclaration {

@@ -68,6 +68,17 @@ export async function loop(database: Database, ids: number[]) {
   }
   for (const id of ids) console.log(id);
 }
+
+/** midday's dedupeByDb: a Map per database, from a WeakMap keyed by the database type. */
+const inflight = new WeakMap<Database, Map<string, Promise<number>>>();
+export function dedupe(database: Database, key: string) {
+  let byDb = inflight.get(database);
+  if (!byDb) {
+    byDb = new Map();
+    inflight.set(database, byDb);
+  }
+  byDb.delete(key);
+}
 `;
 
 /** Records the text of every type node the checker is asked to type, and every node whose type is inferred. */
@@ -106,6 +117,7 @@ describe("database types read from declarations instead of inferred", () => {
       { text: "awaited", declared: true, dbLike: "no", tx: "no" },
       { text: "database", declared: true, dbLike: "yes", tx: "no" },
       { text: "tx", declared: true, dbLike: "yes", tx: "yes" },
+      { text: "byDb", declared: true, dbLike: "no", tx: "no" },
     ]);
     // the utility types were not typed (the generic alias `Replicated<Q>` is, uninstantiated: cheap), and no receiver's type was inferred
     expect(typed.filter((t) => /^(Awaited|ReturnType)</.test(t))).toEqual([]);
