@@ -6,6 +6,7 @@ import { fileSyntax } from "./syntax-index.js";
 import { symbolAt } from "./symbols.js";
 import { isUnknownType, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
 import { timed } from "./profile.js";
+import { declaredTypesOf } from "./declared-types.js";
 
 /**
  * Constant-ness facts the checks share: collections whose size is fixed when
@@ -70,6 +71,10 @@ function isAsConst(node: ts.Expression): boolean {
     } else if (ts.isParenthesizedExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
     else return false;
   }
+}
+
+function isNullish(type: ts.Type): boolean {
+  return (type.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) !== 0;
 }
 
 /** A tuple type without rest elements (`readonly ["a", "b"]`, `pgEnum(...).enumValues`): its length. */
@@ -144,7 +149,11 @@ export function constantCollectionLength(checker: ts.TypeChecker, expr: ts.Expre
     if (literal !== undefined) return literal;
     const enumerated = objectEnumerationArgument(checker, e);
     if (enumerated) return constantKeyCount(checker, enumerated, 0);
-    const tuple = fixedTupleLength(checker, typeOf(checker, e));
+    // declared as an array (`ids: string[]`, `xs.filter(…)`'s `T[]`): not a fixed tuple, without typing the value
+    // (which checks the callbacks of the calls that compute it)
+    const declared = declaredTypesOf(checker, e);
+    const array = !!declared?.some((t) => checker.isArrayType(t)) && declared.every((t) => isNullish(t) || (checker.isArrayType(t) && !checker.isTupleType(t)));
+    const tuple = array ? undefined : fixedTupleLength(checker, typeOf(checker, e));
     if (tuple !== undefined) return tuple;
     if (!ts.isIdentifier(e)) return undefined;
     const decl = constDeclarationOf(checker, e);

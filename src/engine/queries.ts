@@ -113,9 +113,28 @@ function chainStart(program: ts.Program, call: ts.CallExpression): Omit<QueryCha
   // table (or view) first, never a literal, so the receiver need not be typed
   const first = call.arguments[0];
   if (TABLE_FIRST_OPERATIONS.has(operation) && first && isLiteralValue(skipOuter(first))) return undefined;
+  // `db.delete(t).where(…).returning().execute()`: a builder's method named like a database's; the receiver
+  // extends the chain that starts at `db.delete(t)`, so it is a builder, never a database (typing it would
+  // infer the query's whole result type)
+  if (extendsQueryChain(program, root)) return undefined;
   const kind = rootKindOf(program, root);
   if (!kind) return undefined;
   return { root, rootKind: kind, operation, start: call };
+}
+
+/** Whether an expression is a method call chain (`a.b(…).c(…)`) whose innermost call starts a Drizzle query. */
+function extendsQueryChain(program: ts.Program, expr: ts.Expression): boolean {
+  const outer = skipOuter(expr);
+  if (!ts.isCallExpression(outer)) return false;
+  let innermost: ts.CallExpression = outer;
+  for (;;) {
+    const receiver = methodCall(innermost)?.object;
+    const inner = receiver && skipOuter(receiver);
+    if (!inner || !ts.isCallExpression(inner)) break;
+    innermost = inner;
+  }
+  const start = innermost;
+  return guard(() => chainStart(program, start), undefined) !== undefined;
 }
 
 /** Operations whose root method's first argument is a table or view. */
