@@ -3,13 +3,21 @@
 // Options: --tables N --files M (size n; default 20 x 16), --repeat R (best of R runs, interleaved; default 1),
 //          --dist DIR (the built plugin, default dist/; e.g. a `tsup --out-dir` build
 //          inside the repo), --no-transformer, --no-cli
+//          --app PATH [--files GLOB_OR_DIR]… [--preset recommended|all] [--setups floor,plugin,tseslint,both] [--no-profile]:
+//          the four-way comparison on a real project instead (see bench/app.mjs)
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { runAppBench } from "./app.mjs";
 import { generate, repoRoot } from "./generate.mjs";
 
 const argv = process.argv.slice(2);
+// `--app <path>`: the four-way comparison on a real project (bench/app.mjs) instead of the synthetic one
+if (argv.includes("--app")) {
+  runAppBench(argv);
+  process.exit(0);
+}
 const opt = (name, fallback) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;

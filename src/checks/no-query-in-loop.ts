@@ -8,7 +8,7 @@ import { callbackRole, visitRegion } from "../engine/effects.js";
 import { resolveCallee } from "../engine/callees.js";
 import type { QueryChain, QueryOperation } from "../engine/queries.js";
 import { programCache } from "../engine/cache.js";
-import { chainTable, whereArguments } from "../engine/queries.js";
+import { chainContaining, chainTable, whereArguments } from "../engine/queries.js";
 import { isAssignmentOperator, isIncrementOrDecrement } from "../engine/references.js";
 import { fileSyntax } from "../engine/syntax-index.js";
 import { isFunctionLike, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "../engine/ts-utils.js";
@@ -55,7 +55,8 @@ function loopsIn(program: ts.Program, sourceFile: ts.SourceFile, iteration: Read
  * the keys of a constant object or an enum (`for (k in PROVIDERS)`,
  * `Object.values(Role)`). A fixed, small number of queries: not N+1.
  */
-function iteratesConstant(checker: ts.TypeChecker, loop: Loop, max: number): boolean {
+function iteratesConstant(program: ts.Program, loop: Loop, max: number): boolean {
+  const checker = program.getTypeChecker();
   let collection: ts.Expression | undefined;
   let keys = false;
   if (ts.isForOfStatement(loop)) collection = loop.expression;
@@ -67,10 +68,30 @@ function iteratesConstant(checker: ts.TypeChecker, loop: Loop, max: number): boo
     const callee = call && ts.isCallExpression(call) ? skipOuter(call.expression) : undefined;
     if (callee && ts.isPropertyAccessExpression(callee)) collection = callee.expression;
   }
-  if (!collection) return false;
+  if (!collection || (!keys && isQueryResult(program, collection))) return false;
   const length = keys ? constantKeysLength(checker, collection) : constantCollectionLength(checker, collection);
   return length !== undefined && length <= max;
 }
+
+/**
+ * A `const` holding the awaited result of a Drizzle query (`const rows = await
+ * db.select()…`): rows in an array, never a fixed tuple. Said by the query
+ * index, without typing the rows (which infers the query's whole result type).
+ */
+function isQueryResult(program: ts.Program, collection: ts.Expression): boolean {
+  const e = skipOuter(collection);
+  if (!ts.isIdentifier(e)) return false;
+  const decl = symbolAt(program.getTypeChecker(), e)?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
+  const init = skipOuter(decl.initializer);
+  if (!ts.isAwaitExpression(init)) return false;
+  const awaited = skipOuter(init.expression);
+  const chain = ts.isCallExpression(awaited) ? chainContaining(program, awaited) : undefined;
+  return chain !== undefined && chain.end === awaited && ROW_ARRAY_OPERATIONS.has(chain.operation) && (chain.operation !== "relational" || methodCall(chain.start)?.name === "findMany");
+}
+
+/** Operations whose awaited chain is an array of rows (`returning()` included). */
+const ROW_ARRAY_OPERATIONS: ReadonlySet<QueryOperation> = new Set(["select", "relational", "insert", "update", "delete"]);
 
 /** Whether the statement `exit` leaves `loop`: a `return`, a `throw`, or a `break` that targets it or an outer statement. */
 function exitsLoop(exit: ts.Statement, loop: ts.IterationStatement): boolean {
@@ -500,9 +521,10 @@ function finding(program: ts.Program, sourceFile: ts.SourceFile, site: ts.Node, 
 /** The executions a loop reports, before the check against helpers' own loops. */
 function loopExecutions(context: AnalysisContext, loop: Loop, options: QueryInLoopOptions, regionOptions: RegionOptions): QueryExecution[] {
   const { program, checker } = context;
-  if (iteratesConstant(checker, loop, options.maxConstantLoopLength)) return [];
   let executions = perIterationExecutions(program, loop, regionOptions);
   if (executions.length === 0) return executions;
+  // after the executions: a loop that runs no query need not have its collection typed
+  if (iteratesConstant(program, loop, options.maxConstantLoopLength)) return [];
   if (ts.isIterationStatement(loop, false)) {
     if (isEndlessWorkerLoop(loop)) return [];
     if (!options.reportPagination && isPaginationLoop(checker, loop, executions.map((e) => e.site))) return [];

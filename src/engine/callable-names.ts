@@ -3,6 +3,7 @@ import { programCache, sourceFileCache } from "./cache.js";
 import { QUERY_METHOD_NAMES } from "./queries.js";
 import { callsWithin, fileSyntax } from "./syntax-index.js";
 import { calleeName, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
+import { timed } from "./profile.js";
 
 /**
  * Names under which the program's own code may hold a function, from one
@@ -44,7 +45,11 @@ const directDefinitions = sourceFileCache((sourceFile: ts.SourceFile): number[] 
   return [...direct];
 });
 
-export const userDeclaredNames = programCache((program: ts.Program): UserDeclaredNames => {
+export const userDeclaredNames = programCache((program: ts.Program): UserDeclaredNames =>
+  timed(program, "callable-names.fixedPoint", () => computeUserDeclaredNames(program)),
+);
+
+function computeUserDeclaredNames(program: ts.Program): UserDeclaredNames {
   const bindings = new Set<string>();
   const members = new Set<string>();
   /** Per definition of the program (files' definitions, offset): the names it is reachable under. */
@@ -88,7 +93,7 @@ export const userDeclaredNames = programCache((program: ts.Program): UserDeclare
     for (const def of mentionedBy.get(name) ?? []) flag(def);
   }
   return { bindings, members, queryReaching };
-});
+}
 
 const mayRunQueriesCache = programCache(() => new WeakMap<ts.Node, boolean>());
 

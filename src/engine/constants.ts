@@ -5,6 +5,8 @@ import { isAssignmentTarget, isExportedVariable, variableReferences } from "./re
 import { fileSyntax } from "./syntax-index.js";
 import { symbolAt } from "./symbols.js";
 import { isUnknownType, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
+import { timed } from "./profile.js";
+import { declaredTypesOf } from "./declared-types.js";
 
 /**
  * Constant-ness facts the checks share: collections whose size is fixed when
@@ -69,6 +71,10 @@ function isAsConst(node: ts.Expression): boolean {
     } else if (ts.isParenthesizedExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
     else return false;
   }
+}
+
+function isNullish(type: ts.Type): boolean {
+  return (type.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) !== 0;
 }
 
 /** A tuple type without rest elements (`readonly ["a", "b"]`, `pgEnum(...).enumValues`): its length. */
@@ -136,14 +142,18 @@ function objectEnumerationArgument(checker: ts.TypeChecker, expr: ts.Expression)
  * an object literal, of a `const` holding one, or of an enum.
  */
 export function constantCollectionLength(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): number | undefined {
-  return guard(() => {
+  return timed(checker, "constants.collectionLength", () => guard(() => {
     if (depth > 4) return undefined;
     const e = skipOuter(expr);
     const literal = literalSize(e);
     if (literal !== undefined) return literal;
     const enumerated = objectEnumerationArgument(checker, e);
     if (enumerated) return constantKeyCount(checker, enumerated, 0);
-    const tuple = fixedTupleLength(checker, typeOf(checker, e));
+    // declared as an array (`ids: string[]`, `xs.filter(…)`'s `T[]`): not a fixed tuple, without typing the value
+    // (which checks the callbacks of the calls that compute it)
+    const declared = declaredTypesOf(checker, e);
+    const array = !!declared?.some((t) => checker.isArrayType(t)) && declared.every((t) => isNullish(t) || (checker.isArrayType(t) && !checker.isTupleType(t)));
+    const tuple = array ? undefined : fixedTupleLength(checker, typeOf(checker, e));
     if (tuple !== undefined) return tuple;
     if (!ts.isIdentifier(e)) return undefined;
     const decl = constDeclarationOf(checker, e);
@@ -152,7 +162,7 @@ export function constantCollectionLength(checker: ts.TypeChecker, expr: ts.Expre
     if (ts.isIdentifier(init) || ts.isCallExpression(init)) return constantCollectionLength(checker, init, depth + 1);
     if (!ts.isArrayLiteralExpression(init) || isChangedInPlace(checker, decl, isAsConst(decl.initializer))) return undefined;
     return literalSize(init);
-  }, undefined);
+  }, undefined));
 }
 
 /** The number of keys `for (k in x)` visits when they are fixed here: an object literal, a `const` holding one, an enum. */
@@ -513,7 +523,7 @@ export function callSitesOf(program: ts.Program, fn: ts.SignatureDeclaration): r
   const cache = callSitesCache(program);
   const cached = cache.get(fn);
   if (cached !== undefined) return cached ?? undefined;
-  const found = guard(() => findCallSites(program, fn), undefined);
+  const found = timed(program, "constants.callSites", () => guard(() => findCallSites(program, fn), undefined));
   cache.set(fn, found ?? null);
   return found;
 }

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { checkerCache } from "./cache.js";
-import { methodCall, skipOuterUp } from "./ts-utils.js";
+import { isAsyncFunction, methodCall, skipOuter, skipOuterUp } from "./ts-utils.js";
 import { symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 
@@ -33,12 +33,209 @@ function isPlainObjectType(type: ts.Type): boolean {
   return (type.flags & ts.TypeFlags.Object) !== 0;
 }
 
-function fromTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, depth: number): ts.Type[] | undefined {
+/** Type parameters of a generic callee bound to the declared types of the call's arguments (`withReplicas<Q>(primary: Q, …)` called with `primaryDb`). */
+type TypeBindings = ReadonlyMap<ts.Symbol, ts.Type[]>;
+
+function fromTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, depth: number, bindings?: TypeBindings): ts.Type[] | undefined {
   const written = declaredTypeNode(checker, node, depth);
   if (!written) return undefined;
   // `typeof db`: what `db` is declared with
   if (ts.isTypeQueryNode(written)) return ts.isIdentifier(written.exprName) ? declaredTypesOf(checker, written.exprName, depth + 1) : undefined;
+  const evaluated = evaluateTypeNode(checker, written, depth, bindings);
+  if (evaluated !== PLAIN) return evaluated;
   return [checker.getTypeFromTypeNode(written)];
+}
+
+/** A type node with nothing for `evaluateTypeNode` to do: the checker's type of the node is its declared type. */
+const PLAIN = "plain";
+
+/**
+ * Type nodes whose type the checker would infer from code, read from
+ * declarations instead: `Awaited<ReturnType<typeof connectDb>>` (the checker
+ * infers `connectDb`'s body, and with it a whole schema's types through
+ * generic calls such as `withReplicas(primaryDb, …)`) is what `connectDb`
+ * returns, by the declared types of its return expressions; a generic
+ * callee's return type (`ReplicatedDatabase<Q>` = `Q & { … }`) is read with
+ * its type parameters bound to the declared types of the call's arguments.
+ * Unions are read member by member; an intersection with object literal types
+ * (members added to a database type) is read as its one other member, whose
+ * class names are the intersection's. PLAIN when the node has none of these
+ * (the checker's type of the node is cheap and exact); undefined when it
+ * cannot be read (the caller then infers the expression's type).
+ */
+function evaluateTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, depth: number, bindings: TypeBindings | undefined): ts.Type[] | undefined | typeof PLAIN {
+  if (depth > 4) return undefined;
+  if (ts.isParenthesizedTypeNode(node)) return evaluateTypeNode(checker, node.type, depth, bindings);
+  if (ts.isUnionTypeNode(node)) {
+    const members = node.types.map((member) => evaluateMember(checker, member, depth, bindings));
+    if (members.every((m) => m === PLAIN)) return PLAIN;
+    const out: ts.Type[] = [];
+    for (const [i, member] of members.entries()) {
+      const types = member === PLAIN ? fromTypeNode(checker, node.types[i]!, depth) : member;
+      if (!types) return undefined;
+      out.push(...types);
+    }
+    return out;
+  }
+  if (ts.isIntersectionTypeNode(node)) {
+    const members = node.types.map((member) => evaluateMember(checker, member, depth, bindings));
+    if (members.every((m) => m === PLAIN)) return PLAIN;
+    const kept = node.types.flatMap((member, i) => (ts.isTypeLiteralNode(member) ? [] : [i]));
+    if (kept.length !== 1) return undefined;
+    const member = members[kept[0]!]!;
+    return member === PLAIN ? fromTypeNode(checker, node.types[kept[0]!]!, depth) : member;
+  }
+  if (!ts.isTypeReferenceNode(node)) return bindings && mentionsBinding(checker, node, bindings) ? undefined : PLAIN;
+  const symbol = symbolAt(checker, node.typeName);
+  if (symbol && bindings?.has(symbol)) return node.typeArguments?.length ? undefined : bindings.get(symbol);
+  const args = node.typeArguments ?? [];
+  const decl = symbol?.declarations?.find(ts.isTypeAliasDeclaration);
+  if (decl && isLibDeclaration(decl) && args.length === 1) {
+    const arg = args[0]!;
+    if (decl.name.text === "Awaited") {
+      const returned = returnTypeOperand(checker, arg, depth);
+      if (returned) return returnedTypes(checker, returned, true, depth);
+      const inner = evaluateTypeNode(checker, arg, depth, bindings);
+      return inner === PLAIN || inner === undefined ? inner : awaitedTypes(checker, inner);
+    }
+    if (decl.name.text === "ReturnType") {
+      const returned = returnTypeOperand(checker, arg, depth);
+      return returned ? returnedTypes(checker, returned, false, depth) : bindings && mentionsBinding(checker, node, bindings) ? undefined : PLAIN;
+    }
+  }
+  // `ReplicatedDatabase<Q>` with `Q` bound, or with an argument that is itself read from declarations
+  if (decl?.typeParameters?.length && args.length === decl.typeParameters.length) {
+    const evaluatedArgs = args.map((arg) => evaluateTypeNode(checker, arg, depth, bindings));
+    if (evaluatedArgs.every((a) => a === PLAIN)) return PLAIN;
+    const inner = new Map<ts.Symbol, ts.Type[]>();
+    for (const [i, parameter] of decl.typeParameters.entries()) {
+      const parameterSymbol = symbolAt(checker, parameter.name);
+      const value = evaluatedArgs[i] === PLAIN ? [checker.getTypeFromTypeNode(args[i]!)] : evaluatedArgs[i];
+      if (!parameterSymbol || !value) return undefined;
+      inner.set(parameterSymbol, value);
+    }
+    return evaluateTypeNode(checker, decl.type, depth + 1, inner);
+  }
+  return bindings && mentionsBinding(checker, node, bindings) ? undefined : PLAIN;
+}
+
+/** A member of a union or intersection: through aliases without type arguments (`type Database = …`). */
+function evaluateMember(checker: ts.TypeChecker, node: ts.TypeNode, depth: number, bindings: TypeBindings | undefined): ts.Type[] | undefined | typeof PLAIN {
+  if (ts.isTypeLiteralNode(node)) return PLAIN;
+  const written = bindings ? node : declaredTypeNode(checker, node, depth);
+  if (!written) return undefined;
+  if (ts.isTypeQueryNode(written)) return PLAIN;
+  return evaluateTypeNode(checker, written, depth, bindings);
+}
+
+/** Whether a type node names one of the bound type parameters. */
+function mentionsBinding(checker: ts.TypeChecker, node: ts.Node, bindings: TypeBindings): boolean {
+  if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName)) {
+    const symbol = symbolAt(checker, node.typeName);
+    if (symbol && bindings.has(symbol)) return true;
+  }
+  return ts.forEachChild(node, (child) => mentionsBinding(checker, child, bindings) || undefined) ?? false;
+}
+
+/** TypeScript's library files (`lib.es5.d.ts`, …), by path: TypeScript 6's no longer say `no-default-lib`. */
+const LIB_FILE = /[\\/]typescript[\\/]lib[\\/]lib\.[^\\/]+\.d\.ts$/;
+
+/** A declaration of TypeScript's default library (`Awaited`, `ReturnType`, `Promise`). */
+function isLibDeclaration(decl: ts.Declaration): boolean {
+  const file = decl.getSourceFile();
+  return file.hasNoDefaultLib || LIB_FILE.test(file.fileName);
+}
+
+/** `typeof f` in `ReturnType<typeof f>`: the function `f` stands for (a function declaration, or a `const` holding an arrow or function expression). */
+type DeclaredFunction = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
+
+function returnTypeOperand(checker: ts.TypeChecker, arg: ts.TypeNode, depth: number): DeclaredFunction | undefined {
+  let node = arg;
+  while (ts.isParenthesizedTypeNode(node)) node = node.type;
+  if (ts.isTypeReferenceNode(node) && !node.typeArguments?.length) {
+    const written = declaredTypeNode(checker, node, depth);
+    if (!written || written === node) return undefined;
+    return returnTypeOperand(checker, written, depth + 1);
+  }
+  if (!ts.isTypeReferenceNode(node) || node.typeArguments?.length !== 1) {
+    if (!ts.isTypeQueryNode(node) || !ts.isIdentifier(node.exprName) || node.typeArguments?.length) return undefined;
+    return functionOf(symbolAt(checker, node.exprName));
+  }
+  const symbol = symbolAt(checker, node.typeName);
+  const decl = symbol?.declarations?.find(ts.isTypeAliasDeclaration);
+  if (!decl || !isLibDeclaration(decl) || decl.name.text !== "ReturnType") return undefined;
+  return returnTypeOperand(checker, node.typeArguments[0]!, depth);
+}
+
+/** The one function a symbol declares (not overloaded). */
+function functionOf(symbol: ts.Symbol | undefined): DeclaredFunction | undefined {
+  const decls = symbol?.declarations ?? [];
+  if (decls.length !== 1) return undefined;
+  const [decl] = decls;
+  if (ts.isFunctionDeclaration(decl!) && decl.body) return decl;
+  if (ts.isVariableDeclaration(decl!) && !decl.type && decl.initializer) {
+    const init = skipOuter(decl.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+  }
+  return undefined;
+}
+
+/**
+ * What calling `fn` returns (awaited: what awaiting it gives), by its declared
+ * return type or, without one, by the declared types of its return expressions.
+ */
+function returnedTypes(checker: ts.TypeChecker, fn: DeclaredFunction, awaited: boolean, depth: number): ts.Type[] | undefined {
+  if (fn.typeParameters?.length) return undefined;
+  if (fn.type) {
+    const types = fromTypeNode(checker, fn.type, depth + 1);
+    return types && awaited ? awaitedTypes(checker, types) : types;
+  }
+  if ((isAsyncFunction(fn) && !awaited) || fn.asteriskToken || !fn.body) return undefined;
+  const returned: ts.Expression[] = [];
+  if (!ts.isBlock(fn.body)) returned.push(fn.body as ts.Expression);
+  else if (!collectReturns(fn.body, returned)) return undefined;
+  if (returned.length === 0) return undefined;
+  const out: ts.Type[] = [];
+  for (const expr of returned) {
+    const types = declaredTypesOf(checker, ts.isAwaitExpression(expr) ? expr.expression : expr, depth + 1);
+    if (!types) return undefined;
+    out.push(...(awaited ? (awaitedTypes(checker, types) ?? []) : types));
+  }
+  return out.length ? out : undefined;
+}
+
+/** The expressions a body returns (not those of nested functions); false when a `return;` has none. */
+function collectReturns(node: ts.Node, out: ts.Expression[]): boolean {
+  let complete = true;
+  const visit = (child: ts.Node): void => {
+    if (!complete || ts.isFunctionLike(child) || ts.isClassLike(child)) return;
+    if (ts.isReturnStatement(child)) {
+      if (child.expression) out.push(child.expression);
+      else complete = false;
+      return;
+    }
+    ts.forEachChild(child, visit);
+  };
+  ts.forEachChild(node, visit);
+  return complete;
+}
+
+/** Types after `await`: a `Promise<T>` gives `T`; other object types (not thenable) stay; undefined when one is thenable. */
+function awaitedTypes(checker: ts.TypeChecker, types: ts.Type[]): ts.Type[] | undefined {
+  const out: ts.Type[] = [];
+  for (const type of types) {
+    const symbol = type.getSymbol();
+    const decl = symbol?.declarations?.[0];
+    if (symbol?.name === "Promise" && decl && isLibDeclaration(decl)) {
+      const [inner] = checker.getTypeArguments(type as ts.TypeReference);
+      if (!inner) return undefined;
+      out.push(inner);
+      continue;
+    }
+    if (type.flags & ts.TypeFlags.Object && checker.getPropertyOfType(type, "then")) return undefined;
+    out.push(type);
+  }
+  return out;
 }
 
 /**
@@ -137,7 +334,7 @@ function declaredReturnTypes(checker: ts.TypeChecker, call: ts.CallExpression, d
   if (!symbols) return undefined;
   const out: ts.Type[] = [];
   for (const symbol of symbols) {
-    const types = declaredCallResults(checker, symbol);
+    const types = declaredCallResults(checker, symbol, call, depth);
     if (!types) return undefined;
     out.push(...types);
   }
@@ -145,13 +342,19 @@ function declaredReturnTypes(checker: ts.TypeChecker, call: ts.CallExpression, d
 }
 
 /** What calling a function or method symbol returns, by its declarations: signatures' return types, or a typed property's call signatures. */
-function declaredCallResults(checker: ts.TypeChecker, symbol: ts.Symbol): ts.Type[] | undefined {
+function declaredCallResults(checker: ts.TypeChecker, symbol: ts.Symbol, call: ts.CallExpression, depth: number): ts.Type[] | undefined {
   const decls = symbol.declarations ?? [];
   const signatures = decls.filter(isSignatureDeclaration);
+  // `const withReplicas = <Q extends …>(primary: Q, …): ReplicatedDatabase<Q> => …`
+  const [single] = decls;
+  const held = decls.length === 1 && ts.isVariableDeclaration(single!) && !single.type && single.initializer ? skipOuter(single.initializer) : undefined;
+  if (held && (ts.isArrowFunction(held) || ts.isFunctionExpression(held)) && held.type) signatures.push(held);
   if (signatures.length > 0) {
     const out: ts.Type[] = [];
     for (const signature of signatures) {
-      const types = signature.type ? fromTypeNode(checker, signature.type, 0) : undefined;
+      let types = signature.type ? fromTypeNode(checker, signature.type, 0) : undefined;
+      // a return type made of the callee's type parameters (`Q & { … }`): read with them bound to the arguments' declared types
+      if (types && !types.every(isPlainObjectType) && signature.type) types = boundCallResult(checker, signature, call, depth);
       if (!types) return undefined;
       out.push(...types);
     }
@@ -182,6 +385,75 @@ export function declaredMembers(checker: ts.TypeChecker, receiver: ts.Expression
     }
     return out.length ? out : undefined;
   }, undefined);
+}
+
+/**
+ * A generic callee's declared return type with its type parameters bound to
+ * the declared types of the arguments passed for parameters declared as
+ * exactly that type parameter (`primary: Q`). Undefined when a type parameter
+ * the return type names has no such argument.
+ */
+function boundCallResult(checker: ts.TypeChecker, signature: ts.SignatureDeclaration, call: ts.CallExpression, depth: number): ts.Type[] | undefined {
+  if (!signature.type || call.typeArguments?.length) return undefined;
+  // a method of a generic class or interface (`WeakMap<K, V>#get(key: K): V | undefined`): its type parameters as the receiver declares them
+  const callee = skipOuter(call.expression);
+  const owner = signature.parent;
+  const bindings =
+    ts.isPropertyAccessExpression(callee) && (ts.isClassDeclaration(owner) || ts.isInterfaceDeclaration(owner)) && owner.typeParameters?.length
+      ? receiverBindings(checker, callee.expression, depth)
+      : new Map<ts.Symbol, ts.Type[]>();
+  for (const parameter of signature.typeParameters ?? []) {
+    const symbol = symbolAt(checker, parameter.name);
+    if (!symbol) return undefined;
+    const index = signature.parameters.findIndex(
+      (p) => !p.dotDotDotToken && p.type && ts.isTypeReferenceNode(p.type) && !p.type.typeArguments?.length && ts.isIdentifier(p.type.typeName) && p.type.typeName.text === parameter.name.text,
+    );
+    const argument = index >= 0 ? call.arguments[index] : undefined;
+    if (!argument || call.arguments.slice(0, index + 1).some(ts.isSpreadElement)) continue;
+    const types = declaredTypesOf(checker, argument, depth + 1);
+    if (types) bindings.set(symbol, types);
+  }
+  if (bindings.size === 0) return undefined;
+  const types = fromTypeNode(checker, signature.type, depth, bindings);
+  return types?.every(isPlainObjectType) ? types : undefined;
+}
+
+/**
+ * The type parameters of the class or interface a receiver is declared as an
+ * instance of, bound to the type arguments written there: `const inflight =
+ * new WeakMap<Database, Map<string, T>>()` or `inflight: WeakMap<Database,
+ * Map<string, T>>` binds `WeakMap`'s `K` and `V` (type arguments map to the
+ * class's or interface's type parameters by position).
+ */
+function receiverBindings(checker: ts.TypeChecker, receiver: ts.Expression, depth: number): Map<ts.Symbol, ts.Type[]> {
+  const bindings = new Map<ts.Symbol, ts.Type[]>();
+  const e = skipOuter(receiver);
+  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return bindings;
+  const decl = symbolAt(checker, ts.isIdentifier(e) ? e : e.name)?.valueDeclaration;
+  if (!decl || !(ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isParameter(decl))) return bindings;
+  let target: ts.Node | undefined;
+  let args: readonly ts.TypeNode[] | undefined;
+  if (decl.type) {
+    const written = declaredTypeNode(checker, decl.type, depth);
+    if (written && ts.isTypeReferenceNode(written)) [target, args] = [written.typeName, written.typeArguments];
+  } else if (decl.initializer) {
+    const init = skipOuter(decl.initializer);
+    if (ts.isNewExpression(init)) [target, args] = [init.expression, init.typeArguments];
+  }
+  if (!target || !args?.length) return bindings;
+  const owners = (symbolAt(checker, target)?.declarations ?? []).filter(
+    (d): d is ts.ClassDeclaration | ts.InterfaceDeclaration => (ts.isClassDeclaration(d) || ts.isInterfaceDeclaration(d)) && d.typeParameters?.length === args.length,
+  );
+  if (owners.length === 0) return bindings;
+  const values = args.map((arg) => fromTypeNode(checker, arg, depth + 1));
+  for (const owner of owners) {
+    owner.typeParameters!.forEach((parameter, i) => {
+      const symbol = symbolAt(checker, parameter.name);
+      const value = values[i];
+      if (symbol && value) bindings.set(symbol, value);
+    });
+  }
+  return bindings;
 }
 
 function isSignatureDeclaration(decl: ts.Declaration): decl is ts.SignatureDeclaration {

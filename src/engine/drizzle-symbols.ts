@@ -6,6 +6,7 @@ import { guard } from "./guard.js";
 import { symbolAt } from "./symbols.js";
 import { isUnknownType, skipOuter, typeOf } from "./ts-utils.js";
 import type { Lookup, Tri } from "./types.js";
+import { timed } from "./profile.js";
 
 /** A declaration file that belongs to the drizzle-orm package (installed, linked or in a monorepo). */
 const DRIZZLE_ORM_PATH = /[\\/]drizzle-orm[\\/]/;
@@ -220,7 +221,7 @@ function classifyExpression(program: ts.Program, expr: ts.Expression, match: (na
   const declared = declaredDrizzleNames(program, expr);
   if (declared?.names) return match(declared.names) ? "yes" : "no";
   if (declared?.members === 1) return "no";
-  return classify(program, typeOf(program.getTypeChecker(), expr), match);
+  return timed(program, "types.inferredDrizzleClass", () => classify(program, typeOf(program.getTypeChecker(), expr), match));
 }
 
 /** Declared-type answers per expression node (null: none), per program: several rules classify the same receiver. */
@@ -243,6 +244,12 @@ function declaredDrizzleNames(program: ts.Program, expr: ts.Expression): Declare
   const cache = declaredNamesCache(program);
   const cached = cache.get(expr);
   if (cached !== undefined) return cached ?? undefined;
+  const result = timed(program, "types.declaredDrizzleClass", () => readDeclaredDrizzleNames(program, expr));
+  cache.set(expr, result ?? null);
+  return result;
+}
+
+function readDeclaredDrizzleNames(program: ts.Program, expr: ts.Expression): DeclaredNames | undefined {
   const types = declaredTypesOf(program.getTypeChecker(), expr)
     ?.flatMap((t) => (t.isUnion() ? t.types : [t]))
     .filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
@@ -254,7 +261,6 @@ function declaredDrizzleNames(program: ts.Program, expr: ts.Expression): Declare
     const members = new Set(types.map((t) => t.getSymbol() ?? t)).size;
     result = { members, names: allDrizzle ? new Set(infos.flatMap((i) => [...i.names])) : undefined };
   }
-  cache.set(expr, result ?? null);
   return result;
 }
 

@@ -11,6 +11,7 @@ import { calleeName, isAsyncFunction, isFunctionLike, methodCall, skipOuter, ski
 import { symbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 import { resolveCallee } from "./callees.js";
+import { timed } from "./profile.js";
 
 /**
  * One query that runs, seen from some function or region: either a Drizzle
@@ -242,7 +243,7 @@ export function functionEffects(program: ts.Program, fn: ts.FunctionLikeDeclarat
   const cached = perDepth.get(depth);
   if (cached) return cached;
   perDepth.set(depth, EMPTY); // cycle guard
-  const effects = guard(() => computeFunctionEffects(program, fn, depth), EMPTY);
+  const effects = timed(program, "effects.function", () => guard(() => computeFunctionEffects(program, fn, depth), EMPTY));
   perDepth.set(depth, effects);
   return effects;
 }

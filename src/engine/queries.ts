@@ -7,6 +7,7 @@ import { resolveTable, tablesWithSqlName } from "./schema/resolve.js";
 import { fileSyntax } from "./syntax-index.js";
 import { methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf } from "./ts-utils.js";
 import { guard } from "./guard.js";
+import { timed } from "./profile.js";
 
 /** What a query chain does. */
 export type QueryOperation =
@@ -112,9 +113,28 @@ function chainStart(program: ts.Program, call: ts.CallExpression): Omit<QueryCha
   // table (or view) first, never a literal, so the receiver need not be typed
   const first = call.arguments[0];
   if (TABLE_FIRST_OPERATIONS.has(operation) && first && isLiteralValue(skipOuter(first))) return undefined;
+  // `db.delete(t).where(…).returning().execute()`: a builder's method named like a database's; the receiver
+  // extends the chain that starts at `db.delete(t)`, so it is a builder, never a database (typing it would
+  // infer the query's whole result type)
+  if (extendsQueryChain(program, root)) return undefined;
   const kind = rootKindOf(program, root);
   if (!kind) return undefined;
   return { root, rootKind: kind, operation, start: call };
+}
+
+/** Whether an expression is a method call chain (`a.b(…).c(…)`) whose innermost call starts a Drizzle query. */
+function extendsQueryChain(program: ts.Program, expr: ts.Expression): boolean {
+  const outer = skipOuter(expr);
+  if (!ts.isCallExpression(outer)) return false;
+  let innermost: ts.CallExpression = outer;
+  for (;;) {
+    const receiver = methodCall(innermost)?.object;
+    const inner = receiver && skipOuter(receiver);
+    if (!inner || !ts.isCallExpression(inner)) break;
+    innermost = inner;
+  }
+  const start = innermost;
+  return guard(() => chainStart(program, start), undefined) !== undefined;
 }
 
 /** Operations whose root method's first argument is a table or view. */
@@ -148,7 +168,9 @@ function rootKindOf(program: ts.Program, root: ts.Expression): "database" | "tra
   const cache = rootKinds(program);
   let kind = cache.get(root);
   if (kind === undefined) {
-    kind = exprIsDbLike(program, root) !== "yes" ? null : exprIsTransaction(program, root) === "yes" ? "transaction" : "database";
+    kind = timed(program, "queries.rootKind", () =>
+      exprIsDbLike(program, root) !== "yes" ? null : exprIsTransaction(program, root) === "yes" ? "transaction" : "database",
+    );
     cache.set(root, kind);
   }
   return kind ?? undefined;
@@ -211,8 +233,13 @@ function fileQueryIndex(program: ts.Program, sourceFile: ts.SourceFile): FileQue
   const cache = fileQueries(program);
   let entry = cache.get(sourceFile);
   if (entry) return entry;
-  entry = { chains: [], byStart: new Map(), calls: new Set() };
-  const found = entry;
+  entry = timed(program, "queries.fileIndex", () => indexQueries(program, sourceFile));
+  cache.set(sourceFile, entry);
+  return entry;
+}
+
+function indexQueries(program: ts.Program, sourceFile: ts.SourceFile): FileQueries {
+  const found: FileQueries = { chains: [], byStart: new Map(), calls: new Set() };
   for (const node of fileSyntax(sourceFile).calls) {
     const start = guard<ReturnType<typeof chainStart>>(() => chainStart(program, node), undefined);
     if (!start) continue;
@@ -224,8 +251,7 @@ function fileQueryIndex(program: ts.Program, sourceFile: ts.SourceFile): FileQue
     found.calls.add(node);
     for (const c of calls) found.calls.add(c.call);
   }
-  cache.set(sourceFile, entry);
-  return entry;
+  return found;
 }
 
 /** The chain whose start call is `call`, if any. */

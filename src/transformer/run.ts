@@ -199,7 +199,7 @@ export function runRules(
   if (!suppressed) return [];
   const findings: TransformerFinding[] = [];
   for (const { name, rule, options, severity } of resolved.rules) {
-    for (const finding of safeAnalyze(rule.analyze, context, options) ?? []) {
+    for (const finding of safeAnalyze(rule.analyze, context, options, name) ?? []) {
       const template = rule.meta.messages[finding.messageId];
       if (template === undefined) continue;
       const start = Math.max(0, Math.min(finding.start, sourceFile.text.length));

@@ -5,6 +5,7 @@ import { symbolAt } from "../symbols.js";
 import type { TableModel } from "./model.js";
 import { parseTableCall, shorthandValueDeclaration, valueDeclarationOf } from "./parse-table.js";
 import { guard } from "../guard.js";
+import { timed } from "../profile.js";
 
 const MAX_ALIAS_DEPTH = 8;
 
@@ -111,7 +112,9 @@ interface TableNameIndex {
  * SQL name then parses only the few declarations that can be it, instead of
  * resolving every top-level call of every file.
  */
-const tableNameIndex = programCache((program: ts.Program): TableNameIndex => {
+const tableNameIndex = programCache((program: ts.Program): TableNameIndex => timed(program, "schema.tableNameIndex", () => indexTableNames(program)));
+
+function indexTableNames(program: ts.Program): TableNameIndex {
   const index: TableNameIndex = { byName: new Map(), unnamed: [] };
   for (const sourceFile of program.getSourceFiles()) {
     if (!isUserSourceFile(sourceFile)) continue;
@@ -130,7 +133,7 @@ const tableNameIndex = programCache((program: ts.Program): TableNameIndex => {
     }
   }
   return index;
-});
+}
 
 /** The literal names of the table-like calls in an initializer's call chain ([] when not literal); undefined when none is table-like. */
 export function tableCallNames(initializer: ts.Expression | undefined): string[] | undefined {

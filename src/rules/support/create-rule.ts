@@ -4,6 +4,7 @@ import { RuleCreator } from "@typescript-eslint/utils/eslint-utils";
 import type ts from "typescript";
 import { noteCoverage } from "../../engine/coverage.js";
 import { guard } from "../../engine/guard.js";
+import { timedFile } from "../../engine/profile.js";
 import { readSharedSettings } from "../../engine/settings.js";
 import type { AnalysisContext, Analyzer, Finding } from "../../engine/types.js";
 
@@ -85,8 +86,12 @@ export function safeAnalyze<Options, MessageId extends string>(
   analyze: Analyzer<Options, MessageId>,
   context: AnalysisContext,
   options: Options,
+  name = "rule",
 ): Finding<MessageId>[] | undefined {
-  return guard<Finding<MessageId>[] | undefined>(() => analyze(context, options), undefined);
+  // under DRIZZLE_GUARD_PROFILE=1, timed per rule and per file (see engine/profile.ts)
+  return timedFile(context.program, context.sourceFile.fileName, `rule:${name}`, () =>
+    guard<Finding<MessageId>[] | undefined>(() => analyze(context, options), undefined),
+  );
 }
 
 /**
@@ -108,7 +113,7 @@ export function createAnalyzerRule<Options extends readonly unknown[], MessageId
       if (!analysis) return {};
       return {
         Program() {
-          const findings = safeAnalyze(config.analyze, analysis, options);
+          const findings = safeAnalyze(config.analyze, analysis, options, config.name);
           if (findings) reportFindings(context, findings);
         },
       };
