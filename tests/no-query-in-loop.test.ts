@@ -35,6 +35,7 @@ export async function f() {
   await Promise.all(KINDS.map((kind) => db.select().from(posts).where(eq(posts.title, kind))));
   for (const plan of Object.values(Plan)) await db.select().from(users).where(eq(users.name, plan));
   for (const value of status.enumValues) await db.select().from(posts).where(eq(posts.title, value));
+  for (let attempt = 1; attempt <= 3; attempt++) await db.select().from(posts).where(eq(posts.id, attempt));
 }`);
 
 ruleTester.run("no-query-in-loop", rule, {
@@ -354,10 +355,10 @@ export async function importRows(rows: Array<{ name: string }>, chunks: Readonly
       name: "constant loops are reported with maxConstantLoopLength: -1",
       options: [{ maxConstantLoopLength: -1 }],
       code: constantLoops,
-      errors: [12, 13, 14, 15, 16, 17].map((line) => ({ messageId: line === 13 ? ("countInLoop" as const) : ("readInLoop" as const), line })),
+      errors: [12, 13, 14, 15, 16, 17, 18].map((line) => ({ messageId: line === 13 ? ("countInLoop" as const) : ("readInLoop" as const), line })),
     },
     {
-      name: "constant collections longer than maxConstantLoopLength, or that may change, are reported",
+      name: "constant collections longer than maxConstantLoopLength, or that may change, are reported; counted loops too, and counters moved in the body, variable bounds or other steps",
       code: code(`const SIX = ["a", "b", "c", "d", "e", "f"];
 const grown: string[] = [];
 grown.push("x");
@@ -369,9 +370,16 @@ export async function f() {
   for (const k in CONFIG) await db.select().from(users).where(eq(users.name, k));
   for (const name of SHARED) await db.select().from(users).where(eq(users.name, name));
   for (const name of ["a", "b", "c"]) await db.select().from(users).where(eq(users.name, name));
+  for (let i = 0; i < 3; i++) await db.select().from(users).where(eq(users.id, i));
+  for (let i = 0; i < 2; i++) {
+    await db.select().from(users).where(eq(users.id, i));
+    if (i === 1) i = -1;
+  }
+  for (let i = 0; i < grown.length; i++) await db.select().from(users).where(eq(users.name, grown[i] ?? ""));
+  for (let i = 0; i < 2; i += 2) await db.select().from(users).where(eq(users.id, i));
 }`),
       options: [{ maxConstantLoopLength: 2 }],
-      errors: [11, 12, 13, 14, 15].map((line) => ({ messageId: "readInLoop" as const, line })),
+      errors: [11, 12, 13, 14, 15, 16, 18, 21, 22].map((line) => ({ messageId: "readInLoop" as const, line })),
     },
     {
       name: "a helper's own loop reports its N+1 once: not again at the caller's loop",

@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { mayRunQueries } from "../engine/callable-names.js";
 import { describeCondition } from "../engine/conditions.js";
-import { constantCollectionLength, constantKeysLength } from "../engine/constants.js";
+import { constantCollectionLength, constantKeysLength, countedLoopLength } from "../engine/constants.js";
 import { transactionlessDriver } from "../engine/drizzle-symbols.js";
 import type { QueryExecution, RegionOptions } from "../engine/effects.js";
 import { callbackRole, visitRegion } from "../engine/effects.js";
@@ -59,6 +59,10 @@ function iteratesConstant(program: ts.Program, loop: Loop, max: number): boolean
   const checker = program.getTypeChecker();
   let collection: ts.Expression | undefined;
   let keys = false;
+  if (ts.isForStatement(loop)) {
+    const count = countedLoopLength(checker, loop);
+    return count !== undefined && count <= max;
+  }
   if (ts.isForOfStatement(loop)) collection = loop.expression;
   else if (ts.isForInStatement(loop)) {
     collection = loop.expression;

@@ -165,6 +165,48 @@ export function constantCollectionLength(checker: ts.TypeChecker, expr: ts.Expre
   }, undefined));
 }
 
+/**
+ * The number of iterations of a counted loop with literal bounds:
+ * `for (let i = 0; i < 3; i++)` (also `<=`, `++i`, `i += 1`), when nothing in
+ * the loop writes the counter. Undefined for any other shape (a bound that is
+ * a variable or a call, `Math.random()`, a step other than 1).
+ */
+export function countedLoopLength(checker: ts.TypeChecker, loop: ts.ForStatement): number | undefined {
+  return guard(() => {
+    const init = loop.initializer;
+    if (!init || !ts.isVariableDeclarationList(init) || init.declarations.length !== 1) return undefined;
+    const decl = init.declarations[0]!;
+    if (!ts.isIdentifier(decl.name) || !decl.initializer) return undefined;
+    const from = integerLiteral(decl.initializer);
+    const cond = loop.condition && skipOuter(loop.condition);
+    if (from === undefined || !cond || !ts.isBinaryExpression(cond)) return undefined;
+    const name = decl.name.text;
+    const counter = (e: ts.Expression) => ts.isIdentifier(skipOuter(e)) && (skipOuter(e) as ts.Identifier).text === name;
+    const to = integerLiteral(cond.right);
+    const op = cond.operatorToken.kind;
+    if (!counter(cond.left) || to === undefined || (op !== ts.SyntaxKind.LessThanToken && op !== ts.SyntaxKind.LessThanEqualsToken)) return undefined;
+    const inc = loop.incrementor && skipOuter(loop.incrementor);
+    const stepOne =
+      !!inc &&
+      (((ts.isPostfixUnaryExpression(inc) || ts.isPrefixUnaryExpression(inc)) && inc.operator === ts.SyntaxKind.PlusPlusToken && counter(inc.operand)) ||
+        (ts.isBinaryExpression(inc) && inc.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken && counter(inc.left) && integerLiteral(inc.right) === 1));
+    if (!stepOne) return undefined;
+    // the body must not move the counter
+    const writes = variableReferences(checker, decl as ts.VariableDeclaration & { name: ts.Identifier }).filter(
+      (ref) => ref.pos >= loop.statement.pos && ref.end <= loop.statement.end && isAssignmentTarget(ref),
+    );
+    if (writes.length > 0) return undefined;
+    return Math.max(0, to - from + (op === ts.SyntaxKind.LessThanEqualsToken ? 1 : 0));
+  }, undefined);
+}
+
+function integerLiteral(expr: ts.Expression): number | undefined {
+  const e = skipOuter(expr);
+  if (!ts.isNumericLiteral(e)) return undefined;
+  const value = Number(e.text);
+  return Number.isInteger(value) ? value : undefined;
+}
+
 /** The number of keys `for (k in x)` visits when they are fixed here: an object literal, a `const` holding one, an enum. */
 export function constantKeysLength(checker: ts.TypeChecker, expr: ts.Expression): number | undefined {
   return guard(() => constantKeyCount(checker, expr, 0), undefined);

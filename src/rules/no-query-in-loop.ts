@@ -53,7 +53,7 @@ export default createAnalyzerRule<Options, MessageId>({
             type: "integer",
             minimum: -1,
             description:
-              "Loops over a collection fixed in the code (array literal, `const` array, `as const` tuple, keys or values of a constant object or enum) with at most this many elements run a fixed number of queries and are not reported. -1 reports them too.",
+              "Loops over a collection fixed in the code (array literal, `const` array, `as const` tuple, keys or values of a constant object or enum), and counted loops with literal bounds (`for (let i = 0; i < 3; i++)`), with at most this many elements or iterations run a fixed number of queries and are not reported. -1 reports them too.",
           },
           codeRoles: codeRolesOption(),
         },
