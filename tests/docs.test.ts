@@ -5,7 +5,7 @@ import type { Linter, Rule } from "eslint";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { CODE_GLOB, fixturesDir, lint, lintConfig, plugin } from "./lint-harness.js";
-import { fixtureProgram } from "./program.js";
+import { SharedPrograms } from "./program.js";
 
 /**
  * The docs' examples are tests: in every docs/rules/<rule>.md, each fenced
@@ -192,14 +192,11 @@ describe.each(docs)("docs/rules/%s", (doc) => {
   const blocks = examples(fs.readFileSync(path.join(docsDir, doc), "utf8"));
   const projects = { incorrect: projectOf(blocks, "incorrect"), correct: projectOf(blocks, "correct") };
   // the TypeScript blocks of one kind are files of one program (docs/example-<line>.ts), type-checked once
-  const programs = new Map<Kind, ts.Program>();
-  const programOf = (kind: Kind): ts.Program => {
-    let program = programs.get(kind);
-    if (!program) {
-      const files = blocks.filter((b) => b.kind === kind && b.lang === "ts").map((b) => [exampleFile(b), asFixture(b.code)]);
-      program = fixtureProgram(Object.fromEntries(files));
-      programs.set(kind, program);
-    }
+  const programs = { incorrect: new SharedPrograms(), correct: new SharedPrograms() };
+  for (const b of blocks) if (b.lang === "ts") programs[b.kind].add(path.join(fixturesDir, exampleFile(b)), asFixture(b.code));
+  const programOf = (block: Example): ts.Program => {
+    const program = programs[block.kind].find(path.join(fixturesDir, exampleFile(block)), asFixture(block.code));
+    if (!program) throw new Error(`no program for the block at line ${String(block.line)}`);
     return program;
   };
   afterAll(() => {
@@ -219,7 +216,7 @@ describe.each(docs)("docs/rules/%s", (doc) => {
         unresolved.length = 0;
         const config: Linter.Config[] = [
           // a copy of the plugin: its `all` config (every rule) stays out, only this rule runs
-          ...lintConfig({ kind: "program", program: programOf(block.kind) }, { [ruleId]: "error" }, { ...plugin }),
+          ...lintConfig({ kind: "program", program: programOf(block) }, { [ruleId]: "error" }, { ...plugin }),
           { files: [CODE_GLOB], plugins: { "docs-check": { rules: { resolve: resolveCheck } } }, rules: { "docs-check/resolve": "error" } },
         ];
         const file = exampleFile(block);

@@ -54,3 +54,33 @@ export function sourceFileOf(program: ts.Program, relative: string, rootDir = fi
   if (!sf) throw new Error(`no source file ${relative}`);
   return sf;
 }
+
+/**
+ * Programs over the fixture project with files added in memory, each built
+ * once, on first use. Files are registered first (absolute paths); a file
+ * given again with other text goes into another program ("layer"), and a file
+ * registered `alone` gets a program with the fixture project and itself only.
+ */
+export class SharedPrograms {
+  readonly #layers: Map<string, string>[] = [];
+  readonly #programs = new Map<Map<string, string>, ts.Program>();
+
+  add(absolute: string, code: string, alone = false): void {
+    let layer = alone ? undefined : this.#layers.find((l) => !l.has(absolute) || l.get(absolute) === code);
+    if (!layer) this.#layers.push((layer = new Map()));
+    layer.set(absolute, code);
+    this.#programs.delete(layer);
+  }
+
+  /** The program of the layer that has `absolute` with this text, if any. */
+  find(absolute: string, code: string): ts.Program | undefined {
+    const layer = this.#layers.find((l) => l.get(absolute) === code);
+    if (!layer) return undefined;
+    let program = this.#programs.get(layer);
+    if (!program) {
+      program = fixtureProgram(Object.fromEntries([...layer].map(([file, text]) => [path.relative(fixturesDir, file), text])));
+      this.#programs.set(layer, program);
+    }
+    return program;
+  }
+}

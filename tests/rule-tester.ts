@@ -4,7 +4,7 @@ import { RuleTester, type RuleTesterConfig, type RunTests } from "@typescript-es
 import type { RuleModule } from "@typescript-eslint/utils/ts-eslint";
 import type ts from "typescript";
 import { afterAll, describe, it } from "vitest";
-import { fixtureProgram, fixturesDir } from "./program.js";
+import { fixturesDir, SharedPrograms } from "./program.js";
 
 RuleTester.afterAll = afterAll;
 RuleTester.describe = describe;
@@ -17,13 +17,12 @@ const PROJECT = "./tsconfig.json";
 
 type ParseOptions = Parameters<typeof tsParser.parseForESLint>[1] & { filePath?: string };
 
-/**
- * Typed programs shared by the cases of one `run()`: every case gets a file of
- * its own in one program (a case's `filename`, or `case-<n>.ts` next to the
- * fixtures' `file.ts`), so the type checker and the engine's per-program
- * analyses are built once per run instead of once per case, as in an editor
- * where many files share one program. A case whose file is given twice with
- * different code goes into a second program ("layer").
+/*
+ * Typed programs shared by the cases of one `run()` (SharedPrograms, in
+ * program.ts): every case gets a file of its own in one program (a case's
+ * `filename`, or `case-<n>.ts` next to the fixtures' `file.ts`), so the type
+ * checker and the engine's per-program analyses are built once per run instead
+ * of once per case, as in an editor where many files share one program.
  *
  * The cases of a run see each other's files, as files of one application do.
  * A fix or suggestion output (another text for a case's file) is parsed
@@ -33,30 +32,6 @@ type ParseOptions = Parameters<typeof tsParser.parseForESLint>[1] & { filePath?:
  * whole program only inserts into) is wrapped in `isolated()`: it gets a
  * program of its own, with the fixture project only.
  */
-class SharedPrograms {
-  readonly #layers: Map<string, string>[] = [];
-  readonly #programs = new Map<Map<string, string>, ts.Program>();
-
-  /** Registers a case's file (before any case runs: RuleTester cases run after collection). */
-  add(absolute: string, code: string, alone: boolean): void {
-    let layer = alone ? undefined : this.#layers.find((l) => !l.has(absolute) || l.get(absolute) === code);
-    if (!layer) this.#layers.push((layer = new Map()));
-    layer.set(absolute, code);
-    this.#programs.delete(layer);
-  }
-
-  /** The program of the layer that has `absolute` with this text, if any. */
-  find(absolute: string, code: string): ts.Program | undefined {
-    const layer = this.#layers.find((l) => l.get(absolute) === code);
-    if (!layer) return undefined;
-    let program = this.#programs.get(layer);
-    if (!program) {
-      program = fixtureProgram(Object.fromEntries([...layer].map(([file, text]) => [path.relative(fixturesDir, file), text])));
-      this.#programs.set(layer, program);
-    }
-    return program;
-  }
-}
 
 const isolatedCases = new WeakSet();
 

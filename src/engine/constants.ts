@@ -181,7 +181,10 @@ export function countedLoopLength(checker: ts.TypeChecker, loop: ts.ForStatement
     const cond = loop.condition && skipOuter(loop.condition);
     if (from === undefined || !cond || !ts.isBinaryExpression(cond)) return undefined;
     const name = decl.name.text;
-    const counter = (e: ts.Expression) => ts.isIdentifier(skipOuter(e)) && (skipOuter(e) as ts.Identifier).text === name;
+    const counter = (e: ts.Expression) => {
+      const inner = skipOuter(e);
+      return ts.isIdentifier(inner) && inner.text === name;
+    };
     const to = integerLiteral(cond.right);
     const op = cond.operatorToken.kind;
     if (!counter(cond.left) || to === undefined || (op !== ts.SyntaxKind.LessThanToken && op !== ts.SyntaxKind.LessThanEqualsToken)) return undefined;

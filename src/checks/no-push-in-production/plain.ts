@@ -115,6 +115,28 @@ export function fromYamlAst(node: unknown, depth = 0): PlainNode | undefined {
   }
 }
 
+/** How an object member looks in each parser's tree: its node type, the field holding its key, and the key's identifier type. */
+interface MemberShape {
+  type: string;
+  key: string;
+  identifier: string;
+}
+const MOMOA_MEMBER: MemberShape = { type: "Member", key: "name", identifier: "Identifier" };
+const JSONC_PROPERTY: MemberShape = { type: "JSONProperty", key: "key", identifier: "JSONIdentifier" };
+
+/** A map from an object node's members (either parser): identifier or string keys, values converted by fromJsonAst. */
+function mapOf(node: AstNode, members: unknown, shape: MemberShape, depth: number): PlainNode {
+  const entries: PlainEntry[] = [];
+  for (const member of (members as unknown[] | undefined) ?? []) {
+    if (!isAstNode(member) || member.type !== shape.type) continue;
+    const keyNode = member[shape.key] as AstNode;
+    const key = keyNode.type === shape.identifier ? scalarKey(keyNode.name) : scalarKey(keyNode.value);
+    const value = fromJsonAst(member.value, depth + 1);
+    if (key !== undefined && value) entries.push({ key, value });
+  }
+  return { kind: "map", entries, range: node.range };
+}
+
 /** Converts a `jsonc-eslint-parser` node (the Program or an expression), or an `@eslint/json` (momoa) one (the Document or a value). */
 export function fromJsonAst(node: unknown, depth = 0): PlainNode | undefined {
   if (!isAstNode(node) || depth > 100) return undefined;
@@ -122,17 +144,8 @@ export function fromJsonAst(node: unknown, depth = 0): PlainNode | undefined {
     // @eslint/json's `json/json`, `json/jsonc`, `json/json5` languages (momoa nodes, parsed with ranges)
     case "Document":
       return fromJsonAst(node.body, depth + 1);
-    case "Object": {
-      const entries: PlainEntry[] = [];
-      for (const member of (node.members as unknown[]) ?? []) {
-        if (!isAstNode(member) || member.type !== "Member") continue;
-        const keyNode = member.name as AstNode;
-        const key = keyNode.type === "Identifier" ? scalarKey(keyNode.name) : scalarKey(keyNode.value);
-        const value = fromJsonAst(member.value, depth + 1);
-        if (key !== undefined && value) entries.push({ key, value });
-      }
-      return { kind: "map", entries, range: node.range };
-    }
+    case "Object":
+      return mapOf(node, node.members, MOMOA_MEMBER, depth);
     case "Array":
       return {
         kind: "seq",
@@ -150,17 +163,8 @@ export function fromJsonAst(node: unknown, depth = 0): PlainNode | undefined {
       const statement = ((node.body as unknown[]) ?? [])[0];
       return isAstNode(statement) ? fromJsonAst(statement.expression, depth + 1) : undefined;
     }
-    case "JSONObjectExpression": {
-      const entries: PlainEntry[] = [];
-      for (const prop of (node.properties as unknown[]) ?? []) {
-        if (!isAstNode(prop) || prop.type !== "JSONProperty") continue;
-        const keyNode = prop.key as AstNode;
-        const key = keyNode.type === "JSONIdentifier" ? scalarKey(keyNode.name) : scalarKey(keyNode.value);
-        const value = fromJsonAst(prop.value, depth + 1);
-        if (key !== undefined && value) entries.push({ key, value });
-      }
-      return { kind: "map", entries, range: node.range };
-    }
+    case "JSONObjectExpression":
+      return mapOf(node, node.properties, JSONC_PROPERTY, depth);
     case "JSONArrayExpression":
       return {
         kind: "seq",
