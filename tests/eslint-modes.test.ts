@@ -7,7 +7,9 @@ import { generate, repoRoot } from "../bench/generate.mjs";
 /**
  * ESLint's own modes with the BUILT plugin on a small generated typed project
  * (bench/generate.mjs): `--concurrency` (ESLint ≥ 9.34) and `--cache` give the
- * same findings as a plain run.
+ * same findings as a plain run. (`--concurrency auto` is not run: ESLint
+ * starts no worker threads for fewer than 51 files, so on this project it is
+ * the plain run again.)
  */
 
 const eslintBin = path.join(repoRoot, "node_modules/eslint/bin/eslint.js");
@@ -53,10 +55,6 @@ describe("ESLint modes give the same findings", () => {
       .split(".")
       .map(Number);
     expect(major > 9 || (major === 9 && minor >= 34)).toBe(true);
-  });
-
-  it("--concurrency auto", () => {
-    expect(eslint("--concurrency", "auto")).toEqual(plain);
   });
 
   it("--concurrency 2 (worker threads, each with its own TypeScript program)", () => {

@@ -1,14 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLEAN_QUERIES_TS, CLEAN_SCHEMA_TS, COMPILER_OPTIONS, DB_TS, ensureBuilt, removeProject, runCli, tempProject } from "./helpers.js";
+import { CLEAN_QUERIES_TS, CLEAN_SCHEMA_TS, COMPILER_OPTIONS, DB_TS, cliReady, ensureBuilt, removeProject, runCli, runCliHere, tempProject } from "./helpers.js";
 
-/** The CLI checks deploy files with no-push-in-production, as the ESLint configs do. */
+/** The CLI checks deploy files with no-push-in-production, as the ESLint configs do (the built command once, then its `main()` in this process). */
 describe("drizzle-guard CLI on deploy files", () => {
   let project: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     ensureBuilt();
+    await cliReady();
     project = tempProject({
       "tsconfig.json": JSON.stringify({ compilerOptions: COMPILER_OPTIONS, include: ["src"] }),
       "src/db.ts": DB_TS,
@@ -36,13 +37,13 @@ describe("drizzle-guard CLI on deploy files", () => {
   });
 
   it("nothing when the rule is not enabled", () => {
-    const off = runCli(["-p", "tsconfig.json", "--format", "json", "--rule", "enforce-update-with-where"], project);
+    const off = runCliHere(["-p", "tsconfig.json", "--format", "json", "--rule", "enforce-update-with-where"], project);
     expect(JSON.parse(off.stdout)).toEqual([]);
   });
 
   it("allowFiles exempts files", () => {
     fs.writeFileSync(path.join(project, "allow.json"), JSON.stringify({ rules: { "no-push-in-production": ["error", { allowFiles: ["Dockerfile"] }] } }));
-    const allowed = runCli(["-p", "tsconfig.json", "--format", "json", "--config", "allow.json", "--rule", "no-push-in-production"], project);
+    const allowed = runCliHere(["-p", "tsconfig.json", "--format", "json", "--config", "allow.json", "--rule", "no-push-in-production"], project);
     expect((JSON.parse(allowed.stdout) as { file: string }[]).map((r) => r.file)).toEqual(["fly.toml"]);
   });
 });
