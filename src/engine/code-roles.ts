@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
-import { parse as parseShellWords } from "shell-quote";
 import ts from "typescript";
 import { programCache } from "./cache.js";
 import { guard } from "./guard.js";
+import { shellWords } from "./shell.js";
 import type { SharedSettings } from "./types.js";
 
 /**
@@ -162,7 +162,7 @@ function packageScriptEntries(directory: string): Set<string> {
       if (pkg.scripts && typeof pkg.scripts === "object") {
         for (const [name, command] of Object.entries(pkg.scripts as Record<string, unknown>)) {
           if (typeof command !== "string" || !name.split(/[:_-]/).some((word) => SCRIPT_NAME_WORDS.has(word.toLowerCase()))) continue;
-          for (const word of guard(() => parseShellWords(command), [])) if (typeof word === "string") addEntry(out, dir, word);
+          for (const word of shellWords(command)) addEntry(out, dir, word);
         }
       }
     }

@@ -1,4 +1,4 @@
-import { parseShell } from "./shell.js";
+import { parseShell } from "../../engine/shell.js";
 
 /**
  * Shell command parsing for `no-push-in-production`: splits a script or a

@@ -1,7 +1,7 @@
 import path from "node:path";
 import picomatch from "picomatch";
 import { commandSteps, stepCommand, type CommandStep, type PushStep } from "./command.js";
-import { parseShell } from "./shell.js";
+import { parseShell } from "../../engine/shell.js";
 import { findWorkspaceRoot, readPackage, selectPackages, workspacePackages, type FileSystemHost, type PackageInfo } from "./workspace.js";
 
 /** Script names that run in production: lifecycle hooks and platform build/deploy hooks. */

@@ -5,8 +5,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { parse as parseShellWords } from "shell-quote";
 import { guard, guardInput } from "../guard.js";
+import { shellWords } from "../shell.js";
 
 export const CONFIG_NAMES = ["drizzle.config.ts", "drizzle.config.mts", "drizzle.config.cts", "drizzle.config.js", "drizzle.config.mjs", "drizzle.config.cjs", "drizzle.config.json"];
 const SKIP_DIRS = new Set(["node_modules", "dist", "build", "out", "coverage"]);
@@ -82,7 +82,7 @@ export function drizzleConfigsIn(dir: string): string[] {
   const scripts = guardInput(() => (JSON.parse(fs.readFileSync(manifest, "utf8")) as { scripts?: Record<string, unknown> }).scripts, undefined);
   for (const script of Object.values(scripts ?? {})) {
     if (typeof script !== "string" || !script.includes("drizzle-kit")) continue;
-    const words = parseShellWords(script).filter((w): w is string => typeof w === "string");
+    const words = shellWords(script);
     for (const [i, word] of words.entries()) {
       const value = word === "--config" ? words[i + 1] : word.startsWith("--config=") ? word.slice("--config=".length) : undefined;
       const file = value && path.resolve(dir, value);

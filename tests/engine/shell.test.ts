@@ -2,13 +2,27 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { commandTextSteps, directPush, splitCommands } from "../../src/checks/no-push-in-production/command.js";
 import { ChainResolver, makeRecipe, matchesAny } from "../../src/checks/no-push-in-production/scripts.js";
-import { parseShell } from "../../src/checks/no-push-in-production/shell.js";
+import { parseShell, shellWords } from "../../src/engine/shell.js";
 import { surfaceKind } from "../../src/checks/no-push-in-production/surfaces.js";
 import { nodeFileSystem, readPackage, selectPackages, workspacePackages, type PackageInfo } from "../../src/checks/no-push-in-production/workspace.js";
 import { fixturesDir } from "../rule-tester.js";
 
 /** The shell parser (bash-parser), the globbing (picomatch, tinyglobby) and the file followers of no-push-in-production. */
 describe("shell parsing", () => {
+  it("shellWords: the words of every command of a package.json script, quotes removed, operators and redirections dropped", () => {
+    expect(shellWords("cross-env NODE_ENV=test tsx 'scripts/seed db.ts' && node dist/reset.js 2>&1 | tee log")).toEqual([
+      "cross-env",
+      "NODE_ENV=test",
+      "tsx",
+      "scripts/seed db.ts",
+      "node",
+      "dist/reset.js",
+      "tee",
+      "log",
+    ]);
+    expect(shellWords('drizzle-kit migrate --config="drizzle/prod.config.ts"')).toEqual(["drizzle-kit", "migrate", "--config=drizzle/prod.config.ts"]);
+  });
+
   it("reads `2>&1` as a redirection, not as a word `2>` and a command `1`", () => {
     expect(splitCommands("npm run db:push 2>&1 | tee push.log")).toEqual([
       ["npm", "run", "db:push"],

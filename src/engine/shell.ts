@@ -124,6 +124,11 @@ function parseTolerant(text: string): BashNode | undefined {
   return parseOrUndefined(text) ?? parseOrUndefined(blankRedirections(text));
 }
 
+/** Every word of every simple command of a shell text (a package.json script), in source order. */
+export function shellWords(source: string): string[] {
+  return parseShell(source).flatMap((command) => command.words);
+}
+
 /** The simple commands of a shell text, in source order. */
 export function parseShell(source: string): SimpleCommand[] {
   const text = blankHeredocs(source);
