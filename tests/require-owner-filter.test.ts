@@ -419,7 +419,8 @@ createRuleTester({ "drizzle-guard": { ownerColumns: ["authorId"], ignoreTables: 
   invalid: [
     invalid({
       name: "ownerColumns from settings",
-      code: fn(`  await db.select().from(comments).where(eq(comments.postId, id));`),
+      // (not by postId: posts has no owner column under these settings, so its comments are a shared parent's rows)
+      code: fn(`  await db.select().from(comments).where(eq(comments.id, id));`),
       marker: "from(comments)",
       table: "comments",
       column: "authorId",
@@ -1218,3 +1219,94 @@ describe("require-owner-filter: call sites by code role", () => {
     ],
   });
 });
+
+// rows grouped under a shared parent (#15: listing a public contest's entries)
+const P = `${H}import { contests, entries, leagues, rounds } from "./owner-filter/contests";\n`;
+const inContest = (body: string) => `${P}export async function handler(me: number, id: number) {\n${body}\n}\n`;
+
+const parentCases: RunTests<MessageId, Options> = {
+  valid: [
+    {
+      name: "rows listed by a foreign key to a parent that has no owner or tenant column",
+      code: inContest(`  return db.select().from(entries).where(eq(entries.contestId, id));`),
+    },
+    {
+      name: "rows listed by a shared parent and another condition (and)",
+      code: inContest(`  return db.select().from(entries).where(and(eq(entries.contestId, id), eq(entries.score, 0)));`),
+    },
+    {
+      name: "a relational read of the rows of a shared parent",
+      code: `${P}import { drizzle } from "drizzle-orm/node-postgres";\nconst contestDb = drizzle(process.env.DATABASE_URL!, { schema: { contests, entries } });\nexport async function handler(id: number) {\n  return contestDb.query.entries.findMany({ where: eq(entries.contestId, id) });\n}\n`,
+    },
+  ],
+  invalid: [
+    invalid({
+      name: "rows listed by an owned parent (posts has userId) are still reported",
+      code: inContest(`  return db.select().from(comments).where(eq(comments.postId, id));`),
+      marker: "from(comments)",
+      table: "comments",
+      column: "authorId",
+      verb: "read",
+      options: [{ ownerColumns: ["userId", "authorId"] }],
+    }),
+    invalid({
+      name: "rows listed by a parent with a tenant column are still reported",
+      code: inContest(`  return db.select().from(entries).where(eq(entries.leagueId, id));`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "a parent without owner column that belongs to an owned table (rounds of a team's league) is not shared",
+      code: inContest(`  return db.select().from(entries).where(eq(entries.roundId, id));`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "a foreign key to the users table (what owner columns reference) is no shared parent",
+      code: inContest(`  return db.select().from(entries).where(eq(entries.refereeId, id));`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "a filter on a column that declares no foreign key",
+      code: inContest(`  return db.select().from(entries).where(eq(entries.seasonId, id));`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "a read of one row by its own id",
+      code: inContest(`  return db.select().from(entries).where(eq(entries.id, id));`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "a read with no filter at all",
+      code: inContest(`  return db.select().from(entries);`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "the shared parent is one alternative of an or: other rows are listed too",
+      code: inContest(`  return db.select().from(entries).where(or(eq(entries.contestId, id), eq(entries.score, 0)));`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "a write of the rows of a shared parent changes other users' rows",
+      code: inContest(`  await db.delete(entries).where(eq(entries.contestId, id));`),
+      marker: "db.delete",
+      table: "entries",
+      verb: "delete",
+    }),
+  ],
+};
+
+createRuleTester().run("require-owner-filter (shared parents, proven keys, scheduled jobs)", rule, parentCases);
+describe("require-owner-filter shared-parent cases", () => itTypeChecks(parentCases));

@@ -4,7 +4,8 @@ import type { ColumnModel, TableModel } from "../engine/schema/model.js";
 import { tableDisplayName, tableNames } from "../engine/schema/model.js";
 import { builderUses } from "../engine/builder-fate.js";
 import { type QueryChain, chainContaining, chainTable, isQueryChainCall, queryChainsIn, whereArguments } from "../engine/queries.js";
-import { resolveTable, tablesInFile } from "../engine/schema/resolve.js";
+import { programTables, resolveTable, tablesInFile } from "../engine/schema/resolve.js";
+import { foreignKeyTargets, parentSelections } from "../engine/parents.js";
 import { functionName } from "../engine/effects.js";
 import { resolveCallee } from "../engine/callees.js";
 import { programCache } from "../engine/cache.js";
@@ -469,6 +470,9 @@ type Verdict =
   /** A helper some of whose callers check the result: report each caller that does not. */
   | { kind: "callers"; helper: ts.FunctionLikeDeclaration; sites: ReadonlyMap<ts.CallExpression, boolean> };
 
+/** Foreign keys followed up from a shared parent to find an owned ancestor: `entries → contests → leagues`. */
+const MAX_PARENT_DEPTH = 3;
+
 /** Callers followed up from a helper: `page → getStoreFromParams → db.query.stores.findFirst`. */
 const MAX_CALLER_DEPTH = 3;
 
@@ -483,6 +487,7 @@ class OwnerAnalysis {
   private readonly scopes = new Map<ts.SourceFile, OwnerScope>();
   private readonly verdicts = new Map<QueryChain, Verdict>();
   private helperNames: Map<string, ts.FunctionLikeDeclaration[]> | undefined;
+  private principals: Set<ts.CallExpression> | undefined;
 
   constructor(
     readonly program: ts.Program,
@@ -547,6 +552,7 @@ class OwnerAnalysis {
     if (this.guarded(chain.start, read)) return { kind: "scoped" };
     if (read && this.existenceOnly(chain, table)) return { kind: "scoped" };
     if (read && this.onlyFiltersScopedQueries(chain)) return { kind: "scoped" };
+    if (read && this.selectsBySharedParent(chain, table)) return { kind: "scoped" };
     const own = read
       ? "no owner filter, no ownership check on the result in this function"
       : `no owner filter, no earlier owner-filtered read of ${tableDisplayName(table)} in this function that decides whether it runs`;
@@ -697,21 +703,53 @@ class OwnerAnalysis {
    * the parent row authorizes the children it selects by it.
    */
   private parentTables(chain: QueryChain, table: TableModel): TableModel[] {
-    const scope = chain.operation === "relational" ? { table } : {};
-    const keys = new Set<string>();
-    for (const where of whereArguments(chain)) {
-      for (const m of describeCondition(this.program, where, scope).mentions) {
-        if (m.negated || m.others.length > 0 || !EQUALITY_OPERATORS.has(m.operator)) continue;
-        for (const key of table.columns.keys()) if (columnMatches(m.column, table, key)) keys.add(key);
+    return parentSelections(this.program, chain, table).map((s) => s.parent);
+  }
+
+  /**
+   * Rows listed by a shared parent: the where requires an equality on a
+   * declared foreign key to a table that is nobody's (`eq(entries.contestId,
+   * id)` with `contests` having no owner or tenant column). Reading that
+   * parent by id is never reported, and its rows are as visible as it is.
+   * Reads only: a write changes other users' rows.
+   */
+  private selectsBySharedParent(chain: QueryChain, table: TableModel): boolean {
+    return parentSelections(this.program, chain, table).some((s) => s.required && this.isSharedTable(s.parent));
+  }
+
+  /**
+   * A table whose rows belong to nobody: it has no owner or tenant column, no
+   * owner or tenant column of the schema references it (`users`, `teams`: the
+   * principals themselves), and no table it references through its foreign
+   * keys (a few levels up) has an owner or tenant column.
+   */
+  private isSharedTable(table: TableModel): boolean {
+    if (this.principalTables().has(table.call)) return false;
+    const names = [...this.options.ownerColumns, ...this.options.scopeColumns];
+    const seen = new Set<ts.CallExpression>();
+    const owned = (t: TableModel, depth: number): boolean => {
+      if (seen.has(t.call)) return false;
+      seen.add(t.call);
+      if (columnsNamed(t, names).length > 0) return true;
+      return depth < MAX_PARENT_DEPTH && foreignKeyTargets(this.program, t).some((target) => owned(target.parent, depth + 1));
+    };
+    return !owned(table, 0);
+  }
+
+  /** The tables that owner or tenant columns of the program's schema reference (`users.id`, `teams.id`). */
+  private principalTables(): Set<ts.CallExpression> {
+    if (this.principals) return this.principals;
+    const names = [...this.options.ownerColumns, ...this.options.scopeColumns];
+    const out = new Set<ts.CallExpression>();
+    for (const table of programTables(this.program)) {
+      const keys = new Set(columnsNamed(table, names).map((c) => c.key));
+      if (keys.size === 0) continue;
+      for (const target of foreignKeyTargets(this.program, table)) {
+        if (target.foreignKey.columns.some((c) => keys.has(c))) out.add(target.parent.call);
       }
     }
-    const parents: TableModel[] = [];
-    for (const fk of table.foreignKeys) {
-      if (!fk.targetTable || !fk.columns.some((c) => keys.has(c))) continue;
-      const parent = guard(() => resolveTable(this.program, fk.targetTable as ts.Expression), undefined);
-      if (parent && parent.call !== table.call && !parents.includes(parent)) parents.push(parent);
-    }
-    return parents;
+    this.principals = out;
+    return out;
   }
 
   /** The value a row expression was read from is a query of `table`, or a call of a helper returning such a query's rows. */
