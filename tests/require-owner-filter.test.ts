@@ -40,15 +40,18 @@ function ownerData(table: string, column: string, verb: string, tried?: string) 
   };
 }
 
-type Invalid = { name: string; code: string; marker: string; table: string; column?: string; verb: string; options?: unknown[]; tried?: string };
+type Invalid = { name: string; code: string; marker: string; table: string; column?: string; verb: string; options?: unknown[]; tried?: string; extra?: string };
 
-/** One invalid case whose single error sits on the line holding `marker`. */
-function invalid({ name, code, marker, table, column = "userId", verb, options, tried }: Invalid) {
+/** One invalid case whose single error sits on the line holding `marker` (and, with `extra`, a second one of the same verb on its line). */
+function invalid({ name, code, marker, table, column = "userId", verb, options, tried, extra }: Invalid) {
   return {
     name,
     code,
     ...(options ? { options: options as never } : {}),
-    errors: [{ messageId: "missingOwnerFilter" as const, line: lineOf(code, marker), data: ownerData(table, column, verb, tried) }],
+    errors: [
+      { messageId: "missingOwnerFilter" as const, line: lineOf(code, marker), data: ownerData(table, column, verb, tried) },
+      ...(extra ? [{ messageId: "missingOwnerFilter" as const, line: lineOf(code, extra) }] : []),
+    ],
   };
 }
 
@@ -1221,8 +1224,19 @@ describe("require-owner-filter: call sites by code role", () => {
 });
 
 // rows grouped under a shared parent (#15: listing a public contest's entries)
-const P = `${H}import { contests, entries, leagues, rounds } from "./owner-filter/contests";\n`;
+const P = `${H}import { contests, entries, goals, leagues, rounds, steps } from "./owner-filter/contests";\n`;
 const inContest = (body: string) => `${P}export async function handler(me: number, id: number) {\n${body}\n}\n`;
+
+/** A goal read with an owner filter by `goalId`, then (after `between`) its steps by `stepsBy`. */
+const gatedGoal = (between: string, stepsBy = "goalId", read = "and(eq(goals.id, goalId), eq(goals.userId, me))") =>
+  `${P}export async function getGoal(me: number, input: { goalId: number; otherId: number }) {
+  const { goalId, otherId } = input;
+  const found = await db.select().from(goals).where(${read}).limit(1);
+${between}
+  const goalSteps = await db.select().from(steps).where(eq(steps.goalId, ${stepsBy}));
+  return { goal: found[0], goalSteps, otherId };
+}
+`;
 
 const parentCases: RunTests<MessageId, Options> = {
   valid: [
@@ -1237,6 +1251,15 @@ const parentCases: RunTests<MessageId, Options> = {
     {
       name: "a relational read of the rows of a shared parent",
       code: `${P}import { drizzle } from "drizzle-orm/node-postgres";\nconst contestDb = drizzle(process.env.DATABASE_URL!, { schema: { contests, entries } });\nexport async function handler(id: number) {\n  return contestDb.query.entries.findMany({ where: eq(entries.contestId, id) });\n}\n`,
+    },
+    // a key value proven by an owner-filtered read that gates
+    {
+      name: "a key compared in an owner-filtered read whose emptiness exits, then used to select another table's rows",
+      code: gatedGoal(`  if (found.length === 0) throw new Error("not found");`),
+    },
+    {
+      name: "a proven key passed through a property path to a helper that selects by it",
+      code: `${P}async function stepsOf(goalId: number) {\n  return db.select().from(steps).where(eq(steps.goalId, goalId));\n}\nexport async function getGoal(me: number, input: { goalId: number }) {\n  const [goal] = await db.select().from(goals).where(and(eq(goals.userId, me), eq(goals.id, input.goalId)));\n  if (!goal) return null;\n  return stepsOf(input.goalId);\n}\n`,
     },
   ],
   invalid: [
@@ -1296,6 +1319,35 @@ const parentCases: RunTests<MessageId, Options> = {
       code: inContest(`  return db.select().from(entries).where(or(eq(entries.contestId, id), eq(entries.score, 0)));`),
       marker: "from(entries)",
       table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "the owner-filtered read of the key decides nothing (no exit): the later query is reported",
+      code: gatedGoal(`  console.log(found.length);`),
+      marker: "from(steps)",
+      table: "steps",
+      verb: "read",
+    }),
+    invalid({
+      name: "the later query compares another value than the proven key",
+      code: gatedGoal(`  if (found.length === 0) throw new Error("not found");`, "otherId"),
+      marker: "from(steps)",
+      table: "steps",
+      verb: "read",
+    }),
+    invalid({
+      name: "the read that compares the key is not owner-filtered: both are reported",
+      code: gatedGoal(`  if (found.length === 0) throw new Error("not found");`, "goalId", "eq(goals.id, goalId)"),
+      marker: "from(goals)",
+      table: "goals",
+      verb: "read",
+      extra: "from(steps)",
+    }),
+    invalid({
+      name: "a let reassigned between the check and the query is no proven key",
+      code: `${P}export async function getGoal(me: number, input: { goalId: number; otherId: number }) {\n  let goalId = input.goalId;\n  const [goal] = await db.select().from(goals).where(and(eq(goals.id, goalId), eq(goals.userId, me)));\n  if (!goal) return null;\n  goalId = input.otherId;\n  return db.select().from(steps).where(eq(steps.goalId, goalId));\n}\n`,
+      marker: "from(steps)",
+      table: "steps",
       verb: "read",
     }),
     invalid({

@@ -17,7 +17,7 @@ import { optionOrSetting } from "../engine/settings.js";
 import { calleeName, enclosingFunction, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, staticPropertyName } from "../engine/ts-utils.js";
 import { symbolAt } from "../engine/symbols.js";
 import { variableReferences } from "../engine/references.js";
-import { boundVariable, callSitesOf, filterOnlyUses, gates, isDerivedFrom, isTruthinessTest, mismatchExit, returnsOnly, rowSource } from "../engine/result-checks.js";
+import { boundVariable, callSitesOf, filterOnlyUses, gates, isDerivedFrom, isTruthinessTest, mismatchExit, returnsOnly, rowSource, sameValue } from "../engine/result-checks.js";
 import { type Guard, type GuardNames, DEFAULT_ADMIN_ASSERTIONS, DEFAULT_ADMIN_PREDICATES, DEFAULT_WEBHOOK_VERIFIERS, guardOf } from "../engine/guards.js";
 import type { AnalysisContext, Finding, SharedSettings } from "../engine/types.js";
 
@@ -222,7 +222,7 @@ class OwnerScope {
     const { filters, joins, joined } = this.conditions(chain, table);
     const scoping = this.directFilter(table, filters, joins, joined);
     if (scoping !== "missing") return scoping;
-    if (this.comparesProvenValue(filters)) return "filtered";
+    if (this.comparesProvenValue(filters, chain.start)) return "filtered";
     if (this.checkedAfter(chain, table)) return "filtered";
     return this.checkedEarlier(chain, table) ? "filtered" : "missing";
   }
@@ -309,16 +309,65 @@ class OwnerScope {
     return filters.some((f) => !f.complete) ? "unknown" : "missing";
   }
 
-  /** An equality whose value was read from a scoped query: `eq(posts.id, latest.id)`, `inArray(posts.id, rows.map(...))`. */
-  private comparesProvenValue(filters: ConditionSummary[]): boolean {
+  /**
+   * An equality whose value was read from a scoped query (`eq(posts.id, latest.id)`, `inArray(posts.id,
+   * rows.map(...))`), or is a key an earlier owner-filtered read that decides whether `at` runs compared.
+   */
+  private comparesProvenValue(filters: ConditionSummary[], at: ts.Node): boolean {
     return filters.some((f) =>
-      f.mentions.some((m) => !m.negated && EQUALITY_OPERATORS.has(m.operator) && m.values.some((v) => this.isProvenValue(v, 0))),
+      f.mentions.some(
+        (m) => !m.negated && EQUALITY_OPERATORS.has(m.operator) && m.values.some((v) => this.isProvenValue(v, 0) || this.isGatedKey(v, at)),
+      ),
     );
   }
 
-  /** A value read from a scoped or inserted row (see `comparesProvenValue`). */
-  provenValue(value: ts.Expression): boolean {
-    return guard(() => this.isProvenValue(value, 0), false);
+  /** A value read from a scoped or inserted row, or a key proven by a gating read before `at` (see `comparesProvenValue`). */
+  provenValue(value: ts.Expression, at: ts.Node): boolean {
+    return guard(() => this.isProvenValue(value, 0) || this.isGatedKey(value, at), false);
+  }
+
+  /**
+   * A key proven by an owner-filtered read that gates: an earlier read, awaited
+   * in this function (or one containing it) on a path that reaches `at`, that
+   * is scoped and requires (outside any `or`) an `eq` of its table's primary
+   * key or unique column with the same unchanging value, and whose result
+   * decides whether `at` runs (`const rows = await db.select().from(goals).where(and(eq(goals.id, goalId),
+   * eq(goals.userId, me))); if (rows.length === 0) throw …`). The value is then the key of a row of the current
+   * user or tenant: `eq(actions.goalId, goalId)` later selects by it.
+   */
+  private isGatedKey(value: ts.Expression, at: ts.Node): boolean {
+    const fn = enclosingFunction(at) ?? at.getSourceFile();
+    const start = at.getStart();
+    return this.chains.some((earlier) => {
+      if (!READ_OPERATIONS.has(earlier.operation) || earlier.end.getEnd() > start) return false;
+      const earlierFn = enclosingFunction(earlier.start) ?? earlier.start.getSourceFile();
+      if (!ts.findAncestor(fn, (n) => n === earlierFn) || !mayRunOnSamePath(earlier.end, at)) return false;
+      const table = chainTable(this.context.program, earlier);
+      if (!table || !this.comparesKey(earlier, table, value)) return false;
+      if (this.proves(earlier)?.call !== table.call) return false;
+      const variable = boundVariable(this.checker, earlier.end);
+      return !!variable && gates(this.checker, variable, earlier.end.getEnd(), at);
+    });
+  }
+
+  /** The chain's where requires `eq(<a single-column primary key or unique column of table>, value)`. */
+  private comparesKey(chain: QueryChain, table: TableModel, value: ts.Expression): boolean {
+    const keys = secretKeysOf(table);
+    const primary = [...table.columns.values()].filter((c) => c.primaryKey).map((c) => c.key);
+    if (primary.length === 1 && !table.primaryKey) keys.add(primary[0] as string);
+    if (table.primaryKey?.length === 1) keys.add(table.primaryKey[0] as string);
+    const scope = chain.operation === "relational" ? { table } : {};
+    return whereArguments(chain).some((where) =>
+      describeCondition(this.context.program, where, scope).mentions.some(
+        (m) =>
+          m.required &&
+          !m.negated &&
+          m.operator === "eq" &&
+          m.others.length === 0 &&
+          [...keys].some((key) => columnMatches(m.column, table, key)) &&
+          m.values.some((v) => sameValue(this.checker, v, value)),
+      ),
+    );
   }
 
   private isProvenValue(value: ts.Expression, hops: number): boolean {
@@ -691,7 +740,7 @@ class OwnerAnalysis {
             const declaration = ts.isIdentifier(value) ? symbolAt(this.checker, value)?.valueDeclaration : undefined;
             if (!declaration || !ts.isParameter(declaration) || declaration.parent !== fn || declaration.dotDotDotToken) return false;
             const argument = call.arguments[fn.parameters.indexOf(declaration)];
-            return !!argument && caller.provenValue(argument);
+            return !!argument && caller.provenValue(argument, call);
           }),
       ),
     );

@@ -6,6 +6,7 @@ import { drizzleImportName } from "./drizzle-symbols.js";
 import { type QueryChain, chainContaining, whereArguments } from "./queries.js";
 import { guard } from "./guard.js";
 import { fileSyntax } from "./syntax-index.js";
+import { isAssignmentTarget } from "./references.js";
 import { symbolAt, valueSymbolAt } from "./symbols.js";
 import { isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, typeOf, walk } from "./ts-utils.js";
 
@@ -568,4 +569,45 @@ export function filterOnlyUses(program: ts.Program, symbol: ts.Symbol): QueryCha
   };
 
   return guard(() => (flows(symbol, 0, true) && chains.size > 0 ? [...chains] : undefined), undefined);
+}
+
+/** `input.goalId` → `input` and ["goalId"]; an identifier alone has no names. Property accesses only. */
+function accessPath(expr: ts.Expression): { root: ts.Identifier; names: string[] } | undefined {
+  const names: string[] = [];
+  let e = skipOuter(expr);
+  while (ts.isPropertyAccessExpression(e)) {
+    names.unshift(e.name.text);
+    e = skipOuter(e.expression);
+  }
+  return ts.isIdentifier(e) ? { root: e, names } : undefined;
+}
+
+/** A `const` (possibly destructured), or a parameter (possibly destructured) never assigned in its function. */
+function isUnchanging(checker: ts.TypeChecker, symbol: ts.Symbol): boolean {
+  const declaration = symbol.valueDeclaration;
+  if (!declaration) return false;
+  const holder = ts.isBindingElement(declaration) ? ts.walkUpBindingElementsAndPatterns(declaration) : declaration;
+  if (ts.isVariableDeclaration(holder)) return !!(holder.parent.flags & ts.NodeFlags.Const);
+  if (!ts.isParameter(holder) || !(ts.isParameter(declaration) || ts.isBindingElement(declaration)) || !ts.isIdentifier(declaration.name)) {
+    return false;
+  }
+  const fn = holder.parent;
+  const name = declaration.name;
+  return !(fileSyntax(name.getSourceFile()).identifiers.get(name.text) ?? []).some(
+    (node) => node.pos >= fn.pos && node.end <= fn.end && node !== name && isAssignmentTarget(node) && valueSymbolAt(checker, node) === symbol,
+  );
+}
+
+/**
+ * Whether two expressions read the same value, which cannot change between
+ * them: the same `const` or never-assigned parameter (also destructured),
+ * through the same property names (`goalId` and `goalId`, `input.goalId` and
+ * `input.goalId`). Properties are assumed not to be reassigned.
+ */
+export function sameValue(checker: ts.TypeChecker, a: ts.Expression, b: ts.Expression): boolean {
+  const pa = accessPath(a);
+  const pb = accessPath(b);
+  if (!pa || !pb || pa.names.length !== pb.names.length || pa.names.some((n, i) => n !== pb.names[i])) return false;
+  const symbol = symbolAt(checker, pa.root);
+  return !!symbol && symbol === symbolAt(checker, pb.root) && isUnchanging(checker, symbol);
 }
