@@ -40,14 +40,26 @@ function ownerData(table: string, column: string, verb: string, tried?: string) 
   };
 }
 
-type Invalid = { name: string; code: string; marker: string; table: string; column?: string; verb: string; options?: unknown[]; tried?: string; extra?: string };
+type Invalid = {
+  name: string;
+  code: string;
+  marker: string;
+  table: string;
+  column?: string;
+  verb: string;
+  options?: unknown[];
+  tried?: string;
+  extra?: string;
+  settings?: Record<string, unknown>;
+};
 
 /** One invalid case whose single error sits on the line holding `marker` (and, with `extra`, a second one of the same verb on its line). */
-function invalid({ name, code, marker, table, column = "userId", verb, options, tried, extra }: Invalid) {
+function invalid({ name, code, marker, table, column = "userId", verb, options, tried, extra, settings }: Invalid) {
   return {
     name,
     code,
     ...(options ? { options: options as never } : {}),
+    ...(settings ? { settings } : {}),
     errors: [
       { messageId: "missingOwnerFilter" as const, line: lineOf(code, marker), data: ownerData(table, column, verb, tried) },
       ...(extra ? [{ messageId: "missingOwnerFilter" as const, line: lineOf(code, extra) }] : []),
@@ -1238,6 +1250,14 @@ ${between}
 }
 `;
 
+/** A job reading every post, scheduled by `schedule` (code after the function). */
+const job = (schedule: string, head = "") => `${H}${head}async function sendDigest() {
+  const all = await db.select().from(posts);
+  return all.length;
+}
+${schedule}
+`;
+
 const parentCases: RunTests<MessageId, Options> = {
   valid: [
     {
@@ -1260,6 +1280,32 @@ const parentCases: RunTests<MessageId, Options> = {
     {
       name: "a proven key passed through a property path to a helper that selects by it",
       code: `${P}async function stepsOf(goalId: number) {\n  return db.select().from(steps).where(eq(steps.goalId, goalId));\n}\nexport async function getGoal(me: number, input: { goalId: number }) {\n  const [goal] = await db.select().from(goals).where(and(eq(goals.userId, me), eq(goals.id, input.goalId)));\n  if (!goal) return null;\n  return stepsOf(input.goalId);\n}\n`,
+    },
+    // code only a scheduler runs (the "job" code role)
+    {
+      name: "a function passed to setInterval and run once by the function that schedules it",
+      code: job(`export function startDigest() {\n  setInterval(sendDigest, 60_000);\n  void sendDigest();\n}`),
+    },
+    {
+      name: "a job scheduled and first run at the module's top level",
+      code: job(`setInterval(sendDigest, 60_000);\nvoid sendDigest();`),
+    },
+    {
+      name: "called from a setTimeout callback through another project function",
+      code: job(`async function runJobs() {\n  await sendDigest();\n}\nexport function start() {\n  setTimeout(() => {\n    void runJobs();\n  }, 1000);\n}`),
+    },
+    {
+      name: "a query in a callback inside a job (rows.map in a setInterval callback)",
+      code: `${H}export function start(ids: number[]) {\n  setInterval(async () => {\n    await Promise.all(ids.map((id) => db.update(posts).set({ published: false }).where(eq(posts.id, id))));\n  }, 1000);\n}\n`,
+    },
+    {
+      name: "a node-cron job through the default import",
+      code: job(`export function start() {\n  cron.schedule("0 * * * *", sendDigest);\n}`, `import cron from "node-cron";\n`),
+    },
+    {
+      name: "a node-cron job through a named import, with the scheduler list from the settings",
+      code: job(`schedule("0 * * * *", async () => {\n  await sendDigest();\n});`, `import { schedule } from "node-cron";\n`),
+      settings: { "drizzle-guard": { jobSchedulers: ["node-cron#schedule"] } },
     },
   ],
   invalid: [
@@ -1349,6 +1395,40 @@ const parentCases: RunTests<MessageId, Options> = {
       marker: "from(steps)",
       table: "steps",
       verb: "read",
+    }),
+    invalid({
+      name: "a job function also called from a request handler is not job-only",
+      code: job(`export function startDigest() {\n  setInterval(sendDigest, 60_000);\n}\nexport async function GET() {\n  return Response.json(await sendDigest());\n}`),
+      marker: "from(posts)",
+      table: "posts",
+      verb: "read",
+      tried: "no owner filter, no ownership check on the result in this function; `sendDigest` is also used as a value, so its callers are unknown",
+    }),
+    invalid({
+      name: "a project function named setInterval is not the timer",
+      code: job(`function setInterval(task: () => unknown, ms: number) {\n  return [task, ms];\n}\nexport function startDigest() {\n  setInterval(sendDigest, 60_000);\n}`),
+      marker: "from(posts)",
+      table: "posts",
+      verb: "read",
+      tried: "no owner filter, no ownership check on the result in this function; `sendDigest` is also used as a value, so its callers are unknown",
+    }),
+    invalid({
+      name: "timers are not schedulers when the settings' list leaves them out",
+      code: job(`export function startDigest() {\n  setInterval(sendDigest, 60_000);\n}`),
+      settings: { "drizzle-guard": { jobSchedulers: ["node-cron#schedule"] } },
+      marker: "from(posts)",
+      table: "posts",
+      verb: "read",
+      tried: "no owner filter, no ownership check on the result in this function; `sendDigest` is also used as a value, so its callers are unknown",
+    }),
+    invalid({
+      name: "codeRoles naming job: job code is checked",
+      code: job(`export function startDigest() {\n  setInterval(sendDigest, 60_000);\n}`),
+      options: [{ codeRoles: ["application", "job"] }],
+      marker: "from(posts)",
+      table: "posts",
+      verb: "read",
+      tried: "no owner filter, no ownership check on the result in this function; `sendDigest` is also used as a value, so its callers are unknown",
     }),
     invalid({
       name: "a write of the rows of a shared parent changes other users' rows",

@@ -10,7 +10,7 @@ import { functionName } from "../engine/effects.js";
 import { resolveCallee } from "../engine/callees.js";
 import { programCache } from "../engine/cache.js";
 import { guard } from "../engine/guard.js";
-import { codeRole, type CodeRole } from "../engine/code-roles.js";
+import { codeRoleAt, type CodeRoleAt } from "../engine/code-roles.js";
 import { fileSyntax } from "../engine/syntax-index.js";
 import { mayRunOnSamePath } from "../engine/paths.js";
 import { optionOrSetting } from "../engine/settings.js";
@@ -33,8 +33,11 @@ export interface OwnerFilterOptions {
   adminPredicates?: string[];
   adminAssertions?: string[];
   webhookVerifiers?: string[];
-  /** Where the rule reports (the rule's `codeRoles` option); a helper's call site elsewhere (a test, a seed) needs no check. */
-  codeRoles?: CodeRole[];
+  /**
+   * Where the rule reports (the rule's `codeRoles` option); a helper's call site elsewhere (a test, a seed, a
+   * background job) needs no check. Unset: every role but "job".
+   */
+  codeRoles?: CodeRoleAt[];
 }
 
 export const DEFAULT_OWNER_COLUMNS = ["userId"];
@@ -483,7 +486,7 @@ interface ResolvedOptions {
   ignoreTables: readonly string[];
   publicTables: readonly string[];
   checkScopeOnlyTables: boolean;
-  codeRoles: readonly CodeRole[] | undefined;
+  codeRoles: readonly CodeRoleAt[] | undefined;
   settings: SharedSettings;
   guards: GuardNames;
 }
@@ -545,10 +548,33 @@ class OwnerAnalysis {
     this.checker = program.getTypeChecker();
   }
 
-  /** A call site in a file the rule does not report in (its `codeRoles`: tests, scripts) needs no ownership check. */
+  /** A call site in code the rule does not report in (its `codeRoles`: tests, scripts, jobs) needs no ownership check. */
   private outOfScope(call: ts.CallExpression): boolean {
+    return !this.reportsIn(call);
+  }
+
+  /**
+   * Whether the rule reports in the code at `node`: its role (`codeRoleAt`)
+   * is one of `codeRoles`; unset, every role but "job" (a background job that
+   * only a scheduler runs has no signed-in user to filter by).
+   */
+  private reportsIn(node: ts.Node): boolean {
+    return this.reportsInRole(codeRoleAt(this.program, node, this.options.settings));
+  }
+
+  private reportsInRole(role: CodeRoleAt): boolean {
     const roles = this.options.codeRoles;
-    return !!roles && !roles.includes(codeRole(this.program, call.getSourceFile().fileName, this.options.settings));
+    return roles ? roles.includes(role) : role !== "job";
+  }
+
+  /**
+   * A query in job code (or, with `codeRoles` naming "job" but not
+   * "application", in other code of an application file) that the rule does
+   * not report in. Test and script files are left out by file, before.
+   */
+  private outOfRole(node: ts.Node): boolean {
+    const role = codeRoleAt(this.program, node, this.options.settings);
+    return (role === "job" || role === "application") && !this.reportsInRole(role);
   }
 
   scopeFor(file: ts.SourceFile): OwnerScope {
@@ -599,6 +625,7 @@ class OwnerAnalysis {
     const scope = this.scopeFor(chain.start.getSourceFile());
     if (scope.scoping(chain, table) !== "missing") return { kind: "scoped" };
     if (this.guarded(chain.start, read)) return { kind: "scoped" };
+    if (this.outOfRole(chain.start)) return { kind: "scoped" };
     if (read && this.existenceOnly(chain, table)) return { kind: "scoped" };
     if (read && this.onlyFiltersScopedQueries(chain)) return { kind: "scoped" };
     if (read && this.selectsBySharedParent(chain, table)) return { kind: "scoped" };

@@ -319,6 +319,8 @@ export interface CallSites {
   calls: ts.CallExpression[];
   /** The function is also used as a value (passed, stored, exported under another name): its callers are unknown. */
   escapes: boolean;
+  /** Those uses as a value, where known (`setInterval(tick, ms)` → `tick`); empty for a function without a name. */
+  values: ts.Expression[];
 }
 
 /** Identifiers of the program's user files by text: the candidates for a function's references. */
@@ -354,7 +356,7 @@ export function callSitesOf(program: ts.Program, fn: ts.FunctionLikeDeclaration)
   const cache = callSitesCache(program);
   const known = cache.get(fn);
   if (known) return known;
-  const result: CallSites = { calls: [], escapes: false };
+  const result: CallSites = { calls: [], escapes: false, values: [] };
   cache.set(fn, result);
   const name = referenceName(fn);
   if (!name) {
@@ -376,7 +378,10 @@ export function callSitesOf(program: ts.Program, fn: ts.FunctionLikeDeclaration)
       if (!members || !symbol?.declarations?.some((d) => members.has(d))) continue;
       const call = skipOuterUp(parent).parent;
       if (call && ts.isCallExpression(call) && skipOuter(call.expression) === parent) result.calls.push(call);
-      else result.escapes = true;
+      else {
+        result.escapes = true;
+        result.values.push(skipOuterUp(parent) as ts.Expression);
+      }
       continue;
     }
     if (ts.isPropertyAssignment(parent) && parent.name === ident) continue;
@@ -385,7 +390,10 @@ export function callSitesOf(program: ts.Program, fn: ts.FunctionLikeDeclaration)
     const use = skipOuterUp(ident);
     const call = use.parent;
     if (call && ts.isCallExpression(call) && call.expression === use && resolveCallee(program, call) === fn) result.calls.push(call);
-    else if (!(ts.isTypeQueryNode(parent) || ts.isQualifiedName(parent))) result.escapes = true;
+    else if (!(ts.isTypeQueryNode(parent) || ts.isQualifiedName(parent))) {
+      result.escapes = true;
+      result.values.push(use as ts.Expression);
+    }
   }
   return result;
 }
