@@ -790,7 +790,15 @@ class OwnerAnalysis {
    * Reads only: a write changes other users' rows.
    */
   private selectsBySharedParent(chain: QueryChain, table: TableModel): boolean {
-    return parentSelections(this.program, chain, table).some((s) => s.required && this.isSharedTable(s.parent));
+    const names = [...this.options.ownerColumns, ...this.options.scopeColumns];
+    const ownKeys = new Set(columnsNamed(table, names).map((c) => c.key));
+    // what this table's own owner or tenant columns reference is a principal even where the program-wide list misses it
+    const principals = foreignKeyTargets(this.program, table)
+      .filter((t) => t.foreignKey.columns.some((c) => ownKeys.has(c)))
+      .map((t) => t.parent.call);
+    return parentSelections(this.program, chain, table).some(
+      (s) => s.required && !principals.includes(s.parent.call) && this.isSharedTable(s.parent),
+    );
   }
 
   /**
