@@ -3,12 +3,12 @@ import { RuleTester } from "@typescript-eslint/rule-tester";
 import { ESLint } from "eslint";
 import tseslint from "typescript-eslint";
 import { describe, expect, it } from "vitest";
-import { codeRole } from "../src/engine/code-roles.js";
+import { codeRole, codeRoleAt } from "../src/engine/code-roles.js";
 import plugin from "../src/index.js";
 import deleteRule from "../src/rules/enforce-delete-with-where.js";
 import requireTransaction from "../src/rules/require-transaction.js";
 import { resolveConfig, runRules } from "../src/transformer/index.js";
-import { fixtureProgram } from "./program.js";
+import { fixtureProgram, sourceFileOf } from "./program.js";
 import { fixturesDir } from "./rule-tester.js";
 
 /**
@@ -158,4 +158,54 @@ appTester.run("enforce-delete-with-where codeRoles", deleteRule, {
       errors: [{ messageId: "missingWhere", line: 4, suggestions: [{ messageId: "addWhereTrue", output: CLEANUP.replace('schema";\n', 'schema";\nimport { sql } from "drizzle-orm";\n').replace("db.delete(members)", "db.delete(members).where(sql`true`)") }] }],
     },
   ],
+});
+
+describe("code roles of code: job", () => {
+  const jobs = `import cron from "node-cron";
+async function tick() {
+  return 1;
+}
+async function nightly() {
+  return 2;
+}
+async function both() {
+  return 3;
+}
+export function start() {
+  setInterval(tick, 1000);
+  void tick();
+  cron.schedule("0 0 * * *", () => nightly());
+  setTimeout(both, 10);
+}
+export async function handler() {
+  return both();
+}
+export function later(run: () => void) {
+  globalThis.setTimeout(() => run(), 10);
+}
+`;
+  const program = fixtureProgram({ "jobs-case.ts": jobs });
+  const file = sourceFileOf(program, "jobs-case.ts");
+  const roleOf = (text: string, settings = {}) => {
+    const at = file.text.indexOf(text);
+    let node: import("typescript").Node | undefined;
+    const find = (n: import("typescript").Node): void => {
+      if (n.getStart() === at && n.getEnd() === at + text.length) node ??= n;
+      n.forEachChild(find);
+    };
+    find(file);
+    if (!node) throw new Error(`no node ${text}`);
+    return codeRoleAt(program, node, settings);
+  };
+  it("code only a timer or job scheduler runs is job code; code also run from elsewhere is application code", () => {
+    expect(roleOf("return 1;")).toBe("job");
+    expect(roleOf("return 2;")).toBe("job");
+    expect(roleOf("return 3;")).toBe("application");
+    expect(roleOf("run()")).toBe("job");
+    expect(roleOf("return both();")).toBe("application");
+  });
+  it("settings jobSchedulers replaces the list", () => {
+    expect(roleOf("return 1;", { jobSchedulers: ["node-cron#schedule"] })).toBe("application");
+    expect(roleOf("return 2;", { jobSchedulers: ["node-cron#schedule"] })).toBe("job");
+  });
 });

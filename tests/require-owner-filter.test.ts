@@ -40,15 +40,30 @@ function ownerData(table: string, column: string, verb: string, tried?: string) 
   };
 }
 
-type Invalid = { name: string; code: string; marker: string; table: string; column?: string; verb: string; options?: unknown[]; tried?: string };
+type Invalid = {
+  name: string;
+  code: string;
+  marker: string;
+  table: string;
+  column?: string;
+  verb: string;
+  options?: unknown[];
+  tried?: string;
+  extra?: string;
+  settings?: Record<string, unknown>;
+};
 
-/** One invalid case whose single error sits on the line holding `marker`. */
-function invalid({ name, code, marker, table, column = "userId", verb, options, tried }: Invalid) {
+/** One invalid case whose single error sits on the line holding `marker` (and, with `extra`, a second one of the same verb on its line). */
+function invalid({ name, code, marker, table, column = "userId", verb, options, tried, extra, settings }: Invalid) {
   return {
     name,
     code,
     ...(options ? { options: options as never } : {}),
-    errors: [{ messageId: "missingOwnerFilter" as const, line: lineOf(code, marker), data: ownerData(table, column, verb, tried) }],
+    ...(settings ? { settings } : {}),
+    errors: [
+      { messageId: "missingOwnerFilter" as const, line: lineOf(code, marker), data: ownerData(table, column, verb, tried) },
+      ...(extra ? [{ messageId: "missingOwnerFilter" as const, line: lineOf(code, extra) }] : []),
+    ],
   };
 }
 
@@ -419,7 +434,8 @@ createRuleTester({ "drizzle-guard": { ownerColumns: ["authorId"], ignoreTables: 
   invalid: [
     invalid({
       name: "ownerColumns from settings",
-      code: fn(`  await db.select().from(comments).where(eq(comments.postId, id));`),
+      // (not by postId: posts has no owner column under these settings, so its comments are a shared parent's rows)
+      code: fn(`  await db.select().from(comments).where(eq(comments.id, id));`),
       marker: "from(comments)",
       table: "comments",
       column: "authorId",
@@ -1218,3 +1234,211 @@ describe("require-owner-filter: call sites by code role", () => {
     ],
   });
 });
+
+// rows grouped under a shared parent (#15: listing a public contest's entries)
+const P = `${H}import { contests, entries, goals, leagues, rounds, steps } from "./owner-filter/contests";\n`;
+const inContest = (body: string) => `${P}export async function handler(me: number, id: number) {\n${body}\n}\n`;
+
+/** A goal read with an owner filter by `goalId`, then (after `between`) its steps by `stepsBy`. */
+const gatedGoal = (between: string, stepsBy = "goalId", read = "and(eq(goals.id, goalId), eq(goals.userId, me))") =>
+  `${P}export async function getGoal(me: number, input: { goalId: number; otherId: number }) {
+  const { goalId, otherId } = input;
+  const found = await db.select().from(goals).where(${read}).limit(1);
+${between}
+  const goalSteps = await db.select().from(steps).where(eq(steps.goalId, ${stepsBy}));
+  return { goal: found[0], goalSteps, otherId };
+}
+`;
+
+/** A job reading every post, scheduled by `schedule` (code after the function). */
+const job = (schedule: string, head = "") => `${H}${head}async function sendDigest() {
+  const all = await db.select().from(posts);
+  return all.length;
+}
+${schedule}
+`;
+
+const parentCases: RunTests<MessageId, Options> = {
+  valid: [
+    {
+      name: "rows listed by a foreign key to a parent that has no owner or tenant column",
+      code: inContest(`  return db.select().from(entries).where(eq(entries.contestId, id));`),
+    },
+    {
+      name: "rows listed by a shared parent and another condition (and)",
+      code: inContest(`  return db.select().from(entries).where(and(eq(entries.contestId, id), eq(entries.score, 0)));`),
+    },
+    {
+      name: "a relational read of the rows of a shared parent",
+      code: `${P}import { drizzle } from "drizzle-orm/node-postgres";\nconst contestDb = drizzle(process.env.DATABASE_URL!, { schema: { contests, entries } });\nexport async function handler(id: number) {\n  return contestDb.query.entries.findMany({ where: eq(entries.contestId, id) });\n}\n`,
+    },
+    // a key value proven by an owner-filtered read that gates
+    {
+      name: "a key compared in an owner-filtered read whose emptiness exits, then used to select another table's rows",
+      code: gatedGoal(`  if (found.length === 0) throw new Error("not found");`),
+    },
+    {
+      name: "a proven key passed through a property path to a helper that selects by it",
+      code: `${P}async function stepsOf(goalId: number) {\n  return db.select().from(steps).where(eq(steps.goalId, goalId));\n}\nexport async function getGoal(me: number, input: { goalId: number }) {\n  const [goal] = await db.select().from(goals).where(and(eq(goals.userId, me), eq(goals.id, input.goalId)));\n  if (!goal) return null;\n  return stepsOf(input.goalId);\n}\n`,
+    },
+    // code only a scheduler runs (the "job" code role)
+    {
+      name: "a function passed to setInterval and run once by the function that schedules it",
+      code: job(`export function startDigest() {\n  setInterval(sendDigest, 60_000);\n  void sendDigest();\n}`),
+    },
+    {
+      name: "a job scheduled and first run at the module's top level",
+      code: job(`setInterval(sendDigest, 60_000);\nvoid sendDigest();`),
+    },
+    {
+      name: "called from a setTimeout callback through another project function",
+      code: job(`async function runJobs() {\n  await sendDigest();\n}\nexport function start() {\n  setTimeout(() => {\n    void runJobs();\n  }, 1000);\n}`),
+    },
+    {
+      name: "a query in a callback inside a job (rows.map in a setInterval callback)",
+      code: `${H}export function start(ids: number[]) {\n  setInterval(async () => {\n    await Promise.all(ids.map((id) => db.update(posts).set({ published: false }).where(eq(posts.id, id))));\n  }, 1000);\n}\n`,
+    },
+    {
+      name: "a node-cron job through the default import",
+      code: job(`export function start() {\n  cron.schedule("0 * * * *", sendDigest);\n}`, `import cron from "node-cron";\n`),
+    },
+    {
+      name: "a node-cron job through a named import, with the scheduler list from the settings",
+      code: job(`schedule("0 * * * *", async () => {\n  await sendDigest();\n});`, `import { schedule } from "node-cron";\n`),
+      settings: { "drizzle-guard": { jobSchedulers: ["node-cron#schedule"] } },
+    },
+  ],
+  invalid: [
+    invalid({
+      name: "rows listed by an owned parent (posts has userId) are still reported",
+      code: inContest(`  return db.select().from(comments).where(eq(comments.postId, id));`),
+      marker: "from(comments)",
+      table: "comments",
+      column: "authorId",
+      verb: "read",
+      options: [{ ownerColumns: ["userId", "authorId"] }],
+    }),
+    invalid({
+      name: "rows listed by a parent with a tenant column are still reported",
+      code: inContest(`  return db.select().from(entries).where(eq(entries.leagueId, id));`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "a parent without owner column that belongs to an owned table (rounds of a team's league) is not shared",
+      code: inContest(`  return db.select().from(entries).where(eq(entries.roundId, id));`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "a foreign key to the users table (what owner columns reference) is no shared parent",
+      code: inContest(`  return db.select().from(entries).where(eq(entries.refereeId, id));`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "a filter on a column that declares no foreign key",
+      code: inContest(`  return db.select().from(entries).where(eq(entries.seasonId, id));`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "a read of one row by its own id",
+      code: inContest(`  return db.select().from(entries).where(eq(entries.id, id));`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "a read with no filter at all",
+      code: inContest(`  return db.select().from(entries);`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "the shared parent is one alternative of an or: other rows are listed too",
+      code: inContest(`  return db.select().from(entries).where(or(eq(entries.contestId, id), eq(entries.score, 0)));`),
+      marker: "from(entries)",
+      table: "entries",
+      verb: "read",
+    }),
+    invalid({
+      name: "the owner-filtered read of the key decides nothing (no exit): the later query is reported",
+      code: gatedGoal(`  console.log(found.length);`),
+      marker: "from(steps)",
+      table: "steps",
+      verb: "read",
+    }),
+    invalid({
+      name: "the later query compares another value than the proven key",
+      code: gatedGoal(`  if (found.length === 0) throw new Error("not found");`, "otherId"),
+      marker: "from(steps)",
+      table: "steps",
+      verb: "read",
+    }),
+    invalid({
+      name: "the read that compares the key is not owner-filtered: both are reported",
+      code: gatedGoal(`  if (found.length === 0) throw new Error("not found");`, "goalId", "eq(goals.id, goalId)"),
+      marker: "from(goals)",
+      table: "goals",
+      verb: "read",
+      extra: "from(steps)",
+    }),
+    invalid({
+      name: "a let reassigned between the check and the query is no proven key",
+      code: `${P}export async function getGoal(me: number, input: { goalId: number; otherId: number }) {\n  let goalId = input.goalId;\n  const [goal] = await db.select().from(goals).where(and(eq(goals.id, goalId), eq(goals.userId, me)));\n  if (!goal) return null;\n  goalId = input.otherId;\n  return db.select().from(steps).where(eq(steps.goalId, goalId));\n}\n`,
+      marker: "from(steps)",
+      table: "steps",
+      verb: "read",
+    }),
+    invalid({
+      name: "a job function also called from a request handler is not job-only",
+      code: job(`export function startDigest() {\n  setInterval(sendDigest, 60_000);\n}\nexport async function GET() {\n  return Response.json(await sendDigest());\n}`),
+      marker: "from(posts)",
+      table: "posts",
+      verb: "read",
+      tried: "no owner filter, no ownership check on the result in this function; `sendDigest` is also used as a value, so its callers are unknown",
+    }),
+    invalid({
+      name: "a project function named setInterval is not the timer",
+      code: job(`function setInterval(task: () => unknown, ms: number) {\n  return [task, ms];\n}\nexport function startDigest() {\n  setInterval(sendDigest, 60_000);\n}`),
+      marker: "from(posts)",
+      table: "posts",
+      verb: "read",
+      tried: "no owner filter, no ownership check on the result in this function; `sendDigest` is also used as a value, so its callers are unknown",
+    }),
+    invalid({
+      name: "timers are not schedulers when the settings' list leaves them out",
+      code: job(`export function startDigest() {\n  setInterval(sendDigest, 60_000);\n}`),
+      settings: { "drizzle-guard": { jobSchedulers: ["node-cron#schedule"] } },
+      marker: "from(posts)",
+      table: "posts",
+      verb: "read",
+      tried: "no owner filter, no ownership check on the result in this function; `sendDigest` is also used as a value, so its callers are unknown",
+    }),
+    invalid({
+      name: "codeRoles naming job: job code is checked",
+      code: job(`export function startDigest() {\n  setInterval(sendDigest, 60_000);\n}`),
+      options: [{ codeRoles: ["application", "job"] }],
+      marker: "from(posts)",
+      table: "posts",
+      verb: "read",
+      tried: "no owner filter, no ownership check on the result in this function; `sendDigest` is also used as a value, so its callers are unknown",
+    }),
+    invalid({
+      name: "a write of the rows of a shared parent changes other users' rows",
+      code: inContest(`  await db.delete(entries).where(eq(entries.contestId, id));`),
+      marker: "db.delete",
+      table: "entries",
+      verb: "delete",
+    }),
+  ],
+};
+
+createRuleTester().run("require-owner-filter (shared parents, proven keys, scheduled jobs)", rule, parentCases);
+describe("require-owner-filter shared-parent cases", () => itTypeChecks(parentCases));

@@ -4,19 +4,20 @@ import type { ColumnModel, TableModel } from "../engine/schema/model.js";
 import { tableDisplayName, tableNames } from "../engine/schema/model.js";
 import { builderUses } from "../engine/builder-fate.js";
 import { type QueryChain, chainContaining, chainTable, isQueryChainCall, queryChainsIn, whereArguments } from "../engine/queries.js";
-import { resolveTable, tablesInFile } from "../engine/schema/resolve.js";
+import { programTables, resolveTable, tablesInFile } from "../engine/schema/resolve.js";
+import { foreignKeyTargets, parentSelections } from "../engine/parents.js";
 import { functionName } from "../engine/effects.js";
 import { resolveCallee } from "../engine/callees.js";
 import { programCache } from "../engine/cache.js";
 import { guard } from "../engine/guard.js";
-import { codeRole, type CodeRole } from "../engine/code-roles.js";
+import { codeRoleAt, type CodeRoleAt } from "../engine/code-roles.js";
 import { fileSyntax } from "../engine/syntax-index.js";
 import { mayRunOnSamePath } from "../engine/paths.js";
 import { optionOrSetting } from "../engine/settings.js";
 import { calleeName, enclosingFunction, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, staticPropertyName } from "../engine/ts-utils.js";
 import { symbolAt } from "../engine/symbols.js";
 import { variableReferences } from "../engine/references.js";
-import { boundVariable, callSitesOf, filterOnlyUses, gates, isDerivedFrom, isTruthinessTest, mismatchExit, returnsOnly, rowSource } from "../engine/result-checks.js";
+import { boundVariable, callSitesOf, filterOnlyUses, gates, isDerivedFrom, isTruthinessTest, mismatchExit, returnsOnly, rowSource, sameValue } from "../engine/result-checks.js";
 import { type Guard, type GuardNames, DEFAULT_ADMIN_ASSERTIONS, DEFAULT_ADMIN_PREDICATES, DEFAULT_WEBHOOK_VERIFIERS, guardOf } from "../engine/guards.js";
 import type { AnalysisContext, Finding, SharedSettings } from "../engine/types.js";
 
@@ -32,8 +33,11 @@ export interface OwnerFilterOptions {
   adminPredicates?: string[];
   adminAssertions?: string[];
   webhookVerifiers?: string[];
-  /** Where the rule reports (the rule's `codeRoles` option); a helper's call site elsewhere (a test, a seed) needs no check. */
-  codeRoles?: CodeRole[];
+  /**
+   * Where the rule reports (the rule's `codeRoles` option); a helper's call site elsewhere (a test, a seed, a
+   * background job) needs no check. Unset: every role but "job".
+   */
+  codeRoles?: CodeRoleAt[];
 }
 
 export const DEFAULT_OWNER_COLUMNS = ["userId"];
@@ -221,7 +225,7 @@ class OwnerScope {
     const { filters, joins, joined } = this.conditions(chain, table);
     const scoping = this.directFilter(table, filters, joins, joined);
     if (scoping !== "missing") return scoping;
-    if (this.comparesProvenValue(filters)) return "filtered";
+    if (this.comparesProvenValue(filters, chain.start)) return "filtered";
     if (this.checkedAfter(chain, table)) return "filtered";
     return this.checkedEarlier(chain, table) ? "filtered" : "missing";
   }
@@ -308,16 +312,65 @@ class OwnerScope {
     return filters.some((f) => !f.complete) ? "unknown" : "missing";
   }
 
-  /** An equality whose value was read from a scoped query: `eq(posts.id, latest.id)`, `inArray(posts.id, rows.map(...))`. */
-  private comparesProvenValue(filters: ConditionSummary[]): boolean {
+  /**
+   * An equality whose value was read from a scoped query (`eq(posts.id, latest.id)`, `inArray(posts.id,
+   * rows.map(...))`), or is a key an earlier owner-filtered read that decides whether `at` runs compared.
+   */
+  private comparesProvenValue(filters: ConditionSummary[], at: ts.Node): boolean {
     return filters.some((f) =>
-      f.mentions.some((m) => !m.negated && EQUALITY_OPERATORS.has(m.operator) && m.values.some((v) => this.isProvenValue(v, 0))),
+      f.mentions.some(
+        (m) => !m.negated && EQUALITY_OPERATORS.has(m.operator) && m.values.some((v) => this.isProvenValue(v, 0) || this.isGatedKey(v, at)),
+      ),
     );
   }
 
-  /** A value read from a scoped or inserted row (see `comparesProvenValue`). */
-  provenValue(value: ts.Expression): boolean {
-    return guard(() => this.isProvenValue(value, 0), false);
+  /** A value read from a scoped or inserted row, or a key proven by a gating read before `at` (see `comparesProvenValue`). */
+  provenValue(value: ts.Expression, at: ts.Node): boolean {
+    return guard(() => this.isProvenValue(value, 0) || this.isGatedKey(value, at), false);
+  }
+
+  /**
+   * A key proven by an owner-filtered read that gates: an earlier read, awaited
+   * in this function (or one containing it) on a path that reaches `at`, that
+   * is scoped and requires (outside any `or`) an `eq` of its table's primary
+   * key or unique column with the same unchanging value, and whose result
+   * decides whether `at` runs (`const rows = await db.select().from(goals).where(and(eq(goals.id, goalId),
+   * eq(goals.userId, me))); if (rows.length === 0) throw …`). The value is then the key of a row of the current
+   * user or tenant: `eq(actions.goalId, goalId)` later selects by it.
+   */
+  private isGatedKey(value: ts.Expression, at: ts.Node): boolean {
+    const fn = enclosingFunction(at) ?? at.getSourceFile();
+    const start = at.getStart();
+    return this.chains.some((earlier) => {
+      if (!READ_OPERATIONS.has(earlier.operation) || earlier.end.getEnd() > start) return false;
+      const earlierFn = enclosingFunction(earlier.start) ?? earlier.start.getSourceFile();
+      if (!ts.findAncestor(fn, (n) => n === earlierFn) || !mayRunOnSamePath(earlier.end, at)) return false;
+      const table = chainTable(this.context.program, earlier);
+      if (!table || !this.comparesKey(earlier, table, value)) return false;
+      if (this.proves(earlier)?.call !== table.call) return false;
+      const variable = boundVariable(this.checker, earlier.end);
+      return !!variable && gates(this.checker, variable, earlier.end.getEnd(), at);
+    });
+  }
+
+  /** The chain's where requires `eq(<a single-column primary key or unique column of table>, value)`. */
+  private comparesKey(chain: QueryChain, table: TableModel, value: ts.Expression): boolean {
+    const keys = secretKeysOf(table);
+    const primary = [...table.columns.values()].filter((c) => c.primaryKey).map((c) => c.key);
+    if (primary.length === 1 && !table.primaryKey) keys.add(primary[0] as string);
+    if (table.primaryKey?.length === 1) keys.add(table.primaryKey[0] as string);
+    const scope = chain.operation === "relational" ? { table } : {};
+    return whereArguments(chain).some((where) =>
+      describeCondition(this.context.program, where, scope).mentions.some(
+        (m) =>
+          m.required &&
+          !m.negated &&
+          m.operator === "eq" &&
+          m.others.length === 0 &&
+          [...keys].some((key) => columnMatches(m.column, table, key)) &&
+          m.values.some((v) => sameValue(this.checker, v, value)),
+      ),
+    );
   }
 
   private isProvenValue(value: ts.Expression, hops: number): boolean {
@@ -433,7 +486,7 @@ interface ResolvedOptions {
   ignoreTables: readonly string[];
   publicTables: readonly string[];
   checkScopeOnlyTables: boolean;
-  codeRoles: readonly CodeRole[] | undefined;
+  codeRoles: readonly CodeRoleAt[] | undefined;
   settings: SharedSettings;
   guards: GuardNames;
 }
@@ -469,6 +522,9 @@ type Verdict =
   /** A helper some of whose callers check the result: report each caller that does not. */
   | { kind: "callers"; helper: ts.FunctionLikeDeclaration; sites: ReadonlyMap<ts.CallExpression, boolean> };
 
+/** Foreign keys followed up from a shared parent to find an owned ancestor: `entries → contests → leagues`. */
+const MAX_PARENT_DEPTH = 3;
+
 /** Callers followed up from a helper: `page → getStoreFromParams → db.query.stores.findFirst`. */
 const MAX_CALLER_DEPTH = 3;
 
@@ -483,6 +539,7 @@ class OwnerAnalysis {
   private readonly scopes = new Map<ts.SourceFile, OwnerScope>();
   private readonly verdicts = new Map<QueryChain, Verdict>();
   private helperNames: Map<string, ts.FunctionLikeDeclaration[]> | undefined;
+  private principals: Set<ts.CallExpression> | undefined;
 
   constructor(
     readonly program: ts.Program,
@@ -491,10 +548,33 @@ class OwnerAnalysis {
     this.checker = program.getTypeChecker();
   }
 
-  /** A call site in a file the rule does not report in (its `codeRoles`: tests, scripts) needs no ownership check. */
+  /** A call site in code the rule does not report in (its `codeRoles`: tests, scripts, jobs) needs no ownership check. */
   private outOfScope(call: ts.CallExpression): boolean {
+    return !this.reportsIn(call);
+  }
+
+  /**
+   * Whether the rule reports in the code at `node`: its role (`codeRoleAt`)
+   * is one of `codeRoles`; unset, every role but "job" (a background job that
+   * only a scheduler runs has no signed-in user to filter by).
+   */
+  private reportsIn(node: ts.Node): boolean {
+    return this.reportsInRole(codeRoleAt(this.program, node, this.options.settings));
+  }
+
+  private reportsInRole(role: CodeRoleAt): boolean {
     const roles = this.options.codeRoles;
-    return !!roles && !roles.includes(codeRole(this.program, call.getSourceFile().fileName, this.options.settings));
+    return roles ? roles.includes(role) : role !== "job";
+  }
+
+  /**
+   * A query in job code (or, with `codeRoles` naming "job" but not
+   * "application", in other code of an application file) that the rule does
+   * not report in. Test and script files are left out by file, before.
+   */
+  private outOfRole(node: ts.Node): boolean {
+    const role = codeRoleAt(this.program, node, this.options.settings);
+    return (role === "job" || role === "application") && !this.reportsInRole(role);
   }
 
   scopeFor(file: ts.SourceFile): OwnerScope {
@@ -545,8 +625,10 @@ class OwnerAnalysis {
     const scope = this.scopeFor(chain.start.getSourceFile());
     if (scope.scoping(chain, table) !== "missing") return { kind: "scoped" };
     if (this.guarded(chain.start, read)) return { kind: "scoped" };
+    if (this.outOfRole(chain.start)) return { kind: "scoped" };
     if (read && this.existenceOnly(chain, table)) return { kind: "scoped" };
     if (read && this.onlyFiltersScopedQueries(chain)) return { kind: "scoped" };
+    if (read && this.selectsBySharedParent(chain, table)) return { kind: "scoped" };
     const own = read
       ? "no owner filter, no ownership check on the result in this function"
       : `no owner filter, no earlier owner-filtered read of ${tableDisplayName(table)} in this function that decides whether it runs`;
@@ -685,7 +767,7 @@ class OwnerAnalysis {
             const declaration = ts.isIdentifier(value) ? symbolAt(this.checker, value)?.valueDeclaration : undefined;
             if (!declaration || !ts.isParameter(declaration) || declaration.parent !== fn || declaration.dotDotDotToken) return false;
             const argument = call.arguments[fn.parameters.indexOf(declaration)];
-            return !!argument && caller.provenValue(argument);
+            return !!argument && caller.provenValue(argument, call);
           }),
       ),
     );
@@ -697,21 +779,61 @@ class OwnerAnalysis {
    * the parent row authorizes the children it selects by it.
    */
   private parentTables(chain: QueryChain, table: TableModel): TableModel[] {
-    const scope = chain.operation === "relational" ? { table } : {};
-    const keys = new Set<string>();
-    for (const where of whereArguments(chain)) {
-      for (const m of describeCondition(this.program, where, scope).mentions) {
-        if (m.negated || m.others.length > 0 || !EQUALITY_OPERATORS.has(m.operator)) continue;
-        for (const key of table.columns.keys()) if (columnMatches(m.column, table, key)) keys.add(key);
+    return parentSelections(this.program, chain, table).map((s) => s.parent);
+  }
+
+  /**
+   * Rows listed by a shared parent: the where requires an equality on a
+   * declared foreign key to a table that is nobody's (`eq(entries.contestId,
+   * id)` with `contests` having no owner or tenant column). Reading that
+   * parent by id is never reported, and its rows are as visible as it is.
+   * Reads only: a write changes other users' rows.
+   */
+  private selectsBySharedParent(chain: QueryChain, table: TableModel): boolean {
+    const names = [...this.options.ownerColumns, ...this.options.scopeColumns];
+    const ownKeys = new Set(columnsNamed(table, names).map((c) => c.key));
+    // what this table's own owner or tenant columns reference is a principal even where the program-wide list misses it
+    const principals = foreignKeyTargets(this.program, table)
+      .filter((t) => t.foreignKey.columns.some((c) => ownKeys.has(c)))
+      .map((t) => t.parent.call);
+    return parentSelections(this.program, chain, table).some(
+      (s) => s.required && !principals.includes(s.parent.call) && this.isSharedTable(s.parent),
+    );
+  }
+
+  /**
+   * A table whose rows belong to nobody: it has no owner or tenant column, no
+   * owner or tenant column of the schema references it (`users`, `teams`: the
+   * principals themselves), and no table it references through its foreign
+   * keys (a few levels up) has an owner or tenant column.
+   */
+  private isSharedTable(table: TableModel): boolean {
+    if (this.principalTables().has(table.call)) return false;
+    const names = [...this.options.ownerColumns, ...this.options.scopeColumns];
+    const seen = new Set<ts.CallExpression>();
+    const owned = (t: TableModel, depth: number): boolean => {
+      if (seen.has(t.call)) return false;
+      seen.add(t.call);
+      if (columnsNamed(t, names).length > 0) return true;
+      return depth < MAX_PARENT_DEPTH && foreignKeyTargets(this.program, t).some((target) => owned(target.parent, depth + 1));
+    };
+    return !owned(table, 0);
+  }
+
+  /** The tables that owner or tenant columns of the program's schema reference (`users.id`, `teams.id`). */
+  private principalTables(): Set<ts.CallExpression> {
+    if (this.principals) return this.principals;
+    const names = [...this.options.ownerColumns, ...this.options.scopeColumns];
+    const out = new Set<ts.CallExpression>();
+    for (const table of programTables(this.program)) {
+      const keys = new Set(columnsNamed(table, names).map((c) => c.key));
+      if (keys.size === 0) continue;
+      for (const target of foreignKeyTargets(this.program, table)) {
+        if (target.foreignKey.columns.some((c) => keys.has(c))) out.add(target.parent.call);
       }
     }
-    const parents: TableModel[] = [];
-    for (const fk of table.foreignKeys) {
-      if (!fk.targetTable || !fk.columns.some((c) => keys.has(c))) continue;
-      const parent = guard(() => resolveTable(this.program, fk.targetTable as ts.Expression), undefined);
-      if (parent && parent.call !== table.call && !parents.includes(parent)) parents.push(parent);
-    }
-    return parents;
+    this.principals = out;
+    return out;
   }
 
   /** The value a row expression was read from is a query of `table`, or a call of a helper returning such a query's rows. */

@@ -4,8 +4,12 @@ import picomatch from "picomatch";
 import ts from "typescript";
 import { programCache } from "./cache.js";
 import { guard } from "./guard.js";
+import { DEFAULT_JOB_SCHEDULERS, runsOnlyFromScheduler } from "./schedulers.js";
 import { shellWords } from "./shell.js";
+import { enclosingFunction } from "./ts-utils.js";
 import type { SharedSettings } from "./types.js";
+
+export { DEFAULT_JOB_SCHEDULERS };
 
 /**
  * Code roles: where a file sits in the application (a test, a script, the
@@ -17,6 +21,12 @@ import type { SharedSettings } from "./types.js";
  *   globs {@link DEFAULT_SCRIPT_FILES}, plus the TypeScript files a
  *   package.json `bin` entry or a database/script-named `scripts` entry runs).
  * - "application": everything else.
+ * - "job": within application files, code that only a scheduler runs (a
+ *   timer or job-scheduler callback, and the functions called only from
+ *   one; see schedulers.ts): background jobs, which run on no one's behalf.
+ *   A role of code, not of a file: `codeRoleAt`. Schedulers:
+ *   `settings["drizzle-guard"].jobSchedulers` (default
+ *   {@link DEFAULT_JOB_SCHEDULERS}).
  *
  * `settings["drizzle-guard"].testFiles` / `.scriptFiles` (glob lists) replace
  * the built-in and discovered lists. Globs (picomatch) are matched against the
@@ -24,6 +34,9 @@ import type { SharedSettings } from "./types.js";
  * working directory.
  */
 export type CodeRole = "application" | "test" | "script";
+
+/** The roles of code (`codeRoleAt`): a file's role, or "job" for code inside an application file that only a scheduler runs. */
+export type CodeRoleAt = CodeRole | "job";
 
 export const CODE_ROLES: readonly CodeRole[] = ["application", "test", "script"];
 
@@ -253,4 +266,21 @@ export function appliesToCodeRole(
 ): boolean {
   if (codeRoles === undefined || CODE_ROLES.every((role) => codeRoles.includes(role))) return true;
   return codeRoles.includes(codeRole(context.program, context.sourceFile.fileName, context.settings));
+}
+
+/** The schedulers whose callbacks are job code: `settings["drizzle-guard"].jobSchedulers`, else the built-in list. */
+export function jobSchedulers(settings: SharedSettings): readonly string[] {
+  return stringList(settings.jobSchedulers) ?? DEFAULT_JOB_SCHEDULERS;
+}
+
+/**
+ * The role of the code at `node`: its file's role, or "job" for code of an
+ * application file that only a scheduler runs (the function around it, see
+ * `runsOnlyFromScheduler`).
+ */
+export function codeRoleAt(program: ts.Program, node: ts.Node, settings: SharedSettings = {}): CodeRoleAt {
+  const role = codeRole(program, node.getSourceFile().fileName, settings);
+  if (role !== "application") return role;
+  const fn = enclosingFunction(node);
+  return fn && runsOnlyFromScheduler(program, fn, jobSchedulers(settings)) ? "job" : role;
 }

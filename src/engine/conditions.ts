@@ -34,6 +34,12 @@ export interface ColumnMention {
   operator: string;
   /** Inside an odd number of `not(...)` / `NOT`. */
   negated: boolean;
+  /**
+   * Every row the condition keeps satisfies this comparison: it is reached
+   * from the top only through `and`, a `const`, a helper's single return
+   * (not inside `or`, `not`, `?:`, `&&`, `||`, `??`, a `let`, an array pushed to).
+   */
+  required: boolean;
   /** The other columns of the same comparison: `eq(posts.userId, users.id)` → `users.id`. */
   others: ColumnRef[];
   /**
@@ -164,6 +170,8 @@ class ConditionReader {
   private readonly visited = new Set<ts.Node>();
   /** Callback parameters bound to the scope table (destructured ones are read through their column types). */
   private readonly tableParams = new Set<ts.Symbol>();
+  /** How many enclosing parts may drop what is read now (`or`, `?:`, ...): mentions read with it above 0 are not `required`. */
+  private optional = 0;
 
   constructor(
     private readonly program: ts.Program,
@@ -174,6 +182,20 @@ class ConditionReader {
 
   private unreadable(): void {
     this.summary.complete = false;
+  }
+
+  /** Reads a part of the condition that not every kept row need satisfy. */
+  private optionally(read: () => void): void {
+    this.optional++;
+    try {
+      read();
+    } finally {
+      this.optional--;
+    }
+  }
+
+  private get required(): boolean {
+    return this.optional === 0;
   }
 
   /** A value used as a condition (`where(x)`, `and(x, ...)`, a `sql` chunk typed SQL). */
@@ -191,18 +213,21 @@ class ConditionReader {
       return;
     }
     if (ts.isConditionalExpression(e)) {
-      this.condition(e.whenTrue, negated, depth + 1);
-      return this.condition(e.whenFalse, negated, depth + 1);
+      return this.optionally(() => {
+        this.condition(e.whenTrue, negated, depth + 1);
+        this.condition(e.whenFalse, negated, depth + 1);
+      });
     }
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
       // `guard && cond`: the value is the condition or a falsy guard, which filters nothing
-      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.CommaToken) {
-        return this.condition(e.right, negated, depth + 1);
-      }
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken) return this.optionally(() => this.condition(e.right, negated, depth + 1));
+      if (op === ts.SyntaxKind.CommaToken) return this.condition(e.right, negated, depth + 1);
       if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
-        this.condition(e.left, negated, depth + 1);
-        return this.condition(e.right, negated, depth + 1);
+        return this.optionally(() => {
+          this.condition(e.left, negated, depth + 1);
+          this.condition(e.right, negated, depth + 1);
+        });
       }
       return this.unreadable();
     }
@@ -243,23 +268,36 @@ class ConditionReader {
     const body = fn.body;
     if (!body) return this.unreadable();
     if (!ts.isBlock(body)) return this.condition(body, negated, depth + 1);
+    const returned: ts.Expression[] = [];
     walk(body, (node) => {
       if (node !== body && isFunctionLike(node)) return false;
-      if (ts.isReturnStatement(node) && node.expression) this.condition(node.expression, negated, depth + 1);
+      if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
       return undefined;
     });
+    // one of several returns is one of the conditions the helper may build
+    const read = () => {
+      for (const e of returned) this.condition(e, negated, depth + 1);
+    };
+    if (returned.length > 1) this.optionally(read);
+    else read();
   }
 
   private call(call: ts.CallExpression, negated: boolean, depth: number): void {
     const name = this.operatorName(call.expression);
     if (name !== undefined) {
-      if (name === "and" || name === "or") {
+      if (name === "and") {
         for (const arg of call.arguments) this.condition(arg, negated, depth + 1);
         return;
       }
+      if (name === "or") {
+        return this.optionally(() => {
+          for (const arg of call.arguments) this.condition(arg, negated, depth + 1);
+        });
+      }
       if (name === "not") {
-        for (const arg of call.arguments) this.condition(arg, !negated, depth + 1);
-        return;
+        return this.optionally(() => {
+          for (const arg of call.arguments) this.condition(arg, !negated, depth + 1);
+        });
       }
       if (COMPARISON_OPERATORS.has(name)) return this.comparison(call, name, negated, depth);
       if (name === "raw") {
@@ -309,7 +347,7 @@ class ConditionReader {
     }
     if (unknown && columns.length === 0) this.unreadable();
     for (const column of columns) {
-      this.summary.mentions.push({ column, operator, negated, others: columns.filter((c) => c !== column), values });
+      this.summary.mentions.push({ column, operator, negated, required: this.required, others: columns.filter((c) => c !== column), values });
     }
   }
 
@@ -330,7 +368,7 @@ class ConditionReader {
     const ref = this.column(node, 0);
     if (ref === "unknown") return this.unreadable();
     if (ref) {
-      this.summary.mentions.push({ column: ref, operator: "sql", negated, others: [], values: [] });
+      this.summary.mentions.push({ column: ref, operator: "sql", negated, required: this.required, others: [], values: [] });
       return;
     }
     const e = skipOuter(node);
@@ -362,13 +400,17 @@ class ConditionReader {
       }
       if (key === "AND" || key === "OR") {
         const list = skipOuter(value);
-        if (ts.isArrayLiteralExpression(list)) {
-          for (const element of list.elements) this.objectFilterValue(element, table, negated, depth + 1);
-        } else this.unreadable();
+        const read = () => {
+          if (ts.isArrayLiteralExpression(list)) {
+            for (const element of list.elements) this.objectFilterValue(element, table, negated, depth + 1);
+          } else this.unreadable();
+        };
+        if (key === "OR") this.optionally(read);
+        else read();
         continue;
       }
       if (key === "NOT") {
-        this.objectFilterValue(value, table, !negated, depth + 1);
+        this.optionally(() => this.objectFilterValue(value, table, !negated, depth + 1));
         continue;
       }
       if (key === "RAW") {
@@ -389,7 +431,7 @@ class ConditionReader {
           this.unreadable();
           continue;
         }
-        this.summary.mentions.push({ column, operator: "eq", negated, others: [], values: [value] });
+        this.summary.mentions.push({ column, operator: "eq", negated, required: this.required, others: [], values: [value] });
         continue;
       }
       this.columnOperators(column, operand, negated);
@@ -402,13 +444,13 @@ class ConditionReader {
       const opKey = ts.isPropertyAssignment(op) || ts.isShorthandPropertyAssignment(op) ? staticPropertyName(op.name) : undefined;
       if (opKey === "NOT" && ts.isPropertyAssignment(op)) {
         const inner = skipOuter(op.initializer);
-        if (ts.isObjectLiteralExpression(inner)) this.columnOperators(column, inner, !negated);
+        if (ts.isObjectLiteralExpression(inner)) this.optionally(() => this.columnOperators(column, inner, !negated));
         else this.unreadable();
         continue;
       }
       const operator = opKey !== undefined ? OBJECT_FILTER_OPERATORS.get(opKey) : undefined;
       const values = ts.isPropertyAssignment(op) ? [op.initializer] : ts.isShorthandPropertyAssignment(op) ? [op.name] : [];
-      if (operator) this.summary.mentions.push({ column, operator, negated, others: [], values });
+      if (operator) this.summary.mentions.push({ column, operator, negated, required: this.required, others: [], values });
       else this.unreadable();
     }
   }
@@ -427,8 +469,13 @@ class ConditionReader {
     if (decl.getSourceFile().isDeclarationFile) return this.unreadable();
     if (this.visited.has(decl)) return;
     this.visited.add(decl);
-    if (decl.initializer) this.condition(decl.initializer, negated, depth + 1);
     const isConst = !!(decl.parent.flags & ts.NodeFlags.Const);
+    // a `let` may hold another value when the query runs
+    if (decl.initializer) {
+      const initializer = decl.initializer;
+      if (isConst) this.condition(initializer, negated, depth + 1);
+      else this.optionally(() => this.condition(initializer, negated, depth + 1));
+    }
     if (!isConst && isExportedVariable(decl)) this.unreadable();
     let assignments = 0;
     for (const ref of variableReferences(this.checker, decl as ts.VariableDeclaration & { name: ts.Identifier })) {
@@ -438,7 +485,7 @@ class ConditionReader {
       // x = cond, x ||= cond
       if (isAssignmentTarget(ref)) {
         assignments++;
-        if (ts.isBinaryExpression(parent)) this.condition(parent.right, negated, depth + 1);
+        if (ts.isBinaryExpression(parent)) this.optionally(() => this.condition(parent.right, negated, depth + 1));
         else this.unreadable();
         continue;
       }
@@ -448,7 +495,7 @@ class ConditionReader {
         const call = parent.parent;
         if (from !== undefined && ts.isCallExpression(call) && call.expression === parent) {
           call.arguments.forEach((arg, i) => {
-            if (i >= from) this.condition(arg, negated, depth + 1);
+            if (i >= from) this.optionally(() => this.condition(arg, negated, depth + 1));
           });
         }
         continue;

@@ -6,6 +6,7 @@ import { drizzleImportName } from "./drizzle-symbols.js";
 import { type QueryChain, chainContaining, whereArguments } from "./queries.js";
 import { guard } from "./guard.js";
 import { fileSyntax } from "./syntax-index.js";
+import { isAssignmentTarget } from "./references.js";
 import { symbolAt, valueSymbolAt } from "./symbols.js";
 import { isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, typeOf, walk } from "./ts-utils.js";
 
@@ -318,6 +319,8 @@ export interface CallSites {
   calls: ts.CallExpression[];
   /** The function is also used as a value (passed, stored, exported under another name): its callers are unknown. */
   escapes: boolean;
+  /** Those uses as a value, where known (`setInterval(tick, ms)` → `tick`); empty for a function without a name. */
+  values: ts.Expression[];
 }
 
 /** Identifiers of the program's user files by text: the candidates for a function's references. */
@@ -353,7 +356,7 @@ export function callSitesOf(program: ts.Program, fn: ts.FunctionLikeDeclaration)
   const cache = callSitesCache(program);
   const known = cache.get(fn);
   if (known) return known;
-  const result: CallSites = { calls: [], escapes: false };
+  const result: CallSites = { calls: [], escapes: false, values: [] };
   cache.set(fn, result);
   const name = referenceName(fn);
   if (!name) {
@@ -375,7 +378,10 @@ export function callSitesOf(program: ts.Program, fn: ts.FunctionLikeDeclaration)
       if (!members || !symbol?.declarations?.some((d) => members.has(d))) continue;
       const call = skipOuterUp(parent).parent;
       if (call && ts.isCallExpression(call) && skipOuter(call.expression) === parent) result.calls.push(call);
-      else result.escapes = true;
+      else {
+        result.escapes = true;
+        result.values.push(skipOuterUp(parent) as ts.Expression);
+      }
       continue;
     }
     if (ts.isPropertyAssignment(parent) && parent.name === ident) continue;
@@ -384,7 +390,10 @@ export function callSitesOf(program: ts.Program, fn: ts.FunctionLikeDeclaration)
     const use = skipOuterUp(ident);
     const call = use.parent;
     if (call && ts.isCallExpression(call) && call.expression === use && resolveCallee(program, call) === fn) result.calls.push(call);
-    else if (!(ts.isTypeQueryNode(parent) || ts.isQualifiedName(parent))) result.escapes = true;
+    else if (!(ts.isTypeQueryNode(parent) || ts.isQualifiedName(parent))) {
+      result.escapes = true;
+      result.values.push(use as ts.Expression);
+    }
   }
   return result;
 }
@@ -568,4 +577,45 @@ export function filterOnlyUses(program: ts.Program, symbol: ts.Symbol): QueryCha
   };
 
   return guard(() => (flows(symbol, 0, true) && chains.size > 0 ? [...chains] : undefined), undefined);
+}
+
+/** `input.goalId` → `input` and ["goalId"]; an identifier alone has no names. Property accesses only. */
+function accessPath(expr: ts.Expression): { root: ts.Identifier; names: string[] } | undefined {
+  const names: string[] = [];
+  let e = skipOuter(expr);
+  while (ts.isPropertyAccessExpression(e)) {
+    names.unshift(e.name.text);
+    e = skipOuter(e.expression);
+  }
+  return ts.isIdentifier(e) ? { root: e, names } : undefined;
+}
+
+/** A `const` (possibly destructured), or a parameter (possibly destructured) never assigned in its function. */
+function isUnchanging(checker: ts.TypeChecker, symbol: ts.Symbol): boolean {
+  const declaration = symbol.valueDeclaration;
+  if (!declaration) return false;
+  const holder = ts.isBindingElement(declaration) ? ts.walkUpBindingElementsAndPatterns(declaration) : declaration;
+  if (ts.isVariableDeclaration(holder)) return !!(holder.parent.flags & ts.NodeFlags.Const);
+  if (!ts.isParameter(holder) || !(ts.isParameter(declaration) || ts.isBindingElement(declaration)) || !ts.isIdentifier(declaration.name)) {
+    return false;
+  }
+  const fn = holder.parent;
+  const name = declaration.name;
+  return !(fileSyntax(name.getSourceFile()).identifiers.get(name.text) ?? []).some(
+    (node) => node.pos >= fn.pos && node.end <= fn.end && node !== name && isAssignmentTarget(node) && valueSymbolAt(checker, node) === symbol,
+  );
+}
+
+/**
+ * Whether two expressions read the same value, which cannot change between
+ * them: the same `const` or never-assigned parameter (also destructured),
+ * through the same property names (`goalId` and `goalId`, `input.goalId` and
+ * `input.goalId`). Properties are assumed not to be reassigned.
+ */
+export function sameValue(checker: ts.TypeChecker, a: ts.Expression, b: ts.Expression): boolean {
+  const pa = accessPath(a);
+  const pb = accessPath(b);
+  if (!pa || !pb || pa.names.length !== pb.names.length || pa.names.some((n, i) => n !== pb.names[i])) return false;
+  const symbol = symbolAt(checker, pa.root);
+  return !!symbol && symbol === symbolAt(checker, pb.root) && isUnchanging(checker, symbol);
 }

@@ -6,7 +6,7 @@ export function readSharedSettings(settings: unknown): SharedSettings {
   const raw = (settings as Record<string, unknown>)["drizzle-guard"];
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return {};
   const out: SharedSettings = { ...(raw as Record<string, unknown>) };
-  for (const key of ["ownerColumns", "scopeColumns", "ignoreTables", "ignore", "testFiles", "scriptFiles"] as const) {
+  for (const key of ["ownerColumns", "scopeColumns", "ignoreTables", "ignore", "testFiles", "scriptFiles", "jobSchedulers"] as const) {
     const v = out[key];
     if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === "string"))) Reflect.deleteProperty(out, key);
   }

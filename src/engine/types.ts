@@ -36,6 +36,8 @@ export interface SharedSettings {
   testFiles?: string[];
   /** Globs of script files (seeds, resets, backfills, admin CLIs): replace the built-in list. */
   scriptFiles?: string[];
+  /** Schedulers whose callbacks are background jobs (the "job" code role): replace the built-in list (see src/engine/schedulers.ts). */
+  jobSchedulers?: string[];
   [key: string]: unknown;
 }
 

@@ -1,10 +1,17 @@
 import { analyzeOwnerFilters, type MessageId, type OwnerFilterOptions } from "../checks/require-owner-filter.js";
-import { appliesToCodeRole, type CodeRole } from "../engine/code-roles.js";
+import { appliesToCodeRole, type CodeRole, type CodeRoleAt } from "../engine/code-roles.js";
 import { createAnalyzerRule } from "./support/create-rule.js";
-import { APPLICATION_ONLY, codeRolesOption } from "./support/rule-options.js";
+import { APPLICATION_ONLY, codeRolesWithJobOption } from "./support/rule-options.js";
 
-export type Options = [OwnerFilterOptions & { codeRoles?: CodeRole[] }];
+export type Options = [OwnerFilterOptions & { codeRoles?: CodeRoleAt[] }];
 export type { MessageId };
+
+/** The files the rule looks at: job code sits in application files (the check decides per query). */
+function fileRoles(roles: readonly CodeRoleAt[] | undefined): CodeRole[] | undefined {
+  if (!roles) return undefined;
+  const files = roles.filter((r): r is CodeRole => r !== "job");
+  return roles.includes("job") && !files.includes("application") ? [...files, "application"] : files;
+}
 
 export default createAnalyzerRule<Options, MessageId>({
   name: "require-owner-filter",
@@ -82,12 +89,12 @@ export default createAnalyzerRule<Options, MessageId>({
             uniqueItems: true,
             description: 'Tables never checked, by JS or SQL name. Also read from settings["drizzle-guard"].ignoreTables.',
           },
-          codeRoles: codeRolesOption(),
+          codeRoles: codeRolesWithJobOption(),
         },
       },
     ],
   },
   // no defaults here: ESLint merges them into the options, which would hide the shared settings
   defaultOptions: [{}],
-  analyze: (context, [options]) => (appliesToCodeRole(context, options?.codeRoles) ? analyzeOwnerFilters(context, options ?? {}) : []),
+  analyze: (context, [options]) => (appliesToCodeRole(context, fileRoles(options?.codeRoles)) ? analyzeOwnerFilters(context, options ?? {}) : []),
 });

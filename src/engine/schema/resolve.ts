@@ -162,3 +162,14 @@ export function tablesWithSqlName(program: ts.Program, sqlName: string): TableMo
   }
   return out;
 }
+
+/** Every table declared at the top level of the program's user files (found through the name index, parsed once). */
+export const programTables = programCache((program: ts.Program): TableModel[] => {
+  const index = tableNameIndex(program);
+  const out: TableModel[] = [];
+  for (const decl of new Set([...[...index.byName.values()].flat(), ...index.unnamed])) {
+    const model = modelForVariable(program, decl, 0);
+    if (model && model.variable === decl) out.push(model);
+  }
+  return out;
+});
