@@ -201,8 +201,12 @@ export function later(run: () => void) {
     expect(roleOf("return 1;")).toBe("job");
     expect(roleOf("return 2;")).toBe("job");
     expect(roleOf("return 3;")).toBe("application");
-    expect(roleOf("run()")).toBe("job");
     expect(roleOf("return both();")).toBe("application");
+  });
+  it("setTimeout defers work (not a scheduler by default); the settings' list can name it", () => {
+    expect(roleOf("run()")).toBe("application");
+    expect(roleOf("run()", { jobSchedulers: ["setTimeout"] })).toBe("job");
+    expect(roleOf("return 3;", { jobSchedulers: ["setInterval", "setTimeout"] })).toBe("application");
   });
   it("settings jobSchedulers replaces the list", () => {
     expect(roleOf("return 1;", { jobSchedulers: ["node-cron#schedule"] })).toBe("application");

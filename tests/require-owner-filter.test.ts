@@ -1291,8 +1291,13 @@ const parentCases: RunTests<MessageId, Options> = {
       code: job(`setInterval(sendDigest, 60_000);\nvoid sendDigest();`),
     },
     {
-      name: "called from a setTimeout callback through another project function",
-      code: job(`async function runJobs() {\n  await sendDigest();\n}\nexport function start() {\n  setTimeout(() => {\n    void runJobs();\n  }, 1000);\n}`),
+      name: "called from a setInterval callback through another project function",
+      code: job(`async function runJobs() {\n  await sendDigest();\n}\nexport function start() {\n  setInterval(() => {\n    void runJobs();\n  }, 1000);\n}`),
+    },
+    {
+      name: "setTimeout is a scheduler when the settings' list names it",
+      code: job(`export function start() {\n  setTimeout(sendDigest, 1000);\n}`),
+      settings: { "drizzle-guard": { jobSchedulers: ["setInterval", "setTimeout"] } },
     },
     {
       name: "a query in a callback inside a job (rows.map in a setInterval callback)",
@@ -1420,6 +1425,13 @@ const parentCases: RunTests<MessageId, Options> = {
       table: "posts",
       verb: "read",
       tried: "no owner filter, no ownership check on the result in this function; `sendDigest` is also used as a value, so its callers are unknown",
+    }),
+    invalid({
+      name: "setTimeout defers work of the request that calls it (not a scheduler by default)",
+      code: `${H}export async function POST(id: number) {\n  setTimeout(async () => {\n    await db.update(posts).set({ published: false }).where(eq(posts.id, id));\n  }, 0);\n}\n`,
+      marker: "db.update",
+      table: "posts",
+      verb: "update",
     }),
     invalid({
       name: "codeRoles naming job: job code is checked",

@@ -24,14 +24,15 @@ import { enclosingFunction, skipOuter, skipOuterUp } from "./ts-utils.js";
  * Any function passed as an argument of a scheduler call is run by it.
  */
 
-/** The built-in schedulers: Node/DOM timers, node-cron, cron, node-schedule. `settings["drizzle-guard"].jobSchedulers` replaces the list. */
+/**
+ * The built-in schedulers: the recurring timer (`setInterval`), node-cron,
+ * cron, node-schedule. `setTimeout` and `setImmediate` are not among them:
+ * in a request handler they defer that request's own work, on its user's
+ * behalf. `settings["drizzle-guard"].jobSchedulers` replaces the list.
+ */
 export const DEFAULT_JOB_SCHEDULERS: readonly string[] = [
   "setInterval",
-  "setTimeout",
-  "setImmediate",
   "timers#setInterval",
-  "timers#setTimeout",
-  "timers#setImmediate",
   "node-cron#schedule",
   "cron#CronJob",
   "node-schedule#scheduleJob",
