@@ -340,6 +340,10 @@ function isFixedList(program: ts.Program, execution: QueryExecution, hop: number
  */
 function isRowCollection(program: ts.Program, execution: QueryExecution, hop: number, expr: ts.Expression): boolean {
   const checker = program.getTypeChecker();
+  // `values({ name, … })`: one row, never an array (typing it would type the insert against the database's whole schema)
+  let written = expr;
+  while (ts.isParenthesizedExpression(written)) written = written.expression;
+  if (ts.isObjectLiteralExpression(written)) return false;
   return isArrayType(checker, typeOf(checker, expr)) && !isFixedList(program, execution, hop, expr);
 }
 

@@ -147,7 +147,7 @@ function isLibDeclaration(decl: ts.Declaration): boolean {
 }
 
 /** `typeof f` in `ReturnType<typeof f>`: the function `f` stands for (a function declaration, or a `const` holding an arrow or function expression). */
-type DeclaredFunction = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
+export type DeclaredFunction = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
 
 function returnTypeOperand(checker: ts.TypeChecker, arg: ts.TypeNode, depth: number): DeclaredFunction | undefined {
   let node = arg;
@@ -165,6 +165,27 @@ function returnTypeOperand(checker: ts.TypeChecker, arg: ts.TypeNode, depth: num
   const decl = symbol?.declarations?.find(ts.isTypeAliasDeclaration);
   if (!decl || !isLibDeclaration(decl) || decl.name.text !== "ReturnType") return undefined;
   return returnTypeOperand(checker, node.typeArguments[0]!, depth);
+}
+
+/**
+ * `ReturnType<typeof f>` or `Awaited<ReturnType<typeof f>>` (through aliases
+ * without type arguments): the function `f` stands for, and whether its result
+ * is awaited. For readers of other facts than types (the relational schema).
+ */
+export function returnTypeFunction(checker: ts.TypeChecker, node: ts.TypeNode): { fn: DeclaredFunction; awaited: boolean } | undefined {
+  const libAlias = (n: ts.TypeNode | undefined, name: string): ts.TypeNode | undefined => {
+    if (!n || !ts.isTypeReferenceNode(n) || n.typeArguments?.length !== 1) return undefined;
+    const decl = symbolAt(checker, n.typeName)?.declarations?.find(ts.isTypeAliasDeclaration);
+    return decl && isLibDeclaration(decl) && decl.name.text === name ? n.typeArguments[0] : undefined;
+  };
+  const written = declaredTypeNode(checker, node);
+  const inner = libAlias(written, "Awaited");
+  const operand = libAlias(inner ? declaredTypeNode(checker, inner) : written, "ReturnType");
+  let query = operand;
+  while (query && ts.isParenthesizedTypeNode(query)) query = query.type;
+  if (!query || !ts.isTypeQueryNode(query) || !ts.isIdentifier(query.exprName) || query.typeArguments?.length) return undefined;
+  const fn = functionOf(symbolAt(checker, query.exprName));
+  return fn ? { fn, awaited: inner !== undefined } : undefined;
 }
 
 /** The one function a symbol declares (not overloaded). */
@@ -205,7 +226,7 @@ function returnedTypes(checker: ts.TypeChecker, fn: DeclaredFunction, awaited: b
 }
 
 /** The expressions a body returns (not those of nested functions); false when a `return;` has none. */
-function collectReturns(node: ts.Node, out: ts.Expression[]): boolean {
+export function collectReturns(node: ts.Node, out: ts.Expression[]): boolean {
   let complete = true;
   const visit = (child: ts.Node): void => {
     if (!complete || ts.isFunctionLike(child) || ts.isClassLike(child)) return;
