@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { userDeclaredNames } from "./callable-names.js";
-import { collectReturns, declaredMembers } from "./declared-types.js";
+import { collectReturns, declaredLiteralMembers, declaredMembers } from "./declared-types.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { isQueryChainCall } from "./queries.js";
 import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
@@ -49,6 +49,9 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   // a library member of the receiver's declared type (a framework's builder chain): no need to type the receiver
   const declaredMember = member && declaredMembers(program.getTypeChecker(), member.object, member.name);
   if (declaredMember?.every(isLibraryOnly)) return null;
+  // a member that only a type literal of the receiver's declared type adds, typed as a function type
+  // (`executeOnReplica: (query) => Promise<…>` in `ReplicatedDatabase<Q>`): a signature without a body
+  if (member && !declaredMember && declaredLiteralMembers(program.getTypeChecker(), member.object, member.name)?.every(isBodilessSignature)) return null;
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
   if (!nameNode) return undefined;
   const symbol = resolveAlias(program.getTypeChecker(), localSymbolAt(program.getTypeChecker(), nameNode));
@@ -67,6 +70,11 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   const bodies = decls.map(functionOfDeclaration).filter((d): d is ts.FunctionLikeDeclaration => !!d);
   if (bodies.length === 1 && decls.length === 1) return bodies[0];
   return undefined;
+}
+
+/** `m(): T` or `m: (…) => T` in a type literal: the checker's resolved signature would be this declaration, which has no body. */
+function isBodilessSignature(member: ts.TypeElement): boolean {
+  return ts.isMethodSignature(member) || (ts.isPropertySignature(member) && !!member.type && ts.isFunctionTypeNode(member.type));
 }
 
 /** `const f = lib.member` or `const f = imported`: a variable that only renames library code, by declarations. */

@@ -515,3 +515,84 @@ function callbackParameterTypes(checker: ts.TypeChecker, param: ts.ParameterDecl
   }
   return out.length ? out : undefined;
 }
+
+/**
+ * The declarations of a member that a receiver's declared types lack but the
+ * object type literals of its declared type add: `executeOnReplica` of
+ * `db = withReplicas(…)` declared `ReplicatedDatabase<Q>` = `Q & {
+ * executeOnReplica: … }`, where `Q` (a drizzle database) has no such member.
+ * Read from the type nodes (annotations, declared return types, type aliases,
+ * `Awaited<ReturnType<typeof f>>`, `typeof x`), without typing the receiver
+ * (which would infer the generic call over the whole schema). Undefined when
+ * the receiver has no declared types, one of them has the member, or no
+ * literal declares it.
+ */
+export function declaredLiteralMembers(checker: ts.TypeChecker, receiver: ts.Expression, name: string): ts.TypeElement[] | undefined {
+  return guard(() => {
+    const types = declaredTypesOf(checker, receiver);
+    if (!types) return undefined;
+    for (const type of types.flatMap((t) => (t.isUnion() ? t.types : [t]))) {
+      if (type.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) continue;
+      if (checker.getPropertyOfType(type, name)) return undefined;
+    }
+    const found: ts.TypeElement[] = [];
+    literalMembersOfExpression(checker, receiver, name, found, 0);
+    return found.length ? found : undefined;
+  }, undefined);
+}
+
+function literalMembersOfExpression(checker: ts.TypeChecker, expr: ts.Expression, name: string, found: ts.TypeElement[], depth: number): void {
+  if (depth > 8) return;
+  const e = skipOuter(expr);
+  if (ts.isCallExpression(e)) {
+    const callee = skipOuter(e.expression);
+    const fn = ts.isIdentifier(callee) ? functionOf(symbolAt(checker, callee)) : undefined;
+    if (fn?.type) literalMembersOfTypeNode(checker, fn.type, name, found, depth + 1);
+    else if (fn) literalMembersOfReturns(checker, fn, name, found, depth + 1);
+    return;
+  }
+  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return;
+  const decl = symbolAt(checker, ts.isIdentifier(e) ? e : e.name)?.valueDeclaration;
+  if (!decl || !(ts.isVariableDeclaration(decl) || ts.isParameter(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertySignature(decl))) return;
+  if (decl.type) literalMembersOfTypeNode(checker, decl.type, name, found, depth + 1);
+  else if (!ts.isPropertySignature(decl) && decl.initializer) literalMembersOfExpression(checker, decl.initializer, name, found, depth + 1);
+}
+
+function literalMembersOfReturns(checker: ts.TypeChecker, fn: DeclaredFunction, name: string, found: ts.TypeElement[], depth: number): void {
+  if (!fn.body) return;
+  const returned: ts.Expression[] = [];
+  if (!ts.isBlock(fn.body)) returned.push(fn.body);
+  else collectReturns(fn.body, returned);
+  for (const r of returned) literalMembersOfExpression(checker, ts.isAwaitExpression(r) ? r.expression : r, name, found, depth + 1);
+}
+
+function literalMembersOfTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, name: string, found: ts.TypeElement[], depth: number): void {
+  if (depth > 8) return;
+  const written = declaredTypeNode(checker, node);
+  if (!written) return;
+  if (ts.isTypeLiteralNode(written)) {
+    for (const member of written.members) if (member.name && staticName(member.name) === name) found.push(member);
+    return;
+  }
+  if (ts.isIntersectionTypeNode(written) || ts.isUnionTypeNode(written)) {
+    for (const member of written.types) literalMembersOfTypeNode(checker, member, name, found, depth + 1);
+    return;
+  }
+  if (ts.isTypeQueryNode(written)) {
+    if (ts.isIdentifier(written.exprName)) literalMembersOfExpression(checker, written.exprName, name, found, depth + 1);
+    return;
+  }
+  if (!ts.isTypeReferenceNode(written)) return;
+  const returned = returnTypeFunction(checker, written);
+  if (returned) {
+    if (returned.fn.type) literalMembersOfTypeNode(checker, returned.fn.type, name, found, depth + 1);
+    else literalMembersOfReturns(checker, returned.fn, name, found, depth + 1);
+    return;
+  }
+  const alias = symbolAt(checker, written.typeName)?.declarations?.find(ts.isTypeAliasDeclaration);
+  if (alias?.typeParameters?.length) literalMembersOfTypeNode(checker, alias.type, name, found, depth + 1);
+}
+
+function staticName(name: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name) ? name.text : undefined;
+}

@@ -7,7 +7,7 @@ import type { TableModel } from "./model.js";
 import { resolveTable, resolveTableSymbol } from "./resolve.js";
 import { guard } from "../guard.js";
 
-const MAX_DEPTH = 6;
+const MAX_DEPTH = 12;
 
 /**
  * The table behind `db.query.<key>`, read from declarations: the `schema`
