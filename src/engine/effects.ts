@@ -139,6 +139,8 @@ function isIterable(program: ts.Program, object: ts.Expression, method: string):
   };
   const iterable = (types: readonly ts.Type[]): boolean =>
     types.every((type) => (type.isUnion() ? type.types : [type]).every((t) => (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0 || isArrayLike(t)));
+  // the rows of an awaited Drizzle query, or an array method's result on them: an array, without typing it
+  if (isRowsArray(program, object, 0)) return true;
   // declared iterable (`ids: string[]`): so is whatever a guard narrows it to; no need to type the use
   const declared = declaredTypesOf(checker, object);
   if (declared && iterable(declared)) return true;
@@ -147,6 +149,40 @@ function isIterable(program: ts.Program, object: ts.Expression, method: string):
 }
 
 
+
+/** Builder methods that may end a select chain whose awaited value is its rows. */
+const SELECT_ENDS = new Set(["from", "where", "orderBy", "limit", "offset", "groupBy", "having", "innerJoin", "leftJoin", "rightJoin", "fullJoin", "crossJoin"]);
+/** Array methods that return a new array when called on one. */
+const ARRAY_RESULT_METHODS = new Set(["filter", "map", "slice", "concat", "flat", "flatMap", "toSorted", "toReversed", "sort", "reverse"]);
+
+/**
+ * An array of rows, by syntax and the query index: a `const` holding `await`
+ * of a select chain, a relational `findMany`, or a write's `.returning()`;
+ * or an array method's result on one (`rows.filter(…)`). Typing such a value
+ * infers the query's result type, which with a large schema is the costliest
+ * type of the program.
+ */
+function isRowsArray(program: ts.Program, expr: ts.Expression, depth: number): boolean {
+  if (depth > 4) return false;
+  const e = skipOuter(expr);
+  if (ts.isCallExpression(e)) {
+    const m = methodCall(e);
+    return !!m && ts.isPropertyAccessExpression(skipOuter(e.expression)) && ARRAY_RESULT_METHODS.has(m.name) && isRowsArray(program, m.object, depth + 1);
+  }
+  if (!ts.isIdentifier(e)) return false;
+  const decl = symbolAt(program.getTypeChecker(), e)?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
+  const init = skipOuter(decl.initializer);
+  if (!ts.isAwaitExpression(init)) return false;
+  const awaited = skipOuter(init.expression);
+  const chain = ts.isCallExpression(awaited) ? chainContaining(program, awaited) : undefined;
+  if (!chain || chain.end !== awaited || !ts.isCallExpression(awaited)) return false;
+  const last = methodCall(awaited)?.name;
+  if (chain.operation === "select") return last !== undefined && SELECT_ENDS.has(last);
+  if (chain.operation === "relational") return chain.calls.length === 0 && last === "findMany";
+  if (chain.operation === "insert" || chain.operation === "update" || chain.operation === "delete") return last === "returning";
+  return false;
+}
 
 /** `store.add` for a method of an object literal held in `const store = {...}`; the bare name otherwise. */
 function objectMemberName(object: ts.Node, name: string): string {

@@ -218,3 +218,29 @@ export async function insertEach(database: Database, ids: number[]) {
     expect(inferred.filter((t) => t.startsWith("{"))).toEqual([]);
   });
 });
+
+describe("iteration over query rows", () => {
+  it("reports a query per element of rows.filter(…).map(…) without typing the rows", () => {
+    const mapCode = `${HEADER}
+import type { Database } from "./client";
+
+export async function mapped(database: Database) {
+  const rows = await database.select().from(posts).where(eq(posts.published, true));
+  const found = await database.query.posts.findMany();
+  await Promise.all(rows.filter((r) => r.id > 0).map((row) => database.select().from(comments).where(eq(comments.postId, row.id))));
+  await Promise.all(found.slice(1).map((row) => database.select().from(comments).where(eq(comments.postId, row.id))));
+  const first = await database.query.posts.findFirst();
+  return first;
+}
+`;
+    const program = fixtureProgram({ "client.ts": client, "file.ts": mapCode });
+    const sf = sourceFileOf(program, "file.ts");
+    const checker = program.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
+    const inferred: string[] = [];
+    const atLocation = checker.getTypeAtLocation.bind(checker);
+    checker.getTypeAtLocation = (node: ts.Node) => (inferred.push(node.getText()), atLocation(node));
+    const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
+    expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([11, 12]);
+    expect(inferred.filter((t) => t.startsWith("rows") || t.startsWith("found"))).toEqual([]);
+  });
+});
