@@ -4,7 +4,7 @@ import { describeCondition } from "../engine/conditions.js";
 import { constantCollectionLength, constantKeysLength, countedLoopLength } from "../engine/constants.js";
 import { transactionlessDriver } from "../engine/drizzle-symbols.js";
 import type { QueryExecution, RegionOptions } from "../engine/effects.js";
-import { callbackRole, visitRegion } from "../engine/effects.js";
+import { callbackRole, isRowsArray, visitRegion } from "../engine/effects.js";
 import { resolveCallee } from "../engine/callees.js";
 import type { QueryChain, QueryOperation } from "../engine/queries.js";
 import { programCache } from "../engine/cache.js";
@@ -72,7 +72,7 @@ function iteratesConstant(program: ts.Program, loop: Loop, max: number): boolean
     const callee = call && ts.isCallExpression(call) ? skipOuter(call.expression) : undefined;
     if (callee && ts.isPropertyAccessExpression(callee)) collection = callee.expression;
   }
-  if (!collection || (!keys && isQueryResult(program, collection))) return false;
+  if (!collection || (!keys && (isQueryResult(program, collection) || isRowsArray(program, collection)))) return false;
   const length = keys ? constantKeysLength(checker, collection) : constantCollectionLength(checker, collection);
   return length !== undefined && length <= max;
 }

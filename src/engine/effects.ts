@@ -140,7 +140,7 @@ function isIterable(program: ts.Program, object: ts.Expression, method: string):
   const iterable = (types: readonly ts.Type[]): boolean =>
     types.every((type) => (type.isUnion() ? type.types : [type]).every((t) => (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0 || isArrayLike(t)));
   // the rows of an awaited Drizzle query, or an array method's result on them: an array, without typing it
-  if (isRowsArray(program, object, 0)) return true;
+  if (isRowsArray(program, object)) return true;
   // declared iterable (`ids: string[]`): so is whatever a guard narrows it to; no need to type the use
   const declared = declaredTypesOf(checker, object);
   if (declared && iterable(declared)) return true;
@@ -162,7 +162,7 @@ const ARRAY_RESULT_METHODS = new Set(["filter", "map", "slice", "concat", "flat"
  * infers the query's result type, which with a large schema is the costliest
  * type of the program.
  */
-function isRowsArray(program: ts.Program, expr: ts.Expression, depth: number): boolean {
+export function isRowsArray(program: ts.Program, expr: ts.Expression, depth = 0): boolean {
   if (depth > 4) return false;
   const e = skipOuter(expr);
   if (ts.isCallExpression(e)) {
