@@ -2,7 +2,7 @@ import ts from "typescript";
 import { userDeclaredNames } from "./callable-names.js";
 import { collectReturns, declaredLiteralMembers, declaredMembers } from "./declared-types.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
-import { isQueryChainCall } from "./queries.js";
+import { chainContaining, isQueryChainCall } from "./queries.js";
 import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
 import { localSymbolAt, resolveAlias, symbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
@@ -46,6 +46,9 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   const declared = userDeclaredNames(program);
   if (member ? !declared.members.has(member.name) : ts.isIdentifier(callee) && !declared.bindings.has(callee.text)) return null;
   if (member && isQueryChainCall(program, call)) return null;
+  // `query.orderBy(…)` on `const query = db.select()…`: a member of a drizzle builder (or of its awaited rows),
+  // known without typing the builder
+  if (member && holdsQueryChain(program, member.object)) return null;
   // a library member of the receiver's declared type (a framework's builder chain): no need to type the receiver
   const declaredMember = member && declaredMembers(program.getTypeChecker(), member.object, member.name);
   if (declaredMember?.every(isLibraryOnly)) return null;
@@ -88,6 +91,17 @@ function aliasesLibraryFunction(checker: ts.TypeChecker, decl: ts.Declaration): 
     targets = symbol ? [symbol] : undefined;
   }
   return !!targets?.length && targets.every(isLibraryOnly);
+}
+
+/** A `const` without a type annotation initialized by a query chain, or by `await` of one: a drizzle builder, promise or rows. */
+function holdsQueryChain(program: ts.Program, receiver: ts.Expression): boolean {
+  const e = skipOuter(receiver);
+  if (!ts.isIdentifier(e)) return false;
+  const decl = symbolAt(program.getTypeChecker(), e)?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || decl.type || !decl.initializer || !isUserCode(decl) || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
+  let init = skipOuter(decl.initializer);
+  if (ts.isAwaitExpression(init)) init = skipOuter(init.expression);
+  return ts.isCallExpression(init) && chainContaining(program, init)?.end === init;
 }
 
 /** `const f = make(…)` (no type annotation) whose value is made by library code only: see `madeByLibrary`. */

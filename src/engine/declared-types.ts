@@ -299,6 +299,15 @@ function declaredTypesOfExpression(checker: ts.TypeChecker, node: ts.Expression,
     return signatures.length ? signatures.map((s) => checker.getReturnTypeOfSignature(s)) : undefined;
   }
   if (ts.isCallExpression(node)) return declaredReturnTypes(checker, node, depth);
+  // `await getRemoteDocker(id)`: what the awaited value is declared as; an async user function without a
+  // declared return type by its return expressions
+  if (ts.isAwaitExpression(node)) {
+    const inner = skipOuter(node.expression);
+    const fn = ts.isCallExpression(inner) && !inner.typeArguments?.length && ts.isIdentifier(skipOuter(inner.expression)) ? functionOf(symbolAt(checker, skipOuter(inner.expression))) : undefined;
+    if (fn && !fn.type && isAsyncFunction(fn)) return returnedTypes(checker, fn, true, depth);
+    const types = declaredTypesOf(checker, node.expression, depth + 1);
+    return types && awaitedTypes(checker, types);
+  }
   return undefined;
 }
 
