@@ -62,6 +62,28 @@ export async function executeOnReplica(query: string) {
   return db.execute(sql.raw(query));
 }
 
+export const store = {
+  async chat(id: number) {
+    return db.select().from(posts).where(eq(posts.id, id));
+  },
+  async orderBy(id: number) {
+    return db.select().from(posts).where(eq(posts.id, id));
+  },
+};
+async function getClient(kind: string) {
+  if (kind === "a") return createProvider();
+  const other = createProvider({ apiKey: kind });
+  return other;
+}
+
+export async function members(kind: string) {
+  const client = await getClient(kind);
+  client.chat("m");
+  const query = db.select().from(posts);
+  await query.orderBy(posts.id);
+  await store.chat(1);
+}
+
 export async function run(kind: string) {
   const provider = selectProvider(kind);
   provider("m");
@@ -128,11 +150,32 @@ describe("callees answered from declarations", () => {
     expect(answer("replicated.helper(1)")).toBeDefined();
   });
 
+  it("answers a member of an awaited library value and of a held query builder without typing the receiver", () => {
+    const p = program();
+    const sf = sourceFileOf(p, "file.ts");
+    const checker = p.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
+    const asked: string[] = [];
+    for (const method of ["getResolvedSignature", "getTypeAtLocation", "getSymbolAtLocation"] as const) {
+      const original = (checker[method] as (...args: unknown[]) => unknown).bind(checker);
+      checker[method] = ((node: ts.Node, ...rest: unknown[]) => (asked.push(`${method} ${node.getText()}`), original(node, ...rest))) as never;
+    }
+    const byText = new Map(callsOf(sf, "members").map((call) => [call.getText(), call]));
+    const typing = (text: string) => {
+      asked.length = 0;
+      const callee = resolveCallee(p, byText.get(text)!);
+      return { callee: callee !== undefined, typed: asked.filter((a) => /^getResolvedSignature|^getTypeAtLocation|(chat|orderBy)$/.test(a)) };
+    };
+    expect(typing('client.chat("m")')).toEqual({ callee: false, typed: [] });
+    expect(typing("query.orderBy(posts.id)")).toEqual({ callee: false, typed: [] });
+    // the near miss: a user object's method of the same name, found by the checker
+    expect(typing("store.chat(1)").callee).toBe(true);
+  });
+
   it("gives the checker's answer for every call", () => {
     const p = program();
     const sf = sourceFileOf(p, "file.ts");
     const checker = p.getTypeChecker();
-    const calls = callsOf(sf, "run");
+    const calls = [...callsOf(sf, "run"), ...callsOf(sf, "members")];
     expect(calls.length).toBeGreaterThan(10);
     for (const call of calls) expect([call.getText(), resolveCallee(p, call)]).toEqual([call.getText(), checkerCallee(checker, call)]);
   });
