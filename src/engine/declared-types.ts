@@ -18,7 +18,7 @@ import { guard } from "./guard.js";
  * not a plain object type, such as a type parameter or a conditional type).
  */
 export function declaredTypesOf(checker: ts.TypeChecker, node: ts.Expression, depth = 0): ts.Type[] | undefined {
-  if (depth > 4) return undefined;
+  if (depth > 8) return undefined;
   return guard(() => {
     const types = declaredTypesOfExpression(checker, node, depth);
     return types && types.length > 0 && types.every(isPlainObjectType) ? types : undefined;
