@@ -93,14 +93,22 @@ function aliasesLibraryFunction(checker: ts.TypeChecker, decl: ts.Declaration): 
   return !!targets?.length && targets.every(isLibraryOnly);
 }
 
-/** A `const` without a type annotation initialized by a query chain, or by `await` of one: a drizzle builder, promise or rows. */
-function holdsQueryChain(program: ts.Program, receiver: ts.Expression): boolean {
+/** A `const` without a type annotation initialized by a query chain, or by `await` of one (a drizzle builder, promise or rows), or a method call on one. */
+function holdsQueryChain(program: ts.Program, receiver: ts.Expression, depth = 0): boolean {
   const e = skipOuter(receiver);
+  // `query.limit(n).offset(m)`: a builder method on a held builder (not awaited rows: `rows.reduce(…)` is anything) gives a builder
+  if (ts.isCallExpression(e)) {
+    const callee = skipOuter(e.expression);
+    return depth < 8 && ts.isPropertyAccessExpression(callee) && holdsQueryChain(program, callee.expression, depth + 1);
+  }
   if (!ts.isIdentifier(e)) return false;
   const decl = symbolAt(program.getTypeChecker(), e)?.valueDeclaration;
   if (!decl || !ts.isVariableDeclaration(decl) || decl.type || !decl.initializer || !isUserCode(decl) || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
   let init = skipOuter(decl.initializer);
-  if (ts.isAwaitExpression(init)) init = skipOuter(init.expression);
+  if (ts.isAwaitExpression(init)) {
+    if (depth > 0) return false;
+    init = skipOuter(init.expression);
+  }
   return ts.isCallExpression(init) && chainContaining(program, init)?.end === init;
 }
 

@@ -353,6 +353,9 @@ function declaredReturnTypes(checker: ts.TypeChecker, call: ts.CallExpression, d
     // through the receiver's declared type when it has one (`new Hono().get(…).post(…)`): typing the
     // receiver would check every callback of the chain
     symbols = declaredMembers(checker, callee.expression, callee.name.text, depth);
+    // a receiver that is itself a call (`db.select(…).from(t).where(…)`) without declared types: finding the
+    // member's symbol would type that call, i.e. infer the whole chain — not a declaration
+    if (!symbols && ts.isCallExpression(skipOuter(callee.expression))) return undefined;
     if (!symbols) {
       const symbol = symbolAt(checker, callee.name);
       symbols = symbol ? [symbol] : undefined;

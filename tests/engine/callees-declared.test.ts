@@ -69,6 +69,9 @@ export const store = {
   async orderBy(id: number) {
     return db.select().from(posts).where(eq(posts.id, id));
   },
+  async offset(id: number) {
+    return db.select().from(posts).where(eq(posts.id, id));
+  },
 };
 async function getClient(kind: string) {
   if (kind === "a") return createProvider();
@@ -81,6 +84,7 @@ export async function members(kind: string) {
   client.chat("m");
   const query = db.select().from(posts);
   await query.orderBy(posts.id);
+  await query.limit(1).offset(2);
   await store.chat(1);
 }
 
@@ -163,10 +167,11 @@ describe("callees answered from declarations", () => {
     const typing = (text: string) => {
       asked.length = 0;
       const callee = resolveCallee(p, byText.get(text)!);
-      return { callee: callee !== undefined, typed: asked.filter((a) => /^getResolvedSignature|^getTypeAtLocation|(chat|orderBy)$/.test(a)) };
+      return { callee: callee !== undefined, typed: asked.filter((a) => /^getResolvedSignature|^getTypeAtLocation|(chat|orderBy|limit|offset)$/.test(a)) };
     };
     expect(typing('client.chat("m")')).toEqual({ callee: false, typed: [] });
     expect(typing("query.orderBy(posts.id)")).toEqual({ callee: false, typed: [] });
+    expect(typing("query.limit(1).offset(2)")).toEqual({ callee: false, typed: [] });
     // the near miss: a user object's method of the same name, found by the checker
     expect(typing("store.chat(1)").callee).toBe(true);
   });
