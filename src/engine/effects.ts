@@ -191,6 +191,12 @@ function awaitsRows(program: ts.Program, expr: ts.Expression, depth: number): bo
     if (chain.operation === "insert" || chain.operation === "update" || chain.operation === "delete") return last === "returning";
     return false;
   }
+  // `await db.transaction(async (tx) => { …; return tx.select()… })`: what the callback returns
+  const m = methodCall(awaited);
+  const first = awaited.arguments[0] && skipOuter(awaited.arguments[0]);
+  if (m?.name === "transaction" && first && (ts.isArrowFunction(first) || ts.isFunctionExpression(first)) && isFirstArgumentOfDbMethod(program, first, "transaction")) {
+    return returnsRows(program, first, depth);
+  }
   // `await getDeploymentsByType(id)`: a non-generic user function without a declared return type, read by its returns
   const callee = skipOuter(awaited.expression);
   if (!ts.isIdentifier(callee) || awaited.typeArguments?.length) return false;
@@ -204,7 +210,13 @@ function awaitsRows(program: ts.Program, expr: ts.Expression, depth: number): bo
     const init = skipOuter(decl.initializer);
     if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) fn = init;
   }
-  if (!fn?.body || fn.type || fn.typeParameters?.length || fn.asteriskToken || !isUserSourceFile(fn.getSourceFile())) return false;
+  if (!fn || !isUserSourceFile(fn.getSourceFile())) return false;
+  return returnsRows(program, fn, depth);
+}
+
+/** Whether every `return` of a function (non-generic, without a declared return type) gives rows once awaited. */
+function returnsRows(program: ts.Program, fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression, depth: number): boolean {
+  if (!fn.body || fn.type || fn.typeParameters?.length || fn.asteriskToken) return false;
   const returned: ts.Expression[] = [];
   if (!ts.isBlock(fn.body)) returned.push(fn.body);
   else if (!collectReturns(fn.body, returned)) return false;

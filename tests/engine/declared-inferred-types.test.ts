@@ -243,6 +243,10 @@ export async function viaHelper(database: Database) {
   for (const post of rest) {
     await database.select().from(comments).where(eq(comments.postId, post.id));
   }
+  const inTx = await database.transaction(async (tx) => {
+    return tx.select().from(posts).limit(5);
+  });
+  await Promise.all(inTx.map((row) => database.select().from(comments).where(eq(comments.postId, row.id))));
 }
 `;
     const program = fixtureProgram({ "client.ts": client, "file.ts": mapCode });
@@ -258,7 +262,7 @@ export async function viaHelper(database: Database) {
       return symbolAtLocation(node);
     };
     const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
-    expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([11, 12, 25]);
-    expect(inferred.filter((t) => /^(rows|found|all|rest)\b/.test(t) || t === "filter" || t === "slice")).toEqual([]);
+    expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([11, 12, 25, 30]);
+    expect(inferred.filter((t) => /^(rows|found|all|rest|inTx)\b/.test(t) || t === "filter" || t === "slice")).toEqual([]);
   });
 });
