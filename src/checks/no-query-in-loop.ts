@@ -199,7 +199,8 @@ function references(checker: ts.TypeChecker, node: ts.Node, symbols: ReadonlySet
   walk(node, (n) => {
     if (found) return false;
     if (sources?.has(n)) found = true;
-    else if (ts.isIdentifier(n)) {
+    // `x.name`: a property name is never one of the variables looked for (and finding its symbol types `x`)
+    else if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
       const symbol = valueSymbolAt(checker, n);
       if (symbol && symbols.has(symbol)) found = true;
     }
