@@ -1,7 +1,7 @@
 // One measured lint run of a real project, in its own process (typescript-eslint
 // caches programs per process, so every measurement starts cold).
 // Usage: node bench/lint-app.mjs --app <project dir> --setup floor|plugin|tseslint|both
-//          [--files <glob or dir, relative to the project; repeatable>] [--plugin dist/index.js] [--preset recommended|all]
+//          [--files <glob or dir, relative to the project; repeatable>] [--plugin dist/index.js] [--preset recommended|all] [--file-order]
 //   floor: typescript-eslint's parser (projectService), no rules
 //   plugin: drizzle-guard's preset alone
 //   tseslint: typescript-eslint's recommendedTypeChecked alone
@@ -73,7 +73,9 @@ for (const result of results) {
     if (id.startsWith("drizzle-guard/") || m.fatal) findings.push([id, path.relative(app, result.filePath), m.line, m.message]);
   }
 }
+// in lint order (ESLint lints in this order; the first file of each TypeScript program pays its first type inference)
+const fileOrder = argv.includes("--file-order") ? perFile.map(([file, ms]) => [file, Math.round(ms)]) : undefined;
 perFile.sort((a, b) => b[1] - a[1]);
 process.stdout.write(
-  JSON.stringify({ wallMs, cpuMs, files: results.length, messages, fatal, perRule, perFile: perFile.slice(0, 15), countsByRule, findings }) + "\n",
+  JSON.stringify({ wallMs, cpuMs, files: results.length, messages, fatal, perRule, perFile: perFile.slice(0, 15), countsByRule, findings, fileOrder }) + "\n",
 );

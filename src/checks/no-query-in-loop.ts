@@ -4,7 +4,7 @@ import { describeCondition } from "../engine/conditions.js";
 import { constantCollectionLength, constantKeysLength, countedLoopLength } from "../engine/constants.js";
 import { transactionlessDriver } from "../engine/drizzle-symbols.js";
 import type { QueryExecution, RegionOptions } from "../engine/effects.js";
-import { callbackRole, visitRegion } from "../engine/effects.js";
+import { callbackRole, isRowsArray, visitRegion } from "../engine/effects.js";
 import { resolveCallee } from "../engine/callees.js";
 import type { QueryChain, QueryOperation } from "../engine/queries.js";
 import { programCache } from "../engine/cache.js";
@@ -72,7 +72,7 @@ function iteratesConstant(program: ts.Program, loop: Loop, max: number): boolean
     const callee = call && ts.isCallExpression(call) ? skipOuter(call.expression) : undefined;
     if (callee && ts.isPropertyAccessExpression(callee)) collection = callee.expression;
   }
-  if (!collection || (!keys && isQueryResult(program, collection))) return false;
+  if (!collection || (!keys && (isQueryResult(program, collection) || isRowsArray(program, collection)))) return false;
   const length = keys ? constantKeysLength(checker, collection) : constantCollectionLength(checker, collection);
   return length !== undefined && length <= max;
 }
@@ -199,7 +199,8 @@ function references(checker: ts.TypeChecker, node: ts.Node, symbols: ReadonlySet
   walk(node, (n) => {
     if (found) return false;
     if (sources?.has(n)) found = true;
-    else if (ts.isIdentifier(n)) {
+    // `x.name`: a property name is never one of the variables looked for (and finding its symbol types `x`)
+    else if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
       const symbol = valueSymbolAt(checker, n);
       if (symbol && symbols.has(symbol)) found = true;
     }
@@ -340,6 +341,10 @@ function isFixedList(program: ts.Program, execution: QueryExecution, hop: number
  */
 function isRowCollection(program: ts.Program, execution: QueryExecution, hop: number, expr: ts.Expression): boolean {
   const checker = program.getTypeChecker();
+  // `values({ name, … })`: one row, never an array (typing it would type the insert against the database's whole schema)
+  let written = expr;
+  while (ts.isParenthesizedExpression(written)) written = written.expression;
+  if (ts.isObjectLiteralExpression(written)) return false;
   return isArrayType(checker, typeOf(checker, expr)) && !isFixedList(program, execution, hop, expr);
 }
 

@@ -107,11 +107,13 @@ export function mayRunQueries(program: ts.Program, node: ts.Node): boolean {
   const cache = mayRunQueriesCache(program);
   let answer = cache.get(node);
   if (answer === undefined) {
-    const { queryReaching } = userDeclaredNames(program);
+    const { queryReaching, bindings, members } = userDeclaredNames(program);
     answer = callsWithin(node).some((call) => {
       if (queriesByItself(call)) return true;
       const name = calleeName(call);
-      return name !== undefined && queryReaching.has(name);
+      // under a name that user code declares as what the call is (`x.name(…)`: a member; `name(…)`: a binding):
+      // the same test that callee resolution starts with, so nothing else can land in user code
+      return name !== undefined && queryReaching.has(name) && (methodCall(call) ? members : bindings).has(name);
     });
     cache.set(node, answer);
   }

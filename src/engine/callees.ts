@@ -1,9 +1,9 @@
 import ts from "typescript";
 import { userDeclaredNames } from "./callable-names.js";
-import { declaredMembers } from "./declared-types.js";
+import { collectReturns, declaredLiteralMembers, declaredMembers } from "./declared-types.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
-import { isQueryChainCall } from "./queries.js";
-import { isFunctionLike, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
+import { chainContaining, isQueryChainCall } from "./queries.js";
+import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
 import { localSymbolAt, resolveAlias, symbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 
@@ -46,9 +46,15 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   const declared = userDeclaredNames(program);
   if (member ? !declared.members.has(member.name) : ts.isIdentifier(callee) && !declared.bindings.has(callee.text)) return null;
   if (member && isQueryChainCall(program, call)) return null;
+  // `query.orderBy(…)` on `const query = db.select()…`: a member of a drizzle builder (or of its awaited rows),
+  // known without typing the builder
+  if (member && holdsQueryChain(program, member.object)) return null;
   // a library member of the receiver's declared type (a framework's builder chain): no need to type the receiver
   const declaredMember = member && declaredMembers(program.getTypeChecker(), member.object, member.name);
   if (declaredMember?.every(isLibraryOnly)) return null;
+  // a member that only a type literal of the receiver's declared type adds, typed as a function type
+  // (`executeOnReplica: (query) => Promise<…>` in `ReplicatedDatabase<Q>`): a signature without a body
+  if (member && !declaredMember && declaredLiteralMembers(program.getTypeChecker(), member.object, member.name)?.every(isBodilessSignature)) return null;
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
   if (!nameNode) return undefined;
   const symbol = resolveAlias(program.getTypeChecker(), localSymbolAt(program.getTypeChecker(), nameNode));
@@ -61,9 +67,17 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   // `export const createCallerFactory = t.createCallerFactory`: another name for a library function
   // (resolving the call would infer, say, a whole tRPC router)
   if (decls.length === 1 && aliasesLibraryFunction(program.getTypeChecker(), decls[0]!)) return null;
+  // `const provider = selectAIProvider(settings)`: a variable holding what library code made (resolving the
+  // call would type the variable, say a union of twelve AI SDK providers)
+  if (decls.length === 1 && holdsLibraryResult(program.getTypeChecker(), decls[0]!)) return null;
   const bodies = decls.map(functionOfDeclaration).filter((d): d is ts.FunctionLikeDeclaration => !!d);
   if (bodies.length === 1 && decls.length === 1) return bodies[0];
   return undefined;
+}
+
+/** `m(): T` or `m: (…) => T` in a type literal: the checker's resolved signature would be this declaration, which has no body. */
+function isBodilessSignature(member: ts.TypeElement): boolean {
+  return ts.isMethodSignature(member) || (ts.isPropertySignature(member) && !!member.type && ts.isFunctionTypeNode(member.type));
 }
 
 /** `const f = lib.member` or `const f = imported`: a variable that only renames library code, by declarations. */
@@ -77,6 +91,92 @@ function aliasesLibraryFunction(checker: ts.TypeChecker, decl: ts.Declaration): 
     targets = symbol ? [symbol] : undefined;
   }
   return !!targets?.length && targets.every(isLibraryOnly);
+}
+
+/** A `const` without a type annotation initialized by a query chain, or by `await` of one (a drizzle builder, promise or rows), or a method call on one. */
+function holdsQueryChain(program: ts.Program, receiver: ts.Expression, depth = 0): boolean {
+  const e = skipOuter(receiver);
+  // `query.limit(n).offset(m)`: a builder method on a held builder (not awaited rows: `rows.reduce(…)` is anything) gives a builder
+  if (ts.isCallExpression(e)) {
+    const callee = skipOuter(e.expression);
+    return depth < 8 && ts.isPropertyAccessExpression(callee) && holdsQueryChain(program, callee.expression, depth + 1);
+  }
+  if (!ts.isIdentifier(e)) return false;
+  const decl = symbolAt(program.getTypeChecker(), e)?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || decl.type || !decl.initializer || !isUserCode(decl) || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
+  let init = skipOuter(decl.initializer);
+  if (ts.isAwaitExpression(init)) {
+    if (depth > 0) return false;
+    init = skipOuter(init.expression);
+  }
+  return ts.isCallExpression(init) && chainContaining(program, init)?.end === init;
+}
+
+/** `const f = make(…)` (no type annotation) whose value is made by library code only: see `madeByLibrary`. */
+function holdsLibraryResult(checker: ts.TypeChecker, decl: ts.Declaration): boolean {
+  if (!ts.isVariableDeclaration(decl) || !decl.initializer || decl.type || !ts.isIdentifier(decl.name) || !(decl.parent.flags & ts.NodeFlags.Const)) return false;
+  return madeByLibrary(checker, decl.initializer, 0);
+}
+
+/**
+ * Whether a value's type is declared by library code only, read from
+ * declarations: a call to a library function whose type parameters cannot
+ * carry a user function's type (none, or constrained to primitives, or not
+ * mentioned by any parameter, and no type arguments written), or to a
+ * non-generic user function without a declared return type whose every
+ * `return` is such a value; a `const` holding one; `await` of one. The call
+ * signatures of such a type are declared in the library, so a call through
+ * it never lands in user code — which the checker would also answer, after
+ * typing the value (`identity(userFn)`, React's `cache(fn)`: generic over
+ * the function's type, so not answered here).
+ */
+function madeByLibrary(checker: ts.TypeChecker, expr: ts.Expression, depth: number): boolean {
+  if (depth > 4) return false;
+  let e = expr;
+  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
+  if (ts.isIdentifier(e)) {
+    const decl = resolveAlias(checker, symbolAt(checker, e))?.declarations;
+    if (decl?.length !== 1) return false;
+    const [d] = decl;
+    return ts.isVariableDeclaration(d!) && !!d.initializer && !d.type && !!(d.parent.flags & ts.NodeFlags.Const) && isUserCode(d) && madeByLibrary(checker, d.initializer, depth + 1);
+  }
+  if (!ts.isCallExpression(e) || e.typeArguments?.length) return false;
+  const callee = skipOuter(e.expression);
+  if (!ts.isIdentifier(callee)) return false;
+  const decls = resolveAlias(checker, symbolAt(checker, callee))?.declarations ?? [];
+  if (decls.length === 0) return false;
+  if (!decls.some(isUserCode)) return decls.every((d) => ts.isFunctionDeclaration(d) && !d.body && typeParametersStayLibrary(d));
+  if (decls.length !== 1) return false;
+  const [d] = decls;
+  let fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression | undefined;
+  if (ts.isFunctionDeclaration(d!)) fn = d;
+  else if (ts.isVariableDeclaration(d!) && !d.type && d.initializer && d.parent.flags & ts.NodeFlags.Const) {
+    const init = skipOuter(d.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) fn = init;
+  }
+  if (!fn?.body || fn.type || fn.typeParameters?.length || fn.asteriskToken || isAsyncFunction(fn)) return false;
+  const returned: ts.Expression[] = [];
+  if (!ts.isBlock(fn.body)) returned.push(fn.body);
+  else if (!collectReturns(fn.body, returned)) return false;
+  return returned.length > 0 && returned.every((r) => madeByLibrary(checker, r, depth + 1));
+}
+
+/** Primitive type keywords: a type parameter constrained to these cannot be a function type. */
+const PRIMITIVE_KEYWORDS = new Set([ts.SyntaxKind.StringKeyword, ts.SyntaxKind.NumberKeyword, ts.SyntaxKind.BooleanKeyword, ts.SyntaxKind.BigIntKeyword, ts.SyntaxKind.SymbolKeyword]);
+
+/** A library signature's type parameters: each constrained to a primitive, or named by no parameter (so never inferred from the user's arguments). */
+function typeParametersStayLibrary(signature: ts.SignatureDeclaration): boolean {
+  return (signature.typeParameters ?? []).every((parameter) => {
+    const constraint = parameter.constraint;
+    const members = constraint && ts.isUnionTypeNode(constraint) ? constraint.types : constraint ? [constraint] : [];
+    if (members.length > 0 && members.every((m) => PRIMITIVE_KEYWORDS.has(m.kind) || ts.isLiteralTypeNode(m))) return true;
+    return !signature.parameters.some((p) => p.type && mentionsName(p.type, parameter.name.text));
+  });
+}
+
+function mentionsName(node: ts.Node, name: string): boolean {
+  if (ts.isIdentifier(node) && node.text === name) return true;
+  return ts.forEachChild(node, (child) => mentionsName(child, name) || undefined) ?? false;
 }
 
 /** A variable initialized by a call to a drizzle-orm function (`pgTableCreator(…)`, `pgSchema(…)`). */

@@ -18,7 +18,7 @@ import { guard } from "./guard.js";
  * not a plain object type, such as a type parameter or a conditional type).
  */
 export function declaredTypesOf(checker: ts.TypeChecker, node: ts.Expression, depth = 0): ts.Type[] | undefined {
-  if (depth > 4) return undefined;
+  if (depth > 8) return undefined;
   return guard(() => {
     const types = declaredTypesOfExpression(checker, node, depth);
     return types && types.length > 0 && types.every(isPlainObjectType) ? types : undefined;
@@ -147,7 +147,7 @@ function isLibDeclaration(decl: ts.Declaration): boolean {
 }
 
 /** `typeof f` in `ReturnType<typeof f>`: the function `f` stands for (a function declaration, or a `const` holding an arrow or function expression). */
-type DeclaredFunction = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
+export type DeclaredFunction = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
 
 function returnTypeOperand(checker: ts.TypeChecker, arg: ts.TypeNode, depth: number): DeclaredFunction | undefined {
   let node = arg;
@@ -165,6 +165,27 @@ function returnTypeOperand(checker: ts.TypeChecker, arg: ts.TypeNode, depth: num
   const decl = symbol?.declarations?.find(ts.isTypeAliasDeclaration);
   if (!decl || !isLibDeclaration(decl) || decl.name.text !== "ReturnType") return undefined;
   return returnTypeOperand(checker, node.typeArguments[0]!, depth);
+}
+
+/**
+ * `ReturnType<typeof f>` or `Awaited<ReturnType<typeof f>>` (through aliases
+ * without type arguments): the function `f` stands for, and whether its result
+ * is awaited. For readers of other facts than types (the relational schema).
+ */
+export function returnTypeFunction(checker: ts.TypeChecker, node: ts.TypeNode): { fn: DeclaredFunction; awaited: boolean } | undefined {
+  const libAlias = (n: ts.TypeNode | undefined, name: string): ts.TypeNode | undefined => {
+    if (!n || !ts.isTypeReferenceNode(n) || n.typeArguments?.length !== 1) return undefined;
+    const decl = symbolAt(checker, n.typeName)?.declarations?.find(ts.isTypeAliasDeclaration);
+    return decl && isLibDeclaration(decl) && decl.name.text === name ? n.typeArguments[0] : undefined;
+  };
+  const written = declaredTypeNode(checker, node);
+  const inner = libAlias(written, "Awaited");
+  const operand = libAlias(inner ? declaredTypeNode(checker, inner) : written, "ReturnType");
+  let query = operand;
+  while (query && ts.isParenthesizedTypeNode(query)) query = query.type;
+  if (!query || !ts.isTypeQueryNode(query) || !ts.isIdentifier(query.exprName) || query.typeArguments?.length) return undefined;
+  const fn = functionOf(symbolAt(checker, query.exprName));
+  return fn ? { fn, awaited: inner !== undefined } : undefined;
 }
 
 /** The one function a symbol declares (not overloaded). */
@@ -205,7 +226,7 @@ function returnedTypes(checker: ts.TypeChecker, fn: DeclaredFunction, awaited: b
 }
 
 /** The expressions a body returns (not those of nested functions); false when a `return;` has none. */
-function collectReturns(node: ts.Node, out: ts.Expression[]): boolean {
+export function collectReturns(node: ts.Node, out: ts.Expression[]): boolean {
   let complete = true;
   const visit = (child: ts.Node): void => {
     if (!complete || ts.isFunctionLike(child) || ts.isClassLike(child)) return;
@@ -278,6 +299,15 @@ function declaredTypesOfExpression(checker: ts.TypeChecker, node: ts.Expression,
     return signatures.length ? signatures.map((s) => checker.getReturnTypeOfSignature(s)) : undefined;
   }
   if (ts.isCallExpression(node)) return declaredReturnTypes(checker, node, depth);
+  // `await getRemoteDocker(id)`: what the awaited value is declared as; an async user function without a
+  // declared return type by its return expressions
+  if (ts.isAwaitExpression(node)) {
+    const inner = skipOuter(node.expression);
+    const fn = ts.isCallExpression(inner) && !inner.typeArguments?.length && ts.isIdentifier(skipOuter(inner.expression)) ? functionOf(symbolAt(checker, skipOuter(inner.expression))) : undefined;
+    if (fn && !fn.type && isAsyncFunction(fn)) return returnedTypes(checker, fn, true, depth);
+    const types = declaredTypesOf(checker, node.expression, depth + 1);
+    return types && awaitedTypes(checker, types);
+  }
   return undefined;
 }
 
@@ -323,6 +353,9 @@ function declaredReturnTypes(checker: ts.TypeChecker, call: ts.CallExpression, d
     // through the receiver's declared type when it has one (`new Hono().get(…).post(…)`): typing the
     // receiver would check every callback of the chain
     symbols = declaredMembers(checker, callee.expression, callee.name.text, depth);
+    // a receiver that is itself a call (`db.select(…).from(t).where(…)`) without declared types: finding the
+    // member's symbol would type that call, i.e. infer the whole chain — not a declaration
+    if (!symbols && ts.isCallExpression(skipOuter(callee.expression))) return undefined;
     if (!symbols) {
       const symbol = symbolAt(checker, callee.name);
       symbols = symbol ? [symbol] : undefined;
@@ -493,4 +526,85 @@ function callbackParameterTypes(checker: ts.TypeChecker, param: ts.ParameterDecl
     }
   }
   return out.length ? out : undefined;
+}
+
+/**
+ * The declarations of a member that a receiver's declared types lack but the
+ * object type literals of its declared type add: `executeOnReplica` of
+ * `db = withReplicas(…)` declared `ReplicatedDatabase<Q>` = `Q & {
+ * executeOnReplica: … }`, where `Q` (a drizzle database) has no such member.
+ * Read from the type nodes (annotations, declared return types, type aliases,
+ * `Awaited<ReturnType<typeof f>>`, `typeof x`), without typing the receiver
+ * (which would infer the generic call over the whole schema). Undefined when
+ * the receiver has no declared types, one of them has the member, or no
+ * literal declares it.
+ */
+export function declaredLiteralMembers(checker: ts.TypeChecker, receiver: ts.Expression, name: string): ts.TypeElement[] | undefined {
+  return guard(() => {
+    const types = declaredTypesOf(checker, receiver);
+    if (!types) return undefined;
+    for (const type of types.flatMap((t) => (t.isUnion() ? t.types : [t]))) {
+      if (type.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) continue;
+      if (checker.getPropertyOfType(type, name)) return undefined;
+    }
+    const found: ts.TypeElement[] = [];
+    literalMembersOfExpression(checker, receiver, name, found, 0);
+    return found.length ? found : undefined;
+  }, undefined);
+}
+
+function literalMembersOfExpression(checker: ts.TypeChecker, expr: ts.Expression, name: string, found: ts.TypeElement[], depth: number): void {
+  if (depth > 8) return;
+  const e = skipOuter(expr);
+  if (ts.isCallExpression(e)) {
+    const callee = skipOuter(e.expression);
+    const fn = ts.isIdentifier(callee) ? functionOf(symbolAt(checker, callee)) : undefined;
+    if (fn?.type) literalMembersOfTypeNode(checker, fn.type, name, found, depth + 1);
+    else if (fn) literalMembersOfReturns(checker, fn, name, found, depth + 1);
+    return;
+  }
+  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return;
+  const decl = symbolAt(checker, ts.isIdentifier(e) ? e : e.name)?.valueDeclaration;
+  if (!decl || !(ts.isVariableDeclaration(decl) || ts.isParameter(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertySignature(decl))) return;
+  if (decl.type) literalMembersOfTypeNode(checker, decl.type, name, found, depth + 1);
+  else if (!ts.isPropertySignature(decl) && decl.initializer) literalMembersOfExpression(checker, decl.initializer, name, found, depth + 1);
+}
+
+function literalMembersOfReturns(checker: ts.TypeChecker, fn: DeclaredFunction, name: string, found: ts.TypeElement[], depth: number): void {
+  if (!fn.body) return;
+  const returned: ts.Expression[] = [];
+  if (!ts.isBlock(fn.body)) returned.push(fn.body);
+  else collectReturns(fn.body, returned);
+  for (const r of returned) literalMembersOfExpression(checker, ts.isAwaitExpression(r) ? r.expression : r, name, found, depth + 1);
+}
+
+function literalMembersOfTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, name: string, found: ts.TypeElement[], depth: number): void {
+  if (depth > 8) return;
+  const written = declaredTypeNode(checker, node);
+  if (!written) return;
+  if (ts.isTypeLiteralNode(written)) {
+    for (const member of written.members) if (member.name && staticName(member.name) === name) found.push(member);
+    return;
+  }
+  if (ts.isIntersectionTypeNode(written) || ts.isUnionTypeNode(written)) {
+    for (const member of written.types) literalMembersOfTypeNode(checker, member, name, found, depth + 1);
+    return;
+  }
+  if (ts.isTypeQueryNode(written)) {
+    if (ts.isIdentifier(written.exprName)) literalMembersOfExpression(checker, written.exprName, name, found, depth + 1);
+    return;
+  }
+  if (!ts.isTypeReferenceNode(written)) return;
+  const returned = returnTypeFunction(checker, written);
+  if (returned) {
+    if (returned.fn.type) literalMembersOfTypeNode(checker, returned.fn.type, name, found, depth + 1);
+    else literalMembersOfReturns(checker, returned.fn, name, found, depth + 1);
+    return;
+  }
+  const alias = symbolAt(checker, written.typeName)?.declarations?.find(ts.isTypeAliasDeclaration);
+  if (alias?.typeParameters?.length) literalMembersOfTypeNode(checker, alias.type, name, found, depth + 1);
+}
+
+function staticName(name: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name) ? name.text : undefined;
 }

@@ -203,13 +203,30 @@ function instrumentChecker(checker: ts.TypeChecker, profile: ProgramProfile): vo
         profile.checkerCalls.set(method, counter);
         const slow = profile.slowCalls;
         if (slow.length < SLOW_CALLS || ms > slow[slow.length - 1]!.ms) {
-          slow.push({ ms, method, analysis: caller.name, where: describeArgument(args[0]) });
+          // DRIZZLE_GUARD_PROFILE=stacks: also the engine frames that asked (calls over 1 s)
+          const stack = ms > 1000 && process.env.DRIZZLE_GUARD_PROFILE === "stacks" ? engineFrames() : "";
+          slow.push({ ms, method, analysis: caller.name, where: describeArgument(args[0]) + stack });
           slow.sort((a, b) => b.ms - a.ms);
           slow.length = Math.min(slow.length, SLOW_CALLS);
         }
       }
     };
   }
+}
+
+/** The calling frames outside the profiler, innermost first, as ` ← fn (file:line)`. */
+function engineFrames(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  const stack = new Error().stack ?? "";
+  Error.stackTraceLimit = limit;
+  return stack
+    .split("\n")
+    .slice(1)
+    .filter((line) => !/profile\.[cm]?[jt]s|guard\.[cm]?[jt]s|node_modules|node:|engineFrames|target\.<computed>|at guard /.test(line))
+    .slice(0, 24)
+    .map((line) => `\n        ← ${line.trim().replace(/^at /, "")}`)
+    .join("");
 }
 
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`.padStart(9);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { declaredTypesOf } from "../../src/engine/declared-types.js";
 import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction } from "../../src/engine/drizzle-symbols.js";
 import { typeOf, walk } from "../../src/engine/ts-utils.js";
+import { relationalTableByDeclaration, relationalTableByRootType } from "../../src/engine/schema/relational.js";
 import noQueryInLoop from "../../src/rules/no-query-in-loop.js";
 import { fixtureProgram, sourceFileOf } from "../program.js";
 import { HEADER } from "../rule-tester.js";
@@ -152,5 +153,116 @@ describe("database types read from declarations instead of inferred", () => {
     expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual(commentQueries);
     // the rows of a query, an array declared by `filter`, a builder chain before `.execute()`: none typed
     expect(inferred.filter((t) => ["rows", "ids", "picked"].includes(t) || t.endsWith(".returning()"))).toEqual([]);
+  });
+});
+
+/** `db.query.<key>` on the computed database types above: the table read from declarations equals the one read from the inferred type. */
+const relationalCode = `${HEADER}
+import type { Database, DatabaseOrTransaction, DatabaseWithPrimary } from "./client";
+import { db as replicated } from "./client";
+
+export async function relational(database: Database, either: DatabaseOrTransaction, withPrimary: DatabaseWithPrimary) {
+  await database.query.posts.findMany();
+  await either.query.comments.findFirst();
+  await withPrimary.query.tags.findMany();
+  await replicated.query.posts.findMany();
+  await database.transaction(async (tx) => tx.query.comments.findMany());
+}
+`;
+
+describe("the relational schema of a computed database type, from declarations", () => {
+  it("finds db.query.<key>'s table without typing the database, and it is the table the inferred type names", () => {
+    const program = fixtureProgram({ "client.ts": client, "file.ts": relationalCode });
+    const sf = sourceFileOf(program, "file.ts");
+    const checker = program.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
+    const roots: { root: ts.Expression; key: string }[] = [];
+    walk(sf, (node) => {
+      if (ts.isPropertyAccessExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "query")
+        roots.push({ root: node.expression.expression, key: node.name.text });
+    });
+    expect(roots.map((r) => `${r.root.getText()}.${r.key}`)).toEqual(["database.posts", "either.comments", "withPrimary.tags", "replicated.posts", "tx.comments"]);
+    const inferred: string[] = [];
+    const atLocation = checker.getTypeAtLocation.bind(checker);
+    checker.getTypeAtLocation = (node: ts.Node) => (inferred.push(node.getText()), atLocation(node));
+    const declared = roots.map(({ root, key }) => relationalTableByDeclaration(program, root, key)?.jsName);
+    expect(inferred).toEqual([]);
+    checker.getTypeAtLocation = atLocation;
+    const byType = roots.map(({ root, key }) => relationalTableByRootType(program, root, key)?.jsName);
+    expect(declared).toEqual(["posts", "comments", "tags", "posts", "comments"]);
+    expect(declared).toEqual(byType);
+  });
+});
+
+describe("no-query-in-loop and one inserted row", () => {
+  it("reports an insert of one row per iteration without typing the row (typing it types the insert against the database)", () => {
+    const loopCode = `${HEADER}
+import type { Database } from "./client";
+
+export async function insertEach(database: Database, ids: number[]) {
+  for (const id of ids) {
+    await database.insert(comments).values({ postId: id, authorId: 1, body: "x" });
+  }
+  for (const id of ids) {
+    await database.insert(comments).values([{ postId: id, authorId: 1, body: "x" }]);
+  }
+}
+`;
+    const program = fixtureProgram({ "client.ts": client, "file.ts": loopCode });
+    const sf = sourceFileOf(program, "file.ts");
+    const checker = program.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
+    const inferred: string[] = [];
+    const atLocation = checker.getTypeAtLocation.bind(checker);
+    checker.getTypeAtLocation = (node: ts.Node) => (inferred.push(node.getText()), atLocation(node));
+    const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
+    expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([10, 13]);
+    expect(inferred.filter((t) => t.startsWith("{"))).toEqual([]);
+  });
+});
+
+describe("iteration over query rows", () => {
+  it("reports a query per element of rows.filter(…).map(…), and of a helper's rows sliced, without typing the rows", () => {
+    const mapCode = `${HEADER}
+import type { Database } from "./client";
+
+export async function mapped(database: Database) {
+  const rows = await database.select().from(posts).where(eq(posts.published, true));
+  const found = await database.query.posts.findMany();
+  await Promise.all(rows.filter((r) => r.id > 0).map((row) => database.select().from(comments).where(eq(comments.postId, row.id))));
+  await Promise.all(found.slice(1).map((row) => database.select().from(comments).where(eq(comments.postId, row.id))));
+  const first = await database.query.posts.findFirst();
+  return first;
+}
+
+async function listPosts() {
+  const list = await db.query.posts.findMany();
+  return list;
+}
+export async function viaHelper(database: Database) {
+  const all = await listPosts();
+  const rest = all.slice(10);
+  for (const post of rest) {
+    await database.select().from(comments).where(eq(comments.postId, post.id));
+  }
+  const inTx = await database.transaction(async (tx) => {
+    return tx.select().from(posts).limit(5);
+  });
+  await Promise.all(inTx.map((row) => database.select().from(comments).where(eq(comments.postId, row.id))));
+}
+`;
+    const program = fixtureProgram({ "client.ts": client, "file.ts": mapCode });
+    const sf = sourceFileOf(program, "file.ts");
+    const checker = program.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
+    const inferred: string[] = [];
+    const atLocation = checker.getTypeAtLocation.bind(checker);
+    checker.getTypeAtLocation = (node: ts.Node) => (inferred.push(node.getText()), atLocation(node));
+    // the symbol of \`filter\` in \`rows.filter\` is found by typing \`rows\`
+    const symbolAtLocation = checker.getSymbolAtLocation.bind(checker);
+    checker.getSymbolAtLocation = (node: ts.Node) => {
+      if (["filter", "slice", "select"].includes(node.getText())) inferred.push(node.getText());
+      return symbolAtLocation(node);
+    };
+    const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
+    expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([11, 12, 25, 30]);
+    expect(inferred.filter((t) => /^(rows|found|all|rest|inTx)\b/.test(t) || ["filter", "slice", "select"].includes(t))).toEqual([]);
   });
 });

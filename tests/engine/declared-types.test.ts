@@ -5,7 +5,7 @@ import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction 
 import { functionName } from "../../src/engine/effects.js";
 import { resolveCallee } from "../../src/engine/callees.js";
 import { chainTable, queryChainsIn } from "../../src/engine/queries.js";
-import { userDeclaredNames } from "../../src/engine/callable-names.js";
+import { mayRunQueries, userDeclaredNames } from "../../src/engine/callable-names.js";
 import { relationalTableByDeclaration } from "../../src/engine/schema/relational.js";
 import { typeOf, walk } from "../../src/engine/ts-utils.js";
 import { fixtureProgram, sourceFileOf } from "../program.js";
@@ -274,5 +274,54 @@ export function dynamic(kind: "a" | "b", fns: Record<string, () => void>) {
     for (const name of ["label", "pure", "render", "map", "onError"]) {
       expect({ name, reaching: reaching.has(name) }).toEqual({ name, reaching: false });
     }
+  });
+});
+
+describe("code that may run a query", () => {
+  // Dokploy: a local variable \`resolve\` holds a query's result, so the name reaches a query; \`path.resolve(…)\`
+  // is a member call under a name no user code declares as a member, so it never lands in user code
+  const program = fixtureProgram({
+    "file.ts": `${HEADER}
+import path from "node:path";
+
+export async function local(id: number) {
+  const resolve = await db.select().from(posts).where(eq(posts.id, id));
+  return resolve;
+}
+export const store = { async fetchOne(id: number) { return db.select().from(posts).where(eq(posts.id, id)); } };
+
+export function paths(dirs: string[]) {
+  return dirs.map((dir) => path.resolve(dir));
+}
+export function members(ids: number[]) {
+  return ids.map((id) => store.fetchOne(id));
+}
+export function bare(ids: number[], resolve: (id: number) => unknown) {
+  return ids.map((id) => resolve(id));
+}
+`,
+  });
+  const sf = sourceFileOf(program, "file.ts");
+  const callback = (fn: string): ts.Node => {
+    let found: ts.Node | undefined;
+    walk(sf, (node) => {
+      if (!found && ts.isArrowFunction(node) && node.parent && ts.isCallExpression(node.parent)) {
+        let holder: ts.Node | undefined = node.parent;
+        while (holder && !ts.isFunctionDeclaration(holder)) holder = holder.parent;
+        if (holder && ts.isFunctionDeclaration(holder) && holder.name?.text === fn) found = node;
+      }
+      return undefined;
+    });
+    return found!;
+  };
+
+  it("is not a member call under a name user code binds only as a variable", () => {
+    expect(userDeclaredNames(program).queryReaching.has("resolve")).toBe(true);
+    expect(mayRunQueries(program, callback("paths"))).toBe(false);
+  });
+
+  it("is a call under a member or binding name that reaches a query", () => {
+    expect(mayRunQueries(program, callback("members"))).toBe(true);
+    expect(mayRunQueries(program, callback("bare"))).toBe(true);
   });
 });

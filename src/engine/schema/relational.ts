@@ -1,13 +1,13 @@
 import ts from "typescript";
-import { declaredTypeNode } from "../declared-types.js";
+import { collectReturns, declaredTypeNode, returnTypeFunction } from "../declared-types.js";
 import { drizzleImportName } from "../drizzle-symbols.js";
-import { methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf } from "../ts-utils.js";
+import { isAsyncFunction, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf } from "../ts-utils.js";
 import { resolveAlias, symbolAt, valueSymbolAt } from "../symbols.js";
 import type { TableModel } from "./model.js";
 import { resolveTable, resolveTableSymbol } from "./resolve.js";
 import { guard } from "../guard.js";
 
-const MAX_DEPTH = 6;
+const MAX_DEPTH = 12;
 
 /**
  * The table behind `db.query.<key>`, read from declarations: the `schema`
@@ -58,7 +58,7 @@ function schemaOfDatabase(checker: ts.TypeChecker, expr: ts.Expression, depth: n
   if (depth > MAX_DEPTH) return undefined;
   const e = skipOuter(expr);
   if (ts.isCallExpression(e)) {
-    if (drizzleImportName(checker, e.expression) !== "drizzle") return undefined;
+    if (drizzleImportName(checker, e.expression) !== "drizzle") return schemaOfUserCall(checker, e, depth);
     for (const arg of e.arguments) {
       const config = skipOuter(arg);
       if (!ts.isObjectLiteralExpression(config)) continue;
@@ -93,24 +93,116 @@ function schemaOfTransactionParameter(checker: ts.TypeChecker, param: ts.Paramet
   return m?.name === "transaction" ? schemaOfDatabase(checker, m.object, depth + 1) : undefined;
 }
 
-/** `NodePgDatabase<typeof schema>`, `PgDatabase<HKT, typeof schema>`, `typeof db`, through aliases and intersections. */
-function schemaInTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, depth: number): ts.Expression | undefined {
+/** Type parameters of a generic function or alias bound to the schema of what is passed for them (`withReplicas<Q>(primary: Q, …)` ← `primaryDb`). */
+type SchemaBindings = ReadonlyMap<ts.Symbol, ts.Expression | undefined>;
+
+/**
+ * `NodePgDatabase<typeof schema>`, `PgDatabase<HKT, typeof schema>`, `typeof
+ * db`, through aliases, intersections and unions (of one schema); a computed
+ * database type (`Awaited<ReturnType<typeof connectDb>>`: what `connectDb`
+ * returns) and a generic alias (`ReplicatedDatabase<Q>` = `Q & { … }`) with its
+ * type parameters bound to the schemas of its type arguments — typing such a
+ * type would infer the generic call behind it over the whole schema.
+ */
+function schemaInTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, depth: number, bindings?: SchemaBindings): ts.Expression | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const written = declaredTypeNode(checker, node);
   if (!written) return undefined;
   if (ts.isTypeQueryNode(written)) return ts.isIdentifier(written.exprName) ? schemaOfDatabase(checker, written.exprName, depth + 1) : undefined;
   if (ts.isIntersectionTypeNode(written)) {
     for (const member of written.types) {
-      const found = schemaInTypeNode(checker, member, depth + 1);
+      const found = schemaInTypeNode(checker, member, depth + 1, bindings);
       if (found) return found;
     }
     return undefined;
   }
+  if (ts.isUnionTypeNode(written)) return sameSchema(checker, written.types.map((member) => schemaInTypeNode(checker, member, depth + 1, bindings)));
   if (ts.isTypeReferenceNode(written)) {
     const query = written.typeArguments?.find(ts.isTypeQueryNode);
-    return query && ts.isIdentifier(query.exprName) ? query.exprName : undefined;
+    if (query) return ts.isIdentifier(query.exprName) ? query.exprName : undefined;
+    const symbol = symbolAt(checker, written.typeName);
+    if (symbol && bindings?.has(symbol)) return written.typeArguments?.length ? undefined : bindings.get(symbol);
+    const returned = returnTypeFunction(checker, written);
+    if (returned) return returned.awaited || !isAsyncFunction(returned.fn) ? schemaOfFunctionResult(checker, returned.fn, depth + 1) : undefined;
+    const alias = symbol?.declarations?.find(ts.isTypeAliasDeclaration);
+    const args = written.typeArguments;
+    if (alias?.typeParameters?.length && args?.length === alias.typeParameters.length) {
+      const inner = new Map<ts.Symbol, ts.Expression | undefined>();
+      alias.typeParameters.forEach((parameter, i) => {
+        const parameterSymbol = symbolAt(checker, parameter.name);
+        if (parameterSymbol) inner.set(parameterSymbol, schemaInTypeNode(checker, args[i]!, depth + 1, bindings));
+      });
+      return schemaInTypeNode(checker, alias.type, depth + 1, inner);
+    }
   }
   return undefined;
+}
+
+/** The one schema of several answers (the same symbol, or the same node), else undefined. */
+function sameSchema(checker: ts.TypeChecker, schemas: (ts.Expression | undefined)[]): ts.Expression | undefined {
+  const [first] = schemas;
+  if (!first || schemas.some((s) => !s)) return undefined;
+  const key = (e: ts.Expression): ts.Symbol | ts.Node | undefined => {
+    const inner = skipOuter(e);
+    return ts.isIdentifier(inner) ? resolveAlias(checker, valueSymbolAt(checker, inner)) : inner;
+  };
+  const firstKey = key(first);
+  return firstKey && schemas.every((s) => key(s!) === firstKey) ? first : undefined;
+}
+
+/** The function a call's callee names by declaration (`withReplicas(…)`, a `function` or a `const` holding an arrow or function expression). */
+function calledFunction(checker: ts.TypeChecker, call: ts.CallExpression): ts.SignatureDeclaration | undefined {
+  const callee = skipOuter(call.expression);
+  if (!ts.isIdentifier(callee)) return undefined;
+  const decls = resolveAlias(checker, symbolAt(checker, callee))?.declarations ?? [];
+  if (decls.length !== 1) return undefined;
+  const [decl] = decls;
+  if (ts.isFunctionDeclaration(decl!) && decl.body) return decl;
+  if (ts.isVariableDeclaration(decl!) && !decl.type && decl.initializer) {
+    const init = skipOuter(decl.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+  }
+  return undefined;
+}
+
+/**
+ * A database made by a call to a function with a declared return type:
+ * `withReplicas(primaryDb, [replicaDb])` declared `ReplicatedDatabase<Q>`,
+ * with `Q` bound to the schema of the argument passed for `primary: Q`.
+ */
+function schemaOfUserCall(checker: ts.TypeChecker, call: ts.CallExpression, depth: number): ts.Expression | undefined {
+  const fn = calledFunction(checker, call);
+  if (!fn?.type || call.typeArguments?.length || isAsyncFunction(fn)) return undefined;
+  const bindings = new Map<ts.Symbol, ts.Expression | undefined>();
+  for (const parameter of fn.typeParameters ?? []) {
+    const symbol = symbolAt(checker, parameter.name);
+    const index = fn.parameters.findIndex(
+      (p) => !p.dotDotDotToken && p.type && ts.isTypeReferenceNode(p.type) && !p.type.typeArguments?.length && ts.isIdentifier(p.type.typeName) && p.type.typeName.text === parameter.name.text,
+    );
+    const argument = index >= 0 ? call.arguments[index] : undefined;
+    if (!symbol || !argument || call.arguments.slice(0, index + 1).some(ts.isSpreadElement)) continue;
+    bindings.set(symbol, schemaOfDatabase(checker, argument, depth + 1));
+  }
+  return schemaInTypeNode(checker, fn.type, depth + 1, bindings);
+}
+
+/** The schema of what a function returns: by its declared return type, else by its return expressions (one schema). */
+function schemaOfFunctionResult(checker: ts.TypeChecker, fn: ts.SignatureDeclaration, depth: number): ts.Expression | undefined {
+  if (fn.typeParameters?.length) return undefined;
+  if (fn.type) return schemaInTypeNode(checker, fn.type, depth + 1);
+  if (!("body" in fn) || !fn.body || (fn as ts.FunctionLikeDeclaration).asteriskToken) return undefined;
+  const body = fn.body as ts.Node;
+  const returned: ts.Expression[] = [];
+  if (!ts.isBlock(body)) returned.push(body as ts.Expression);
+  else if (!collectReturns(body, returned)) return undefined;
+  if (returned.length === 0) return undefined;
+  return sameSchema(
+    checker,
+    returned.map((e) => {
+      const inner = skipOuter(e);
+      return schemaOfDatabase(checker, ts.isAwaitExpression(inner) ? inner.expression : inner, depth + 1);
+    }),
+  );
 }
 
 /**

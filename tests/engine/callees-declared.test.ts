@@ -1,0 +1,187 @@
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { resolveCallee } from "../../src/engine/callees.js";
+import { isFunctionLike, isUserSourceFile, walk } from "../../src/engine/ts-utils.js";
+import { fixtureProgram, sourceFileOf } from "../program.js";
+import { HEADER } from "../rule-tester.js";
+
+/**
+ * Callees answered from declarations instead of by typing the call: a
+ * variable holding what library code made (Dokploy's `const provider =
+ * selectAIProvider(settings)`, a union of AI SDK providers; typing it took
+ * 20 s), and a member that only a type literal of the receiver's declared
+ * type adds (midday's `db.executeOnReplica`, on a `ReplicatedDatabase<Q>`;
+ * typing `db` infers the whole schema). The answer must be the checker's.
+ */
+const library = `export interface Model { id: string }
+export interface Provider { (modelId: string): Model; chat(modelId: string): Model }
+export interface CompatibleProvider<ID extends string = string> { (modelId: ID): Model }
+export declare function createProvider(options?: { apiKey?: string }): Provider;
+export declare function createCompatible<ID extends string>(options: { name: string }): CompatibleProvider<ID>;
+export declare function createTagged<T>(options: { name: string }): Provider;
+/** React's cache: generic over the function, so the checker sees the user's function through it. */
+export declare function cache<T extends Function>(fn: T): T;
+export declare function wrap<T>(value: T): T;
+`;
+
+const replicas = `import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+export type Replicated<Q extends PgDatabase<PgQueryResultHKT, any, any>> = Q & {
+  executeOnReplica: (query: string) => Promise<unknown[]>;
+  usePrimaryOnly(): Replicated<Q>;
+  helper: typeof userHelper;
+};
+export async function userHelper(id: number) {
+  return id;
+}
+export const withReplicas = <Q extends PgDatabase<PgQueryResultHKT, any, any>>(primary: Q): Replicated<Q> =>
+  ({ ...primary, executeOnReplica: async () => [], usePrimaryOnly: () => withReplicas(primary), helper: userHelper }) as Replicated<Q>;
+export const replicated = withReplicas(db);
+import { db } from "./db";
+`;
+
+const code = `${HEADER}
+import { cache, createCompatible, createProvider, createTagged, wrap } from "./providers";
+import { replicated } from "./replicas";
+
+export function selectProvider(kind: string) {
+  switch (kind) {
+    case "a":
+      return createProvider({ apiKey: "k" });
+    case "b":
+      return createCompatible({ name: "b" });
+    default:
+      throw new Error(kind);
+  }
+}
+
+/** Same names as above, but user code: a function returned through a generic. */
+export async function provider(id: number) {
+  return db.select().from(posts).where(eq(posts.id, id));
+}
+export async function executeOnReplica(query: string) {
+  return db.execute(sql.raw(query));
+}
+
+export const store = {
+  async chat(id: number) {
+    return db.select().from(posts).where(eq(posts.id, id));
+  },
+  async orderBy(id: number) {
+    return db.select().from(posts).where(eq(posts.id, id));
+  },
+  async offset(id: number) {
+    return db.select().from(posts).where(eq(posts.id, id));
+  },
+};
+async function getClient(kind: string) {
+  if (kind === "a") return createProvider();
+  const other = createProvider({ apiKey: kind });
+  return other;
+}
+
+export async function members(kind: string) {
+  const client = await getClient(kind);
+  client.chat("m");
+  const query = db.select().from(posts);
+  await query.orderBy(posts.id);
+  await query.limit(1).offset(2);
+  await store.chat(1);
+}
+
+export async function run(kind: string) {
+  const provider = selectProvider(kind);
+  provider("m");
+  const direct = createProvider();
+  direct.chat("m");
+  const tagged = createTagged({ name: "t" });
+  tagged("m");
+  const awaited = await Promise.resolve(1);
+  const cached = cache(async (id: number) => db.select().from(posts).where(eq(posts.id, id)));
+  await cached(1);
+  const wrapped = wrap(executeOnReplica);
+  await wrapped("select 1");
+  await replicated.executeOnReplica("select 1");
+  replicated.usePrimaryOnly();
+  await replicated.helper(1);
+  return awaited;
+}
+`;
+
+function program(): ts.Program {
+  return fixtureProgram({ "providers.d.ts": library, "replicas.ts": replicas, "file.ts": code });
+}
+
+/** What resolveCallee answers by the checker alone: the resolved signature's declaration, when it is user code with a body. */
+function checkerCallee(checker: ts.TypeChecker, call: ts.CallExpression): ts.Node | undefined {
+  const decl = checker.getResolvedSignature(call)?.declaration;
+  if (!decl || !isFunctionLike(decl)) return undefined;
+  return decl.body && isUserSourceFile(decl.getSourceFile()) ? decl : undefined;
+}
+
+function callsOf(sf: ts.SourceFile, inFunction: string): ts.CallExpression[] {
+  const out: ts.CallExpression[] = [];
+  walk(sf, (node) => {
+    if (ts.isFunctionDeclaration(node) && node.name?.text === inFunction)
+      walk(node, (inner) => {
+        if (ts.isCallExpression(inner)) out.push(inner);
+        return undefined;
+      });
+    return undefined;
+  });
+  return out;
+}
+
+describe("callees answered from declarations", () => {
+  it("answers a variable holding a library-made value, and a member only a type literal adds, without typing them", () => {
+    const p = program();
+    const sf = sourceFileOf(p, "file.ts");
+    const checker = p.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
+    const asked: string[] = [];
+    for (const method of ["getResolvedSignature", "getTypeAtLocation", "getSymbolAtLocation"] as const) {
+      const original = (checker[method] as (...args: unknown[]) => unknown).bind(checker);
+      checker[method] = ((node: ts.Node, ...rest: unknown[]) => (asked.push(`${method} ${node.getText()}`), original(node, ...rest))) as never;
+    }
+    const byText = new Map(callsOf(sf, "run").map((call) => [call.getText(), call]));
+    const answer = (text: string) => resolveCallee(p, byText.get(text)!);
+    expect(answer('provider("m")')).toBeUndefined();
+    expect(answer('direct.chat("m")')).toBeUndefined();
+    expect(answer('replicated.executeOnReplica("select 1")')).toBeUndefined();
+    expect(answer("replicated.usePrimaryOnly()")).toBeUndefined();
+    expect(asked.filter((a) => /^getResolvedSignature|^getTypeAtLocation|executeOnReplica$|usePrimaryOnly$/.test(a))).toEqual([]);
+    // near misses, through the checker: generic over a function (the user's function comes back), a member typed `typeof userHelper`
+    expect(answer("cached(1)")).toBeDefined();
+    expect(answer('wrapped("select 1")')).toBeDefined();
+    expect(answer("replicated.helper(1)")).toBeDefined();
+  });
+
+  it("answers a member of an awaited library value and of a held query builder without typing the receiver", () => {
+    const p = program();
+    const sf = sourceFileOf(p, "file.ts");
+    const checker = p.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
+    const asked: string[] = [];
+    for (const method of ["getResolvedSignature", "getTypeAtLocation", "getSymbolAtLocation"] as const) {
+      const original = (checker[method] as (...args: unknown[]) => unknown).bind(checker);
+      checker[method] = ((node: ts.Node, ...rest: unknown[]) => (asked.push(`${method} ${node.getText()}`), original(node, ...rest))) as never;
+    }
+    const byText = new Map(callsOf(sf, "members").map((call) => [call.getText(), call]));
+    const typing = (text: string) => {
+      asked.length = 0;
+      const callee = resolveCallee(p, byText.get(text)!);
+      return { callee: callee !== undefined, typed: asked.filter((a) => /^getResolvedSignature|^getTypeAtLocation|(chat|orderBy|limit|offset)$/.test(a)) };
+    };
+    expect(typing('client.chat("m")')).toEqual({ callee: false, typed: [] });
+    expect(typing("query.orderBy(posts.id)")).toEqual({ callee: false, typed: [] });
+    expect(typing("query.limit(1).offset(2)")).toEqual({ callee: false, typed: [] });
+    // the near miss: a user object's method of the same name, found by the checker
+    expect(typing("store.chat(1)").callee).toBe(true);
+  });
+
+  it("gives the checker's answer for every call", () => {
+    const p = program();
+    const sf = sourceFileOf(p, "file.ts");
+    const checker = p.getTypeChecker();
+    const calls = [...callsOf(sf, "run"), ...callsOf(sf, "members")];
+    expect(calls.length).toBeGreaterThan(10);
+    for (const call of calls) expect([call.getText(), resolveCallee(p, call)]).toEqual([call.getText(), checkerCallee(checker, call)]);
+  });
+});
