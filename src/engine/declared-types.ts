@@ -188,8 +188,8 @@ export function returnTypeFunction(checker: ts.TypeChecker, node: ts.TypeNode): 
   return fn ? { fn, awaited: inner !== undefined } : undefined;
 }
 
-/** The one function a symbol declares (not overloaded). */
-function functionOf(symbol: ts.Symbol | undefined): DeclaredFunction | undefined {
+/** The one function a symbol declares (not overloaded): a `function` with a body, or a `const` holding an arrow or function expression. */
+export function functionOf(symbol: ts.Symbol | undefined): DeclaredFunction | undefined {
   const decls = symbol?.declarations ?? [];
   if (decls.length !== 1) return undefined;
   const [decl] = decls;

@@ -131,16 +131,22 @@ function callsOf(sf: ts.SourceFile, inFunction: string): ts.CallExpression[] {
   return out;
 }
 
+/** The checker calls that type or resolve a node, as "<method> <node text>", from now on (the program's checker is wrapped). */
+function recordCheckerCalls(p: ts.Program): string[] {
+  const checker = p.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
+  const asked: string[] = [];
+  for (const method of ["getResolvedSignature", "getTypeAtLocation", "getSymbolAtLocation"] as const) {
+    const original = (checker[method] as (...args: unknown[]) => unknown).bind(checker);
+    checker[method] = ((node: ts.Node, ...rest: unknown[]) => (asked.push(`${method} ${node.getText()}`), original(node, ...rest))) as never;
+  }
+  return asked;
+}
+
 describe("callees answered from declarations", () => {
   it("answers a variable holding a library-made value, and a member only a type literal adds, without typing them", () => {
     const p = program();
     const sf = sourceFileOf(p, "file.ts");
-    const checker = p.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
-    const asked: string[] = [];
-    for (const method of ["getResolvedSignature", "getTypeAtLocation", "getSymbolAtLocation"] as const) {
-      const original = (checker[method] as (...args: unknown[]) => unknown).bind(checker);
-      checker[method] = ((node: ts.Node, ...rest: unknown[]) => (asked.push(`${method} ${node.getText()}`), original(node, ...rest))) as never;
-    }
+    const asked = recordCheckerCalls(p);
     const byText = new Map(callsOf(sf, "run").map((call) => [call.getText(), call]));
     const answer = (text: string) => resolveCallee(p, byText.get(text)!);
     expect(answer('provider("m")')).toBeUndefined();
@@ -157,12 +163,7 @@ describe("callees answered from declarations", () => {
   it("answers a member of an awaited library value and of a held query builder without typing the receiver", () => {
     const p = program();
     const sf = sourceFileOf(p, "file.ts");
-    const checker = p.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
-    const asked: string[] = [];
-    for (const method of ["getResolvedSignature", "getTypeAtLocation", "getSymbolAtLocation"] as const) {
-      const original = (checker[method] as (...args: unknown[]) => unknown).bind(checker);
-      checker[method] = ((node: ts.Node, ...rest: unknown[]) => (asked.push(`${method} ${node.getText()}`), original(node, ...rest))) as never;
-    }
+    const asked = recordCheckerCalls(p);
     const byText = new Map(callsOf(sf, "members").map((call) => [call.getText(), call]));
     const typing = (text: string) => {
       asked.length = 0;

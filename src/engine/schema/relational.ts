@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { collectReturns, declaredTypeNode, returnTypeFunction } from "../declared-types.js";
+import { collectReturns, declaredTypeNode, functionOf, returnTypeFunction } from "../declared-types.js";
 import { drizzleImportName } from "../drizzle-symbols.js";
 import { isAsyncFunction, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf } from "../ts-utils.js";
 import { resolveAlias, symbolAt, valueSymbolAt } from "../symbols.js";
@@ -153,16 +153,7 @@ function sameSchema(checker: ts.TypeChecker, schemas: (ts.Expression | undefined
 /** The function a call's callee names by declaration (`withReplicas(…)`, a `function` or a `const` holding an arrow or function expression). */
 function calledFunction(checker: ts.TypeChecker, call: ts.CallExpression): ts.SignatureDeclaration | undefined {
   const callee = skipOuter(call.expression);
-  if (!ts.isIdentifier(callee)) return undefined;
-  const decls = resolveAlias(checker, symbolAt(checker, callee))?.declarations ?? [];
-  if (decls.length !== 1) return undefined;
-  const [decl] = decls;
-  if (ts.isFunctionDeclaration(decl!) && decl.body) return decl;
-  if (ts.isVariableDeclaration(decl!) && !decl.type && decl.initializer) {
-    const init = skipOuter(decl.initializer);
-    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
-  }
-  return undefined;
+  return ts.isIdentifier(callee) ? functionOf(resolveAlias(checker, symbolAt(checker, callee))) : undefined;
 }
 
 /**
