@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { userDeclaredNames } from "./callable-names.js";
-import { collectReturns, declaredLiteralMembers, declaredMembers } from "./declared-types.js";
+import { declaredLiteralMembers, declaredMembers, functionOf, returnedExpressions } from "./declared-types.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { chainContaining, isQueryChainCall } from "./queries.js";
 import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
@@ -146,19 +146,10 @@ function madeByLibrary(checker: ts.TypeChecker, expr: ts.Expression, depth: numb
   const decls = resolveAlias(checker, symbolAt(checker, callee))?.declarations ?? [];
   if (decls.length === 0) return false;
   if (!decls.some(isUserCode)) return decls.every((d) => ts.isFunctionDeclaration(d) && !d.body && typeParametersStayLibrary(d));
-  if (decls.length !== 1) return false;
-  const [d] = decls;
-  let fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression | undefined;
-  if (ts.isFunctionDeclaration(d!)) fn = d;
-  else if (ts.isVariableDeclaration(d!) && !d.type && d.initializer && d.parent.flags & ts.NodeFlags.Const) {
-    const init = skipOuter(d.initializer);
-    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) fn = init;
-  }
+  const fn = functionOf(resolveAlias(checker, symbolAt(checker, callee)), { constOnly: true });
   if (!fn?.body || fn.type || fn.typeParameters?.length || fn.asteriskToken || isAsyncFunction(fn)) return false;
-  const returned: ts.Expression[] = [];
-  if (!ts.isBlock(fn.body)) returned.push(fn.body);
-  else if (!collectReturns(fn.body, returned)) return false;
-  return returned.length > 0 && returned.every((r) => madeByLibrary(checker, r, depth + 1));
+  const returned = returnedExpressions(fn.body);
+  return !!returned?.length && returned.every((r) => madeByLibrary(checker, r, depth + 1));
 }
 
 /** Primitive type keywords: a type parameter constrained to these cannot be a function type. */

@@ -4,9 +4,9 @@ import { guard } from "./guard.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
 import { fileSyntax } from "./syntax-index.js";
 import { symbolAt } from "./symbols.js";
-import { isUnknownType, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
+import { isNullishType, isUnknownType, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
 import { timed } from "./profile.js";
-import { declaredTypesOf } from "./declared-types.js";
+import { declaredTypesOf, returnedExpressions } from "./declared-types.js";
 
 /**
  * Constant-ness facts the checks share: collections whose size is fixed when
@@ -71,10 +71,6 @@ function isAsConst(node: ts.Expression): boolean {
     } else if (ts.isParenthesizedExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
     else return false;
   }
-}
-
-function isNullish(type: ts.Type): boolean {
-  return (type.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) !== 0;
 }
 
 /** A tuple type without rest elements (`readonly ["a", "b"]`, `pgEnum(...).enumValues`): its length. */
@@ -152,7 +148,7 @@ export function constantCollectionLength(checker: ts.TypeChecker, expr: ts.Expre
     // declared as an array (`ids: string[]`, `xs.filter(…)`'s `T[]`): not a fixed tuple, without typing the value
     // (which checks the callbacks of the calls that compute it)
     const declared = declaredTypesOf(checker, e);
-    const array = !!declared?.some((t) => checker.isArrayType(t)) && declared.every((t) => isNullish(t) || (checker.isArrayType(t) && !checker.isTupleType(t)));
+    const array = !!declared?.some((t) => checker.isArrayType(t)) && declared.every((t) => isNullishType(t) || (checker.isArrayType(t) && !checker.isTupleType(t)));
     const tuple = array ? undefined : fixedTupleLength(checker, typeOf(checker, e));
     if (tuple !== undefined) return tuple;
     if (!ts.isIdentifier(e)) return undefined;
@@ -452,13 +448,8 @@ function returnConstness(ev: Evaluation, call: ts.CallExpression, depth: number)
   if (!ev.followCallSites) return undefined;
   const fn = calledFunction(ev.checker, call);
   if (!fn?.body || ev.seen.has(fn)) return undefined;
-  const returns: ts.Expression[] = [];
-  if (!ts.isBlock(fn.body)) returns.push(fn.body);
-  else {
-    let bare = false;
-    walkReturns(fn.body, (r) => (r.expression ? returns.push(r.expression) : (bare = true)));
-    if (bare || returns.length === 0) return undefined;
-  }
+  const returns = returnedExpressions(fn.body);
+  if (!returns?.length) return undefined;
   ev.seen.add(fn);
   try {
     // the parameters of this call's function are this call's arguments: judged as a call site
@@ -467,16 +458,6 @@ function returnConstness(ev: Evaluation, call: ts.CallExpression, depth: number)
   } finally {
     ev.seen.delete(fn);
   }
-}
-
-/** `return` statements of a function body, outside nested functions. */
-function walkReturns(body: ts.Node, visit: (r: ts.ReturnStatement) => void): void {
-  const go = (node: ts.Node): void => {
-    if (ts.isFunctionLike(node)) return;
-    if (ts.isReturnStatement(node)) visit(node);
-    ts.forEachChild(node, go);
-  };
-  ts.forEachChild(body, go);
 }
 
 /**

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { checkerCache } from "./cache.js";
-import { isAsyncFunction, methodCall, skipOuter, skipOuterUp } from "./ts-utils.js";
+import { isAsyncFunction, isNullishType, methodCall, skipOuter, skipOuterUp, staticPropertyName } from "./ts-utils.js";
 import { symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 
@@ -27,7 +27,7 @@ export function declaredTypesOf(checker: ts.TypeChecker, node: ts.Expression, de
 
 /** Object types (class and interface references, anonymous object types), their intersections and unions with nullish members. */
 function isPlainObjectType(type: ts.Type): boolean {
-  if (type.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) return true;
+  if (isNullishType(type)) return true;
   if (type.isUnion()) return type.types.every(isPlainObjectType);
   if (type.isIntersection()) return type.types.every((t) => (t.flags & ts.TypeFlags.Object) !== 0);
   return (type.flags & ts.TypeFlags.Object) !== 0;
@@ -188,13 +188,18 @@ export function returnTypeFunction(checker: ts.TypeChecker, node: ts.TypeNode): 
   return fn ? { fn, awaited: inner !== undefined } : undefined;
 }
 
-/** The one function a symbol declares (not overloaded): a `function` with a body, or a `const` holding an arrow or function expression. */
-export function functionOf(symbol: ts.Symbol | undefined): DeclaredFunction | undefined {
+/**
+ * The one function a symbol declares (not overloaded): a `function` with a
+ * body, or a variable without a type annotation holding an arrow or function
+ * expression (with `constOnly`, only a `const`: a `let` may hold another
+ * function by the time it is called).
+ */
+export function functionOf(symbol: ts.Symbol | undefined, { constOnly = false } = {}): DeclaredFunction | undefined {
   const decls = symbol?.declarations ?? [];
   if (decls.length !== 1) return undefined;
   const [decl] = decls;
   if (ts.isFunctionDeclaration(decl!) && decl.body) return decl;
-  if (ts.isVariableDeclaration(decl!) && !decl.type && decl.initializer) {
+  if (ts.isVariableDeclaration(decl!) && !decl.type && decl.initializer && (!constOnly || ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) {
     const init = skipOuter(decl.initializer);
     if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
   }
@@ -212,10 +217,8 @@ function returnedTypes(checker: ts.TypeChecker, fn: DeclaredFunction, awaited: b
     return types && awaited ? awaitedTypes(checker, types) : types;
   }
   if ((isAsyncFunction(fn) && !awaited) || fn.asteriskToken || !fn.body) return undefined;
-  const returned: ts.Expression[] = [];
-  if (!ts.isBlock(fn.body)) returned.push(fn.body as ts.Expression);
-  else if (!collectReturns(fn.body, returned)) return undefined;
-  if (returned.length === 0) return undefined;
+  const returned = returnedExpressions(fn.body);
+  if (!returned?.length) return undefined;
   const out: ts.Type[] = [];
   for (const expr of returned) {
     const types = declaredTypesOf(checker, ts.isAwaitExpression(expr) ? expr.expression : expr, depth + 1);
@@ -225,8 +228,19 @@ function returnedTypes(checker: ts.TypeChecker, fn: DeclaredFunction, awaited: b
   return out.length ? out : undefined;
 }
 
+/**
+ * What a function body returns: an arrow's expression body, or the
+ * expression of every `return` (not those of nested functions); undefined
+ * when a `return;` has none.
+ */
+export function returnedExpressions(body: ts.ConciseBody): ts.Expression[] | undefined {
+  if (!ts.isBlock(body)) return [body];
+  const out: ts.Expression[] = [];
+  return collectReturns(body, out) ? out : undefined;
+}
+
 /** The expressions a body returns (not those of nested functions); false when a `return;` has none. */
-export function collectReturns(node: ts.Node, out: ts.Expression[]): boolean {
+function collectReturns(node: ts.Node, out: ts.Expression[]): boolean {
   let complete = true;
   const visit = (child: ts.Node): void => {
     if (!complete || ts.isFunctionLike(child) || ts.isClassLike(child)) return;
@@ -411,7 +425,7 @@ export function declaredMembers(checker: ts.TypeChecker, receiver: ts.Expression
     if (!types) return undefined;
     const out: ts.Symbol[] = [];
     for (const type of types.flatMap((t) => (t.isUnion() ? t.types : [t]))) {
-      if (type.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) continue;
+      if (isNullishType(type)) continue;
       const member = checker.getPropertyOfType(type, name);
       if (!member) return undefined;
       out.push(member);
@@ -438,17 +452,31 @@ function boundCallResult(checker: ts.TypeChecker, signature: ts.SignatureDeclara
   for (const parameter of signature.typeParameters ?? []) {
     const symbol = symbolAt(checker, parameter.name);
     if (!symbol) return undefined;
-    const index = signature.parameters.findIndex(
-      (p) => !p.dotDotDotToken && p.type && ts.isTypeReferenceNode(p.type) && !p.type.typeArguments?.length && ts.isIdentifier(p.type.typeName) && p.type.typeName.text === parameter.name.text,
-    );
-    const argument = index >= 0 ? call.arguments[index] : undefined;
-    if (!argument || call.arguments.slice(0, index + 1).some(ts.isSpreadElement)) continue;
+    const argument = argumentForTypeParameter(signature, parameter, call);
+    if (!argument) continue;
     const types = declaredTypesOf(checker, argument, depth + 1);
     if (types) bindings.set(symbol, types);
   }
   if (bindings.size === 0) return undefined;
   const types = fromTypeNode(checker, signature.type, depth, bindings);
   return types?.every(isPlainObjectType) ? types : undefined;
+}
+
+/**
+ * The argument a call passes for a type parameter of its signature: the one
+ * at the position of a parameter declared as exactly that type parameter
+ * (`primary: Q`), when no spread comes before it; else undefined.
+ */
+export function argumentForTypeParameter(
+  signature: ts.SignatureDeclaration,
+  parameter: ts.TypeParameterDeclaration,
+  call: ts.CallExpression,
+): ts.Expression | undefined {
+  const index = signature.parameters.findIndex(
+    (p) => !p.dotDotDotToken && p.type && ts.isTypeReferenceNode(p.type) && !p.type.typeArguments?.length && ts.isIdentifier(p.type.typeName) && p.type.typeName.text === parameter.name.text,
+  );
+  const argument = index >= 0 ? call.arguments[index] : undefined;
+  return argument && !call.arguments.slice(0, index + 1).some(ts.isSpreadElement) ? argument : undefined;
 }
 
 /**
@@ -512,7 +540,7 @@ function callbackParameterTypes(checker: ts.TypeChecker, param: ts.ParameterDecl
   if (!receivers) return undefined;
   const out: ts.Type[] = [];
   for (const receiver of receivers) {
-    if (receiver.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) continue;
+    if (isNullishType(receiver)) continue;
     const method = checker.getPropertyOfType(receiver, m.name);
     const signatures = method?.declarations?.filter(isSignatureDeclaration);
     if (!signatures?.length) return undefined;
@@ -544,7 +572,7 @@ export function declaredLiteralMembers(checker: ts.TypeChecker, receiver: ts.Exp
     const types = declaredTypesOf(checker, receiver);
     if (!types) return undefined;
     for (const type of types.flatMap((t) => (t.isUnion() ? t.types : [t]))) {
-      if (type.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) continue;
+      if (isNullishType(type)) continue;
       if (checker.getPropertyOfType(type, name)) return undefined;
     }
     const found: ts.TypeElement[] = [];
@@ -583,7 +611,7 @@ function literalMembersOfTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, na
   const written = declaredTypeNode(checker, node);
   if (!written) return;
   if (ts.isTypeLiteralNode(written)) {
-    for (const member of written.members) if (member.name && staticName(member.name) === name) found.push(member);
+    for (const member of written.members) if (staticPropertyName(member.name) === name) found.push(member);
     return;
   }
   if (ts.isIntersectionTypeNode(written) || ts.isUnionTypeNode(written)) {
@@ -605,6 +633,3 @@ function literalMembersOfTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, na
   if (alias?.typeParameters?.length) literalMembersOfTypeNode(checker, alias.type, name, found, depth + 1);
 }
 
-function staticName(name: ts.PropertyName): string | undefined {
-  return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name) ? name.text : undefined;
-}

@@ -4,7 +4,7 @@ import { programCache } from "./cache.js";
 import { declaredTypesOf } from "./declared-types.js";
 import { guard } from "./guard.js";
 import { symbolAt } from "./symbols.js";
-import { isUnknownType, skipOuter, typeOf } from "./ts-utils.js";
+import { isNullishType, isUnknownType, skipOuter, typeOf } from "./ts-utils.js";
 import type { Lookup, Tri } from "./types.js";
 import { timed } from "./profile.js";
 
@@ -116,7 +116,7 @@ export function drizzleTypeInfo(program: ts.Program, type: ts.Type | undefined):
   const info: DrizzleTypeInfo = { names: new Set(), complete: true, nonDrizzle: false };
   const members = type.isUnion() ? type.types : [type];
   for (const member of members) {
-    if (member.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) continue;
+    if (isNullishType(member)) continue;
     if (isUnknownType(member)) {
       info.complete = false;
       continue;
@@ -252,7 +252,7 @@ function declaredDrizzleNames(program: ts.Program, expr: ts.Expression): Declare
 function readDeclaredDrizzleNames(program: ts.Program, expr: ts.Expression): DeclaredNames | undefined {
   const types = declaredTypesOf(program.getTypeChecker(), expr)
     ?.flatMap((t) => (t.isUnion() ? t.types : [t]))
-    .filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+    .filter((t) => !isNullishType(t));
   const infos = types?.map((t) => drizzleTypeInfo(program, t));
   let result: DeclaredNames | undefined;
   if (types && infos?.length && infos.every((i) => i.complete)) {

@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
 import { mayRunQueries, userDeclaredNames } from "./callable-names.js";
-import { collectReturns, declaredTypesOf } from "./declared-types.js";
+import { type DeclaredFunction, declaredTypesOf, functionOf, returnedExpressions } from "./declared-types.js";
 import { builderKind } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
 import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, valueUse } from "./queries.js";
@@ -201,27 +201,17 @@ function awaitsRows(program: ts.Program, expr: ts.Expression, depth: number): bo
   const callee = skipOuter(awaited.expression);
   if (!ts.isIdentifier(callee) || awaited.typeArguments?.length) return false;
   const checker = program.getTypeChecker();
-  const decls = resolveAlias(checker, symbolAt(checker, callee))?.declarations ?? [];
-  if (decls.length !== 1) return false;
-  const [decl] = decls;
-  let fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression | undefined;
-  if (ts.isFunctionDeclaration(decl!)) fn = decl;
-  else if (ts.isVariableDeclaration(decl!) && !decl.type && decl.initializer && ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) {
-    const init = skipOuter(decl.initializer);
-    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) fn = init;
-  }
+  const fn = functionOf(resolveAlias(checker, symbolAt(checker, callee)), { constOnly: true });
   if (!fn || !isUserSourceFile(fn.getSourceFile())) return false;
   return returnsRows(program, fn, depth);
 }
 
 /** Whether every `return` of a function (non-generic, without a declared return type) gives rows once awaited. */
-function returnsRows(program: ts.Program, fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression, depth: number): boolean {
+function returnsRows(program: ts.Program, fn: DeclaredFunction, depth: number): boolean {
   if (!fn.body || fn.type || fn.typeParameters?.length || fn.asteriskToken) return false;
-  const returned: ts.Expression[] = [];
-  if (!ts.isBlock(fn.body)) returned.push(fn.body);
-  else if (!collectReturns(fn.body, returned)) return false;
+  const returned = returnedExpressions(fn.body);
   return (
-    returned.length > 0 &&
+    !!returned?.length &&
     returned.every((r) => {
       const inner = skipOuter(r);
       return ts.isAwaitExpression(inner) ? awaitsRows(program, inner.expression, depth + 1) : awaitsRows(program, inner, depth + 1) || isRowsArray(program, inner, depth + 1);

@@ -122,6 +122,11 @@ export function lineOf(sourceFile: ts.SourceFile, pos: number): number {
   return sourceFile.getLineAndCharacterOfPosition(pos).line + 1;
 }
 
+/** `null`, `undefined` or `void`: a constituent that adds no value of its own to a union. */
+export function isNullishType(type: ts.Type): boolean {
+  return (type.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) !== 0;
+}
+
 /** A type the checker could not determine: missing, `any`, `unknown`, or an error type (an intrinsic `any`). */
 export function isUnknownType(type: ts.Type | undefined): boolean {
   return !type || (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;

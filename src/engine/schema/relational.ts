@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { collectReturns, declaredTypeNode, functionOf, returnTypeFunction } from "../declared-types.js";
+import { type DeclaredFunction, argumentForTypeParameter, declaredTypeNode, functionOf, returnTypeFunction, returnedExpressions } from "../declared-types.js";
 import { drizzleImportName } from "../drizzle-symbols.js";
 import { isAsyncFunction, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf } from "../ts-utils.js";
 import { resolveAlias, symbolAt, valueSymbolAt } from "../symbols.js";
@@ -151,7 +151,7 @@ function sameSchema(checker: ts.TypeChecker, schemas: (ts.Expression | undefined
 }
 
 /** The function a call's callee names by declaration (`withReplicas(…)`, a `function` or a `const` holding an arrow or function expression). */
-function calledFunction(checker: ts.TypeChecker, call: ts.CallExpression): ts.SignatureDeclaration | undefined {
+function calledFunction(checker: ts.TypeChecker, call: ts.CallExpression): DeclaredFunction | undefined {
   const callee = skipOuter(call.expression);
   return ts.isIdentifier(callee) ? functionOf(resolveAlias(checker, symbolAt(checker, callee))) : undefined;
 }
@@ -167,26 +167,20 @@ function schemaOfUserCall(checker: ts.TypeChecker, call: ts.CallExpression, dept
   const bindings = new Map<ts.Symbol, ts.Expression | undefined>();
   for (const parameter of fn.typeParameters ?? []) {
     const symbol = symbolAt(checker, parameter.name);
-    const index = fn.parameters.findIndex(
-      (p) => !p.dotDotDotToken && p.type && ts.isTypeReferenceNode(p.type) && !p.type.typeArguments?.length && ts.isIdentifier(p.type.typeName) && p.type.typeName.text === parameter.name.text,
-    );
-    const argument = index >= 0 ? call.arguments[index] : undefined;
-    if (!symbol || !argument || call.arguments.slice(0, index + 1).some(ts.isSpreadElement)) continue;
+    const argument = argumentForTypeParameter(fn, parameter, call);
+    if (!symbol || !argument) continue;
     bindings.set(symbol, schemaOfDatabase(checker, argument, depth + 1));
   }
   return schemaInTypeNode(checker, fn.type, depth + 1, bindings);
 }
 
 /** The schema of what a function returns: by its declared return type, else by its return expressions (one schema). */
-function schemaOfFunctionResult(checker: ts.TypeChecker, fn: ts.SignatureDeclaration, depth: number): ts.Expression | undefined {
+function schemaOfFunctionResult(checker: ts.TypeChecker, fn: DeclaredFunction, depth: number): ts.Expression | undefined {
   if (fn.typeParameters?.length) return undefined;
   if (fn.type) return schemaInTypeNode(checker, fn.type, depth + 1);
-  if (!("body" in fn) || !fn.body || (fn as ts.FunctionLikeDeclaration).asteriskToken) return undefined;
-  const body = fn.body as ts.Node;
-  const returned: ts.Expression[] = [];
-  if (!ts.isBlock(body)) returned.push(body as ts.Expression);
-  else if (!collectReturns(body, returned)) return undefined;
-  if (returned.length === 0) return undefined;
+  if (!fn.body || fn.asteriskToken) return undefined;
+  const returned = returnedExpressions(fn.body);
+  if (!returned?.length) return undefined;
   return sameSchema(
     checker,
     returned.map((e) => {
