@@ -356,8 +356,7 @@ class OwnerScope {
   /** The chain's where requires `eq(<a single-column primary key or unique column of table>, value)`. */
   private comparesKey(chain: QueryChain, table: TableModel, value: ts.Expression): boolean {
     const keys = secretKeysOf(table);
-    const primary = [...table.columns.values()].filter((c) => c.primaryKey).map((c) => c.key);
-    if (primary.length === 1 && !table.primaryKey) keys.add(primary[0] as string);
+    // `primaryKey` lists column-level primary keys too (the schema model)
     if (table.primaryKey?.length === 1) keys.add(table.primaryKey[0] as string);
     const scope = chain.operation === "relational" ? { table } : {};
     return whereArguments(chain).some((where) =>
@@ -540,12 +539,15 @@ class OwnerAnalysis {
   private readonly verdicts = new Map<QueryChain, Verdict>();
   private helperNames: Map<string, ts.FunctionLikeDeclaration[]> | undefined;
   private principals: Set<ts.CallExpression> | undefined;
+  /** The owner and tenant column names. */
+  private readonly ownerAndTenantNames: readonly string[];
 
   constructor(
     readonly program: ts.Program,
     readonly options: ResolvedOptions,
   ) {
     this.checker = program.getTypeChecker();
+    this.ownerAndTenantNames = [...options.ownerColumns, ...options.scopeColumns];
   }
 
   /** A call site in code the rule does not report in (its `codeRoles`: tests, scripts, jobs) needs no ownership check. */
@@ -790,12 +792,8 @@ class OwnerAnalysis {
    * Reads only: a write changes other users' rows.
    */
   private selectsBySharedParent(chain: QueryChain, table: TableModel): boolean {
-    const names = [...this.options.ownerColumns, ...this.options.scopeColumns];
-    const ownKeys = new Set(columnsNamed(table, names).map((c) => c.key));
     // what this table's own owner or tenant columns reference is a principal even where the program-wide list misses it
-    const principals = foreignKeyTargets(this.program, table)
-      .filter((t) => t.foreignKey.columns.some((c) => ownKeys.has(c)))
-      .map((t) => t.parent.call);
+    const principals = this.referencedByPrincipalColumns(table);
     return parentSelections(this.program, chain, table).some(
       (s) => s.required && !principals.includes(s.parent.call) && this.isSharedTable(s.parent),
     );
@@ -809,12 +807,11 @@ class OwnerAnalysis {
    */
   private isSharedTable(table: TableModel): boolean {
     if (this.principalTables().has(table.call)) return false;
-    const names = [...this.options.ownerColumns, ...this.options.scopeColumns];
     const seen = new Set<ts.CallExpression>();
     const owned = (t: TableModel, depth: number): boolean => {
       if (seen.has(t.call)) return false;
       seen.add(t.call);
-      if (columnsNamed(t, names).length > 0) return true;
+      if (columnsNamed(t, this.ownerAndTenantNames).length > 0) return true;
       return depth < MAX_PARENT_DEPTH && foreignKeyTargets(this.program, t).some((target) => owned(target.parent, depth + 1));
     };
     return !owned(table, 0);
@@ -822,18 +819,17 @@ class OwnerAnalysis {
 
   /** The tables that owner or tenant columns of the program's schema reference (`users.id`, `teams.id`). */
   private principalTables(): Set<ts.CallExpression> {
-    if (this.principals) return this.principals;
-    const names = [...this.options.ownerColumns, ...this.options.scopeColumns];
-    const out = new Set<ts.CallExpression>();
-    for (const table of programTables(this.program)) {
-      const keys = new Set(columnsNamed(table, names).map((c) => c.key));
-      if (keys.size === 0) continue;
-      for (const target of foreignKeyTargets(this.program, table)) {
-        if (target.foreignKey.columns.some((c) => keys.has(c))) out.add(target.parent.call);
-      }
-    }
-    this.principals = out;
-    return out;
+    this.principals ??= new Set(programTables(this.program).flatMap((table) => this.referencedByPrincipalColumns(table)));
+    return this.principals;
+  }
+
+  /** The tables a table's owner or tenant columns reference (`posts.userId` → `users`). */
+  private referencedByPrincipalColumns(table: TableModel): ts.CallExpression[] {
+    const keys = new Set(columnsNamed(table, this.ownerAndTenantNames).map((c) => c.key));
+    if (keys.size === 0) return [];
+    return foreignKeyTargets(this.program, table)
+      .filter((target) => target.foreignKey.columns.some((c) => keys.has(c)))
+      .map((target) => target.parent.call);
   }
 
   /** The value a row expression was read from is a query of `table`, or a call of a helper returning such a query's rows. */
