@@ -1,7 +1,7 @@
 import { analyzeOwnerFilters, type MessageId, type OwnerFilterOptions } from "../checks/require-owner-filter.js";
 import { appliesToCodeRole, type CodeRole, type CodeRoleAt } from "../engine/code-roles.js";
 import { createAnalyzerRule } from "./support/create-rule.js";
-import { APPLICATION_ONLY, codeRolesWithJobOption } from "./support/rule-options.js";
+import { APPLICATION_ONLY, codeRolesOption } from "./support/rule-options.js";
 
 export type Options = [OwnerFilterOptions & { codeRoles?: CodeRoleAt[] }];
 export type { MessageId };
@@ -89,7 +89,7 @@ export default createAnalyzerRule<Options, MessageId>({
             uniqueItems: true,
             description: 'Tables never checked, by JS or SQL name. Also read from settings["drizzle-guard"].ignoreTables.',
           },
-          codeRoles: codeRolesWithJobOption(),
+          codeRoles: codeRolesOption({ withJob: true }),
         },
       },
     ],

@@ -11,29 +11,19 @@ export const DEFAULT_MAX_DEPTH = 3;
 
 /**
  * The `codeRoles` option of the runtime-behaviour rules: the code roles
- * (src/engine/code-roles.ts) the rule reports in. Unset: every role.
+ * (src/engine/code-roles.ts) the rule reports in. Unset: every role. With
+ * `withJob`, also the "job" role (code that only a scheduler runs, inside
+ * application files; src/engine/schedulers.ts), which is then left out by
+ * default.
  */
-export function codeRolesOption() {
+export function codeRolesOption({ withJob = false } = {}) {
+  const job = withJob ? ', "job" (code only a timer or job scheduler runs: a background job has no signed-in user)' : "";
+  const schedulers = withJob ? '; which calls schedule jobs: settings["drizzle-guard"].jobSchedulers' : "";
   return {
     type: "array" as const,
-    items: { type: "string" as const, enum: ["application", "test", "script"] },
+    items: { type: "string" as const, enum: withJob ? ["application", "test", "script", "job"] : ["application", "test", "script"] },
     uniqueItems: true,
-    description:
-      'Where the rule reports, by code role: "application", "test" (test files), "script" (seeds, resets, backfills, admin scripts). Default: everywhere; the recommended config sets ["application"]. Which files are tests and scripts: settings["drizzle-guard"].testFiles / scriptFiles.',
-  };
-}
-
-/**
- * `codeRoles` for a rule that also knows the "job" role (code that only a
- * scheduler runs, inside application files; src/engine/schedulers.ts).
- */
-export function codeRolesWithJobOption() {
-  return {
-    type: "array" as const,
-    items: { type: "string" as const, enum: ["application", "test", "script", "job"] },
-    uniqueItems: true,
-    description:
-      'Where the rule reports, by code role: "application", "test" (test files), "script" (seeds, resets, backfills, admin scripts), "job" (code only a timer or job scheduler runs: a background job has no signed-in user). Default: everywhere but "job"; the recommended config sets ["application"]. Which files are tests and scripts: settings["drizzle-guard"].testFiles / scriptFiles; which calls schedule jobs: settings["drizzle-guard"].jobSchedulers.',
+    description: `Where the rule reports, by code role: "application", "test" (test files), "script" (seeds, resets, backfills, admin scripts)${job}. Default: ${withJob ? 'everywhere but "job"' : "everywhere"}; the recommended config sets ["application"]. Which files are tests and scripts: settings["drizzle-guard"].testFiles / scriptFiles${schedulers}.`,
   };
 }
 
