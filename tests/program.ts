@@ -84,3 +84,23 @@ export class SharedPrograms {
     return program;
   }
 }
+
+/** Checker methods whose calls the engine tests watch. */
+type WatchedMethod = "getTypeAtLocation" | "getSymbolAtLocation" | "getResolvedSignature" | "getTypeFromTypeNode";
+
+/**
+ * Watches a checker method from now on: `record` sees each node it is asked
+ * about, before it answers. Returns a function that restores the method.
+ * Tests use it to show the engine answered without typing something.
+ */
+export function watchChecker(checker: ts.TypeChecker, method: WatchedMethod, record: (node: ts.Node) => void): () => void {
+  const target = checker as unknown as Record<WatchedMethod, (node: ts.Node, ...rest: unknown[]) => unknown>;
+  const original = target[method];
+  target[method] = (node, ...rest) => {
+    record(node);
+    return original.call(checker, node, ...rest);
+  };
+  return () => {
+    target[method] = original;
+  };
+}

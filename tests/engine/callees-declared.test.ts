@@ -2,7 +2,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { resolveCallee } from "../../src/engine/callees.js";
 import { isFunctionLike, isUserSourceFile, walk } from "../../src/engine/ts-utils.js";
-import { fixtureProgram, sourceFileOf } from "../program.js";
+import { fixtureProgram, sourceFileOf, watchChecker } from "../program.js";
 import { HEADER } from "../rule-tester.js";
 
 /**
@@ -133,11 +133,9 @@ function callsOf(sf: ts.SourceFile, inFunction: string): ts.CallExpression[] {
 
 /** The checker calls that type or resolve a node, as "<method> <node text>", from now on (the program's checker is wrapped). */
 function recordCheckerCalls(p: ts.Program): string[] {
-  const checker = p.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
   const asked: string[] = [];
   for (const method of ["getResolvedSignature", "getTypeAtLocation", "getSymbolAtLocation"] as const) {
-    const original = (checker[method] as (...args: unknown[]) => unknown).bind(checker);
-    checker[method] = ((node: ts.Node, ...rest: unknown[]) => (asked.push(`${method} ${node.getText()}`), original(node, ...rest))) as never;
+    watchChecker(p.getTypeChecker(), method, (node) => asked.push(`${method} ${node.getText()}`));
   }
   return asked;
 }

@@ -5,7 +5,7 @@ import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction 
 import { typeOf, walk } from "../../src/engine/ts-utils.js";
 import { relationalTableByDeclaration, relationalTableByRootType } from "../../src/engine/schema/relational.js";
 import noQueryInLoop from "../../src/rules/no-query-in-loop.js";
-import { fixtureProgram, sourceFileOf } from "../program.js";
+import { fixtureProgram, sourceFileOf, watchChecker } from "../program.js";
 import { HEADER } from "../rule-tester.js";
 
 /**
@@ -90,13 +90,11 @@ export function dedupe(database: Database, key: string) {
 /** Records the text of every type node the checker is asked to type, and every node whose type is inferred. */
 function recordingProgram(): { program: ts.Program; typed: string[]; inferred: string[] } {
   const program = fixtureProgram({ "client.ts": client, "file.ts": code });
-  const checker = program.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
+  const checker = program.getTypeChecker();
   const typed: string[] = [];
   const inferred: string[] = [];
-  const fromNode = checker.getTypeFromTypeNode.bind(checker);
-  const atLocation = checker.getTypeAtLocation.bind(checker);
-  checker.getTypeFromTypeNode = (node: ts.TypeNode) => (typed.push(node.getText()), fromNode(node));
-  checker.getTypeAtLocation = (node: ts.Node) => (inferred.push(node.getText()), atLocation(node));
+  watchChecker(checker, "getTypeFromTypeNode", (node) => typed.push(node.getText()));
+  watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
   return { program, typed, inferred };
 }
 
@@ -182,11 +180,10 @@ describe("the relational schema of a computed database type, from declarations",
     });
     expect(roots.map((r) => `${r.root.getText()}.${r.key}`)).toEqual(["database.posts", "either.comments", "withPrimary.tags", "replicated.posts", "tx.comments"]);
     const inferred: string[] = [];
-    const atLocation = checker.getTypeAtLocation.bind(checker);
-    checker.getTypeAtLocation = (node: ts.Node) => (inferred.push(node.getText()), atLocation(node));
+    const restore = watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
     const declared = roots.map(({ root, key }) => relationalTableByDeclaration(program, root, key)?.jsName);
     expect(inferred).toEqual([]);
-    checker.getTypeAtLocation = atLocation;
+    restore();
     const byType = roots.map(({ root, key }) => relationalTableByRootType(program, root, key)?.jsName);
     expect(declared).toEqual(["posts", "comments", "tags", "posts", "comments"]);
     expect(declared).toEqual(byType);
@@ -209,10 +206,9 @@ export async function insertEach(database: Database, ids: number[]) {
 `;
     const program = fixtureProgram({ "client.ts": client, "file.ts": loopCode });
     const sf = sourceFileOf(program, "file.ts");
-    const checker = program.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
+    const checker = program.getTypeChecker();
     const inferred: string[] = [];
-    const atLocation = checker.getTypeAtLocation.bind(checker);
-    checker.getTypeAtLocation = (node: ts.Node) => (inferred.push(node.getText()), atLocation(node));
+    watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
     const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
     expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([10, 13]);
     expect(inferred.filter((t) => t.startsWith("{"))).toEqual([]);
@@ -251,16 +247,13 @@ export async function viaHelper(database: Database) {
 `;
     const program = fixtureProgram({ "client.ts": client, "file.ts": mapCode });
     const sf = sourceFileOf(program, "file.ts");
-    const checker = program.getTypeChecker() as ts.TypeChecker & Record<string, unknown>;
+    const checker = program.getTypeChecker();
     const inferred: string[] = [];
-    const atLocation = checker.getTypeAtLocation.bind(checker);
-    checker.getTypeAtLocation = (node: ts.Node) => (inferred.push(node.getText()), atLocation(node));
+    watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
     // the symbol of \`filter\` in \`rows.filter\` is found by typing \`rows\`
-    const symbolAtLocation = checker.getSymbolAtLocation.bind(checker);
-    checker.getSymbolAtLocation = (node: ts.Node) => {
+    watchChecker(checker, "getSymbolAtLocation", (node) => {
       if (["filter", "slice", "select"].includes(node.getText())) inferred.push(node.getText());
-      return symbolAtLocation(node);
-    };
+    });
     const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
     expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([11, 12, 25, 30]);
     expect(inferred.filter((t) => /^(rows|found|all|rest|inTx)\b/.test(t) || ["filter", "slice", "select"].includes(t))).toEqual([]);

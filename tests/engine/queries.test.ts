@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chainTable, chainUse, queryChainsIn } from "../../src/engine/queries.js";
-import { fixtureProgram, sourceFileOf } from "../program.js";
+import { fixtureProgram, sourceFileOf, watchChecker } from "../program.js";
 import { HEADER } from "../rule-tester.js";
 
 const code = `${HEADER}
@@ -61,16 +61,12 @@ export function run(caller: any, params: URLSearchParams) {
   it("do not make the engine type their receiver", () => {
     const fresh = fixtureProgram({ "file.ts": sf.text });
     const checker = fresh.getTypeChecker();
-    const original = checker.getTypeAtLocation;
     const typed: string[] = [];
-    checker.getTypeAtLocation = (node) => {
-      typed.push(node.getText());
-      return original.call(checker, node);
-    };
+    const restore = watchChecker(checker, "getTypeAtLocation", (node) => typed.push(node.getText()));
     try {
       queryChainsIn(fresh, sourceFileOf(fresh, "file.ts"));
     } finally {
-      checker.getTypeAtLocation = original;
+      restore();
     }
     expect(typed).not.toContain("caller");
     expect(typed).not.toContain("params");
