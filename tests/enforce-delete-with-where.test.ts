@@ -10,6 +10,18 @@ const ruleTester = createRuleTester();
 const cases: RunTests<MessageId, Options> = {
   valid: [
     {
+      name: "a where helper that returns a condition on every path (Dokploy's settingsWhere)",
+      code: `${HEADER}import { isNull } from "drizzle-orm";
+const settingsWhere = (userId: number | null) => (userId ? eq(posts.userId, userId) : isNull(posts.userId));
+async function scoped(userId: number) {
+  return and(eq(posts.userId, userId), eq(posts.published, true));
+}
+export async function run(userId: number | null) {
+  await db.delete(posts).where(settingsWhere(userId));
+  await db.delete(posts).where(await scoped(1));
+}`,
+    },
+    {
       name: "delete with a where condition",
       code: `${HEADER}export async function run(id: number) {
   await db.delete(posts).where(eq(posts.id, id));
@@ -337,6 +349,16 @@ export function purgePosts(): Promise<unknown> {
         ],
       };
     })(),
+    {
+      name: ".where(helper()) where the helper may return undefined, and where it returns nothing",
+      code: `${HEADER}const maybe = (id?: number) => (id ? eq(posts.id, id) : undefined);
+const nothing = () => undefined;
+export async function run(id?: number) {
+  await db.delete(posts).where(maybe(id));
+  await db.delete(posts).where(nothing());
+}`,
+      errors: [{ messageId: "whereMatchesAll", line: 9, data: { condition: "nothing()", query: "db.delete", table: "posts" } }],
+    },
     {
       name: ".where(undefined) deletes every row",
       code: `${HEADER}export async function run() {

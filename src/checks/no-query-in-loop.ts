@@ -4,7 +4,9 @@ import { describeCondition } from "../engine/conditions.js";
 import { constantCollectionLength, constantKeysLength, countedLoopLength } from "../engine/constants.js";
 import { transactionlessDriver } from "../engine/drizzle-symbols.js";
 import type { QueryExecution, RegionOptions } from "../engine/effects.js";
-import { callbackRole, isRowsArray, visitRegion } from "../engine/effects.js";
+import { callbackRole, visitRegion } from "../engine/effects.js";
+import { declaredTypesOf } from "../engine/declared-types.js";
+import { isRowsArray } from "../engine/rows.js";
 import { resolveCallee } from "../engine/callees.js";
 import type { QueryChain, QueryOperation } from "../engine/queries.js";
 import { programCache } from "../engine/cache.js";
@@ -345,7 +347,10 @@ function isRowCollection(program: ts.Program, execution: QueryExecution, hop: nu
   let written = expr;
   while (ts.isParenthesizedExpression(written)) written = written.expression;
   if (ts.isObjectLiteralExpression(written)) return false;
-  return isArrayType(checker, typeOf(checker, expr)) && !isFixedList(program, execution, hop, expr);
+  // declared as arrays (`batch.map(…)` on `batch = data.slice(…)`, `data: Row[]`): so is what a guard narrows it to
+  const declared = declaredTypesOf(checker, expr);
+  const array = declared?.every((t) => isArrayType(checker, t)) || isArrayType(checker, typeOf(checker, expr));
+  return array && !isFixedList(program, execution, hop, expr);
 }
 
 /** `db.insert(t).values(rows)` with an array of rows: each iteration writes a batch (a chunked bulk insert). */

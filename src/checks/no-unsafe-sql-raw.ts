@@ -1,6 +1,7 @@
 import ts from "typescript";
 import type { ConstantTextOptions, TextConstness } from "../engine/constants.js";
 import { isStringType, textConstness } from "../engine/constants.js";
+import { declaredParameterType } from "../engine/declared-types.js";
 import { drizzleImportName } from "../engine/drizzle-symbols.js";
 import { ensureNamedImport } from "../engine/imports.js";
 import { chainLabel, queryChainsIn } from "../engine/queries.js";
@@ -193,7 +194,8 @@ export function analyzeUnsafeSqlRaw(context: AnalysisContext, options: UnsafeSql
     if (chain.operation !== "execute") continue;
     const arg = chain.start.arguments[0];
     if (!arg || ts.isSpreadElement(arg) || isDrizzleSqlValue(checker, arg)) continue;
-    if (!isStringType(typeOf(checker, arg))) continue;
+    // a parameter nothing narrows: its declared type (`query: Parameters<typeof db.execute>[0]` is read without typing `db`)
+    if (!isStringType(declaredParameterType(checker, arg) ?? typeOf(checker, arg))) continue;
     const constness = constnessOf(arg);
     if (!isRuntime(constness)) continue;
     findings.push({

@@ -5,8 +5,9 @@ import { ensureNamedImport } from "../engine/imports.js";
 import { tableDisplayName } from "../engine/schema/model.js";
 import { chainLabel, chainTable, type QueryChain, queryChainsIn } from "../engine/queries.js";
 import { isExportedVariable, variableReferences } from "../engine/references.js";
-import { enclosingFunction, isFunctionLike, skipOuter, skipOuterUp, typeOf } from "../engine/ts-utils.js";
-import { symbolAt } from "../engine/symbols.js";
+import { functionOf, returnedExpressions } from "../engine/declared-types.js";
+import { enclosingFunction, isAsyncFunction, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, typeOf } from "../engine/ts-utils.js";
+import { resolveAlias, symbolAt } from "../engine/symbols.js";
 import type { AnalysisContext, Finding, SuggestionResult } from "../engine/types.js";
 
 /** The messages this check reports (the rule defines their text). */
@@ -20,8 +21,30 @@ const MAX_DEPTH = 6;
 
 /** True when `expr` is exactly `undefined` by type (`undefined`, `void 0`, a variable of type undefined). */
 function isUndefinedValue(context: AnalysisContext, expr: ts.Expression): boolean {
+  if (neverUndefined(context.checker, expr, 0)) return false;
   const type = typeOf(context.checker, expr);
   return !!type && (type.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) !== 0 && !type.isUnion();
+}
+
+/**
+ * By syntax, an expression whose type is never exactly `undefined`: a
+ * literal, a drizzle-orm call or `sql` template (SQL, or SQL | undefined),
+ * a conditional with such a branch, a call of an async user function or of
+ * one with such a return (its type is the union of its returns). Typing a
+ * call to a condition helper resolves it, and with it the tables it names.
+ */
+function neverUndefined(checker: ts.TypeChecker, expr: ts.Expression, depth: number): boolean {
+  const e = skipOuter(expr);
+  if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || ts.isStringLiteralLike(e) || ts.isNumericLiteral(e) || ts.isTemplateExpression(e)) return true;
+  if (ts.isConditionalExpression(e)) return neverUndefined(checker, e.whenTrue, depth) || neverUndefined(checker, e.whenFalse, depth);
+  if (ts.isTaggedTemplateExpression(e)) return drizzleImportName(checker, e.tag) === "sql";
+  if (!ts.isCallExpression(e) || depth > 3) return false;
+  if (drizzleImportName(checker, e.expression) !== undefined) return true;
+  const callee = skipOuter(e.expression);
+  const fn = ts.isIdentifier(callee) ? functionOf(resolveAlias(checker, symbolAt(checker, callee)), { constOnly: true }) : undefined;
+  if (!fn?.body || fn.type || fn.typeParameters?.length || fn.asteriskToken || !isUserSourceFile(fn.getSourceFile())) return false;
+  if (isAsyncFunction(fn)) return true;
+  return returnedExpressions(fn.body)?.some((r) => neverUndefined(checker, r, depth + 1)) ?? false;
 }
 
 /** The declaration of a local `const`/`let` array variable referenced by `expr`, with its initializer. */

@@ -4,6 +4,7 @@ import { QUERY_METHOD_NAMES } from "./queries.js";
 import { callsWithin, fileSyntax } from "./syntax-index.js";
 import { calleeName, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
 import { timed } from "./profile.js";
+import { guard } from "./guard.js";
 
 /**
  * Names under which the program's own code may hold a function, from one
@@ -57,8 +58,8 @@ function computeUserDeclaredNames(program: ts.Program): UserDeclaredNames {
   const enclosing: number[] = [];
   const direct: number[] = [];
   const mentionedBy = new Map<string, number[]>();
-  for (const sourceFile of program.getSourceFiles()) {
-    if (!isUserSourceFile(sourceFile)) continue;
+  const userFiles = program.getSourceFiles().filter(isUserSourceFile);
+  for (const sourceFile of userFiles) {
     const facts = fileSyntax(sourceFile).definitions;
     const offset = definitions.length;
     for (const name of facts.bindings) bindings.add(name);
@@ -72,6 +73,8 @@ function computeUserDeclaredNames(program: ts.Program): UserDeclaredNames {
       for (const def of defs) list.push(offset + def);
     }
   }
+
+  addReachableMembers(program, userFiles, bindings, members);
 
   // fixed point: a definition that mentions a querying name is querying, and so are the definitions around it
   const queryReaching = new Set<string>();
@@ -93,6 +96,48 @@ function computeUserDeclaredNames(program: ts.Program): UserDeclaredNames {
     for (const def of mentionedBy.get(name) ?? []) flag(def);
   }
   return { bindings, members, queryReaching };
+}
+
+/**
+ * Completes `members`: the names of the module namespaces the program holds
+ * as values (`import * as ns`, `import()`, through `export *` chains) — a
+ * top-level function is reached as `x.name(…)` only so — and object
+ * properties that copy something that may be a function: `name: x` or
+ * `{ x }` when the user's code binds `x`, `name: o.m` when `m` is a member
+ * (a fixed point).
+ */
+function addReachableMembers(program: ts.Program, userFiles: readonly ts.SourceFile[], bindings: ReadonlySet<string>, members: Set<string>): void {
+  const checker = program.getTypeChecker();
+  const reachable = new Set<ts.SourceFile>();
+  let anyModule = false;
+  const work: ts.SourceFile[] = [];
+  const reach = (specifier: ts.StringLiteralLike): void => {
+    const module = guard(() => checker.getSymbolAtLocation(specifier), undefined);
+    const file = module?.valueDeclaration;
+    if (file && ts.isSourceFile(file) && isUserSourceFile(file) && !reachable.has(file)) {
+      reachable.add(file);
+      work.push(file);
+    }
+  };
+  for (const file of userFiles) {
+    const facts = fileSyntax(file).definitions;
+    anyModule ||= facts.unknownNamespace;
+    facts.namespaceModules.forEach(reach);
+  }
+  for (let file = work.pop(); file !== undefined; file = work.pop()) fileSyntax(file).definitions.reexportedModules.forEach(reach);
+  for (const file of anyModule ? userFiles : reachable) for (const name of fileSyntax(file).definitions.moduleMembers) members.add(name);
+  const aliasedBy = new Map<string, string[]>();
+  for (const file of userFiles) {
+    const facts = fileSyntax(file).definitions;
+    for (const [name, binding] of facts.bindingAliases) if (bindings.has(binding)) members.add(name);
+    for (const [name, member] of facts.memberAliases) {
+      const names = aliasedBy.get(member);
+      if (names) names.push(name);
+      else aliasedBy.set(member, [name]);
+    }
+  }
+  // a Set's iteration visits what is added during it: the fixed point
+  for (const member of members) for (const name of aliasedBy.get(member) ?? []) members.add(name);
 }
 
 const mayRunQueriesCache = programCache(() => new WeakMap<ts.Node, boolean>());

@@ -1,9 +1,10 @@
 import ts from "typescript";
 import { userDeclaredNames } from "./callable-names.js";
-import { declaredLiteralMembers, declaredMembers, functionOf, returnedExpressions } from "./declared-types.js";
+import { declaredLiteralMembers, declaredMembers, functionOf, mentionsName, returnedExpressions } from "./declared-types.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { chainContaining, isQueryChainCall } from "./queries.js";
-import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
+import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter, skipOuterUp } from "./ts-utils.js";
+import { isAssignmentTarget, variableReferences } from "./references.js";
 import { localSymbolAt, resolveAlias, symbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 
@@ -70,6 +71,9 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   // `const provider = selectAIProvider(settings)`: a variable holding what library code made (resolving the
   // call would type the variable, say a union of twelve AI SDK providers)
   if (decls.length === 1 && holdsLibraryResult(program.getTypeChecker(), decls[0]!)) return null;
+  // `const getRevenue = dedupeByDb(keyFn, getRevenueImpl)`, `dedupeByDb(…): (db, params) => Promise<R>`: a call of
+  // the result lands on that function type, which has no body (resolving it would infer the wrapped function)
+  if (decls.length === 1 && holdsDeclaredFunctionType(program.getTypeChecker(), decls[0]!)) return null;
   const bodies = decls.map(functionOfDeclaration).filter((d): d is ts.FunctionLikeDeclaration => !!d);
   if (bodies.length === 1 && decls.length === 1) return bodies[0];
   return undefined;
@@ -93,23 +97,72 @@ function aliasesLibraryFunction(checker: ts.TypeChecker, decl: ts.Declaration): 
   return !!targets?.length && targets.every(isLibraryOnly);
 }
 
-/** A `const` without a type annotation initialized by a query chain, or by `await` of one (a drizzle builder, promise or rows), or a method call on one. */
-function holdsQueryChain(program: ts.Program, receiver: ts.Expression, depth = 0): boolean {
+/**
+ * A variable without a type annotation holding a query builder: a `const`
+ * initialized by a query chain, by `await` of one (a drizzle builder,
+ * promise or rows), or by a builder method called on a held builder
+ * (`query.$dynamic()`); a `let` so initialized whose every assignment is such
+ * a call (`query = query.orderBy(…)`). Or a builder method called on one.
+ */
+function holdsQueryChain(program: ts.Program, receiver: ts.Expression, depth = 0, visiting = new Set<ts.Declaration>()): boolean {
   const e = skipOuter(receiver);
   // `query.limit(n).offset(m)`: a builder method on a held builder (not awaited rows: `rows.reduce(…)` is anything) gives a builder
   if (ts.isCallExpression(e)) {
     const callee = skipOuter(e.expression);
-    return depth < 8 && ts.isPropertyAccessExpression(callee) && holdsQueryChain(program, callee.expression, depth + 1);
+    return depth < 8 && ts.isPropertyAccessExpression(callee) && holdsQueryChain(program, callee.expression, depth + 1, visiting);
   }
   if (!ts.isIdentifier(e)) return false;
-  const decl = symbolAt(program.getTypeChecker(), e)?.valueDeclaration;
-  if (!decl || !ts.isVariableDeclaration(decl) || decl.type || !decl.initializer || !isUserCode(decl) || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
+  const checker = program.getTypeChecker();
+  const decl = symbolAt(checker, e)?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !isUserCode(decl)) return false;
+  // `query = query.orderBy(…)`: assumed a builder while its own assignments are judged
+  if (visiting.has(decl)) return true;
+  visiting.add(decl);
+  const isConst = !!(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const);
   let init = skipOuter(decl.initializer);
   if (ts.isAwaitExpression(init)) {
-    if (depth > 0) return false;
+    if (depth > 0 || !isConst) return false;
     init = skipOuter(init.expression);
   }
-  return ts.isCallExpression(init) && chainContaining(program, init)?.end === init;
+  if (!ts.isCallExpression(init)) return false;
+  if (chainContaining(program, init)?.end !== init && !holdsQueryChain(program, init, depth, visiting)) return false;
+  if (isConst) return true;
+  return variableReferences(checker, decl as ts.VariableDeclaration & { name: ts.Identifier }).every((ref) => {
+    if (!isAssignmentTarget(ref)) return true;
+    const assignment = skipOuterUp(ref).parent;
+    return ts.isBinaryExpression(assignment) && assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isCallExpression(skipOuter(assignment.right)) && holdsQueryChain(program, assignment.right, depth, visiting);
+  });
+}
+
+/**
+ * `const f = make(…)` (no type annotation) where `make` is one function
+ * whose declared return type is a function type: what `f(…)` resolves to is
+ * that type's signature, a declaration without a body, whatever `make`'s
+ * arguments are. Also a `const` holding such a variable, or a choice of them
+ * (`const run = profit ? getProfit : getRevenue`).
+ */
+function holdsDeclaredFunctionType(checker: ts.TypeChecker, decl: ts.Declaration, depth = 0): boolean {
+  if (depth > 4 || !ts.isVariableDeclaration(decl) || !decl.initializer || decl.type || !ts.isIdentifier(decl.name) || !(decl.parent.flags & ts.NodeFlags.Const)) return false;
+  const madeBy = (expr: ts.Expression): boolean => {
+    const e = skipOuter(expr);
+    if (ts.isConditionalExpression(e)) return madeBy(e.whenTrue) && madeBy(e.whenFalse);
+    if (ts.isIdentifier(e)) {
+      const held = resolveAlias(checker, symbolAt(checker, e))?.declarations ?? [];
+      return held.length === 1 && holdsDeclaredFunctionType(checker, held[0]!, depth + 1);
+    }
+    if (!ts.isCallExpression(e)) return false;
+    const callee = skipOuter(e.expression);
+    if (!ts.isIdentifier(callee)) return false;
+    const made = resolveAlias(checker, symbolAt(checker, callee))?.declarations ?? [];
+    if (made.length !== 1) return false;
+    const [maker] = made;
+    const fn = maker && ts.isVariableDeclaration(maker) && maker.initializer ? skipOuter(maker.initializer) : maker;
+    if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !fn.type) return false;
+    let returned = fn.type;
+    while (ts.isParenthesizedTypeNode(returned)) returned = returned.type;
+    return ts.isFunctionTypeNode(returned);
+  };
+  return madeBy(decl.initializer);
 }
 
 /** `const f = make(…)` (no type annotation) whose value is made by library code only: see `madeByLibrary`. */
@@ -163,11 +216,6 @@ function typeParametersStayLibrary(signature: ts.SignatureDeclaration): boolean 
     if (members.length > 0 && members.every((m) => PRIMITIVE_KEYWORDS.has(m.kind) || ts.isLiteralTypeNode(m))) return true;
     return !signature.parameters.some((p) => p.type && mentionsName(p.type, parameter.name.text));
   });
-}
-
-function mentionsName(node: ts.Node, name: string): boolean {
-  if (ts.isIdentifier(node) && node.text === name) return true;
-  return ts.forEachChild(node, (child) => mentionsName(child, name) || undefined) ?? false;
 }
 
 /** A variable initialized by a call to a drizzle-orm function (`pgTableCreator(…)`, `pgSchema(…)`). */

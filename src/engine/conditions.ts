@@ -1,12 +1,13 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
-import { declaredTypesOf } from "./declared-types.js";
+import { assertedMemberType, declaredTypesOf } from "./declared-types.js";
 import type { Lookup } from "./types.js";
 import { drizzleImportName, drizzleTypeInfo, isDrizzleSymbol } from "./drizzle-symbols.js";
 import type { TableModel } from "./schema/model.js";
 import { resolveCallee } from "./callees.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
 import { resolveTable } from "./schema/resolve.js";
+import { elementCallbackReceiver, isRowValue } from "./rows.js";
 import { isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
 import { localSymbolAt, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
@@ -519,6 +520,8 @@ class ConditionReader {
   private column(node: ts.Expression, depth: number): Lookup<ColumnRef> {
     if (depth > MAX_DEPTH) return "unknown";
     const e = skipOuter(node);
+    // a value read from query rows (`item.attachmentId` for `item` of `await db.select()…`): never a column
+    if (isRowValue(this.program, e)) return undefined;
     if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
       const key = ts.isPropertyAccessExpression(e) ? e.name.text : staticPropertyName(e.argumentExpression as ts.PropertyName);
       const table = key !== undefined ? this.tableOf(e.expression) : undefined;
@@ -526,6 +529,9 @@ class ConditionReader {
     } else if (ts.isIdentifier(e)) {
       // const col = posts.userId
       const decl = this.referenceSymbol(e)?.valueDeclaration;
+      // `const idCol = (…)[name] as typeof applications.applicationId`: the column the declaration names
+      const named = decl && ts.isVariableDeclaration(decl) ? this.columnOfTypeQuery(decl, e) : undefined;
+      if (named) return named;
       if (decl && ts.isVariableDeclaration(decl) && decl.initializer && !decl.getSourceFile().isDeclarationFile) {
         if (!this.visited.has(decl)) {
           this.visited.add(decl);
@@ -541,12 +547,36 @@ class ConditionReader {
     return this.columnByType(e);
   }
 
+  /**
+   * A `const` whose type is written as a column's, `typeof posts.userId`: in
+   * its annotation or as the assertion its initializer ends with. The column
+   * its type names, read from the source (typing the declaration would type
+   * the table, and what is asserted).
+   */
+  private columnOfTypeQuery(decl: ts.VariableDeclaration, node: ts.Expression): ColumnRef | undefined {
+    if (!(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return undefined;
+    let init = decl.initializer;
+    while (init && ts.isParenthesizedExpression(init)) init = init.expression;
+    const written = decl.type ?? (init && (ts.isAsExpression(init) || ts.isTypeAssertionExpression(init)) ? init.type : undefined);
+    if (!written || !ts.isTypeQueryNode(written) || written.typeArguments?.length) return undefined;
+    const name = written.exprName;
+    if (!ts.isQualifiedName(name) || !ts.isIdentifier(name.left)) return undefined;
+    const table = this.tableOf(name.left);
+    const key = name.right.text;
+    return table?.columns.has(key) ? { table, key, node } : undefined;
+  }
+
   /** A column identified by its type: `PgColumn<{ tableName: "posts"; name: "user_id" }>`. */
   private columnByType(e: ts.Expression): Lookup<ColumnRef> {
     // a parameter or variable declared with a primitive type (`id: number`, `for (const id of ids)` over
     // `ids: number[]`) is a value, whatever a guard narrows it to: no need to type the use (flow analysis)
     if (ts.isIdentifier(e) && this.declaredValue(this.referenceSymbol(e))) return undefined;
-    const type = typeOf(this.checker, e);
+    // `item.id` in `chunk.map((item) => …)`: read through the array's element type
+    if (ts.isPropertyAccessExpression(e) && this.elementPropertyValue(e)) return undefined;
+    // `(table as unknown as Record<string, unknown>)[name]`: an `unknown` member of the asserted type is read as
+    // the checker would type it, without typing `table`
+    const asserted = assertedMemberType(this.checker, e);
+    const type = asserted && asserted.flags & (ts.TypeFlags.Unknown | ts.TypeFlags.Any) ? asserted : typeOf(this.checker, e);
     const info = drizzleTypeInfo(this.program, type);
     if (!info.complete) return ts.isPropertyAccessExpression(e) || ts.isIdentifier(e) ? "unknown" : undefined;
     if (!type || !info.names.has("Column")) return undefined;
@@ -571,6 +601,7 @@ class ConditionReader {
    */
   private declaredValue(symbol: ts.Symbol | undefined): boolean {
     const decl = symbol?.valueDeclaration;
+    if (decl && (ts.isBindingElement(decl) || (ts.isParameter(decl) && !decl.type))) return this.elementValue(decl);
     if (!decl || !(ts.isVariableDeclaration(decl) || ts.isParameter(decl))) return false;
     const checker = this.checker;
     const isValueType = (t: ts.Type, depth = 0): boolean =>
@@ -590,6 +621,54 @@ class ConditionReader {
         );
       }
       return false;
+    }, false);
+  }
+
+  /**
+   * The parameter of an element callback, or a name destructured from it
+   * (`chunk.map(([id, data]) => …)`), or a property read from one
+   * (`item.id`), whose type in the array's element type is primitive. Typed through the array (`chunk`), not the parameter: the
+   * parameter's type comes from resolving the whole call, which checks the
+   * callback's body (for a query returned there, the query's result type).
+   * A guard cannot narrow a primitive to a column.
+   */
+  private elementPropertyValue(access: ts.PropertyAccessExpression): boolean {
+    const path: string[] = [];
+    let root: ts.Expression = access;
+    while (ts.isPropertyAccessExpression(root)) {
+      path.unshift(root.name.text);
+      root = skipOuter(root.expression);
+    }
+    const decl = ts.isIdentifier(root) ? this.referenceSymbol(root)?.valueDeclaration : undefined;
+    return !!decl && (ts.isBindingElement(decl) || (ts.isParameter(decl) && !decl.type)) && this.elementValue(decl, path);
+  }
+
+  private elementValue(decl: ts.BindingElement | ts.ParameterDeclaration, after: readonly string[] = []): boolean {
+    const path: Array<string | number> = [...after];
+    let node: ts.Node = decl;
+    while (ts.isBindingElement(node)) {
+      const pattern = node.parent;
+      if (node.dotDotDotToken) return false;
+      if (ts.isArrayBindingPattern(pattern)) path.unshift(pattern.elements.indexOf(node));
+      else {
+        const key = node.propertyName ? staticPropertyName(node.propertyName) : ts.isIdentifier(node.name) ? node.name.text : undefined;
+        if (key === undefined) return false;
+        path.unshift(key);
+      }
+      node = pattern.parent;
+    }
+    if (!ts.isParameter(node) || node.type) return false;
+    const receiver = elementCallbackReceiver(node);
+    if (!receiver) return false;
+    const checker = this.checker;
+    return guard(() => {
+      let type: ts.Type | undefined = typeOf(checker, receiver);
+      type = type && checker.getIndexTypeOfType(type, ts.IndexKind.Number);
+      for (const step of path) {
+        if (!type) return false;
+        type = typeof step === "number" ? (checker.isTupleType(type) ? checker.getTypeArguments(type as ts.TypeReference)[step] : checker.getIndexTypeOfType(type, ts.IndexKind.Number)) : type.getProperty(step) && checker.getTypeOfSymbol(type.getProperty(step)!);
+      }
+      return !!type && (type.isUnion() ? type.types : [type]).every((m) => (m.flags & PRIMITIVE_FLAGS) !== 0);
     }, false);
   }
 

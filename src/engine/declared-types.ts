@@ -3,6 +3,16 @@ import { checkerCache } from "./cache.js";
 import { isAsyncFunction, isNullishType, methodCall, skipOuter, skipOuterUp, staticPropertyName } from "./ts-utils.js";
 import { symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
+import { referencesIn } from "./references.js";
+
+/**
+ * How many steps (a variable to its initializer, a call to its callee's
+ * return type, a type to its alias) one reading follows. Each step is cheap
+ * and answers are cached per symbol; a reading cut short is not cached, and
+ * its asker falls back to the checker — which infers the very type the
+ * reading avoids, so the limit is generous.
+ */
+const MAX_DEPTH = 16;
 
 /**
  * Cheap type evidence: the types an expression is *declared* with, read
@@ -18,7 +28,7 @@ import { guard } from "./guard.js";
  * not a plain object type, such as a type parameter or a conditional type).
  */
 export function declaredTypesOf(checker: ts.TypeChecker, node: ts.Expression, depth = 0): ts.Type[] | undefined {
-  if (depth > 8) return undefined;
+  if (depth > MAX_DEPTH) return undefined;
   return guard(() => {
     const types = declaredTypesOfExpression(checker, node, depth);
     return types && types.length > 0 && types.every(isPlainObjectType) ? types : undefined;
@@ -64,7 +74,7 @@ const PLAIN = "plain";
  * cannot be read (the caller then infers the expression's type).
  */
 function evaluateTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, depth: number, bindings: TypeBindings | undefined): ts.Type[] | undefined | typeof PLAIN {
-  if (depth > 4) return undefined;
+  if (depth > MAX_DEPTH) return undefined;
   if (ts.isParenthesizedTypeNode(node)) return evaluateTypeNode(checker, node.type, depth, bindings);
   if (ts.isUnionTypeNode(node)) {
     const members = node.types.map((member) => evaluateMember(checker, member, depth, bindings));
@@ -280,7 +290,8 @@ function awaitedTypes(checker: ts.TypeChecker, types: ts.Type[]): ts.Type[] | un
  */
 export function declaredTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, depth = 0): ts.TypeNode | undefined {
   let current = node;
-  for (let i = depth; i <= 4; i++) {
+  // at most 4 aliases in a row, however deep the reading that asks is
+  for (let i = 0; i <= 4 && depth <= MAX_DEPTH; i++) {
     while (ts.isParenthesizedTypeNode(current)) current = current.type;
     if (!ts.isTypeReferenceNode(current) || current.typeArguments?.length) return current;
     const symbol = symbolAt(checker, current.typeName);
@@ -356,7 +367,39 @@ function readDeclaredTypesOfSymbol(checker: ts.TypeChecker, symbol: ts.Symbol, d
     if (decl.type) return fromTypeNode(checker, decl.type, depth);
     return callbackParameterTypes(checker, decl, depth);
   }
+  if (ts.isBindingElement(decl)) return destructuredTypes(checker, decl, depth);
   return undefined;
+}
+
+/**
+ * `const { accounts } = params` (or a parameter `{ accounts }: Params`):
+ * the member's type in each declared type of what is destructured. A
+ * default value, a rest element or a nested pattern: undefined.
+ */
+function destructuredTypes(checker: ts.TypeChecker, element: ts.BindingElement, depth: number): ts.Type[] | undefined {
+  const pattern = element.parent;
+  if (!ts.isObjectBindingPattern(pattern) || element.dotDotDotToken || element.initializer || !ts.isIdentifier(element.name)) return undefined;
+  const key = element.propertyName ? staticPropertyName(element.propertyName) : element.name.text;
+  const holder = pattern.parent;
+  if (key === undefined || !(ts.isVariableDeclaration(holder) || ts.isParameter(holder))) return undefined;
+  const holderTypes = holder.type
+    ? fromTypeNode(checker, holder.type, depth)
+    : ts.isVariableDeclaration(holder) && holder.initializer
+      ? declaredTypesOf(checker, holder.initializer, depth + 1)
+      : undefined;
+  if (!holderTypes) return undefined;
+  const out: ts.Type[] = [];
+  for (const type of holderTypes.flatMap((t) => (t.isUnion() ? t.types : [t]))) {
+    if (isNullishType(type)) continue;
+    const member = checker.getPropertyOfType(type, key);
+    const declared = member?.valueDeclaration;
+    if (!member || !declared || !(ts.isPropertySignature(declared) || ts.isPropertyDeclaration(declared)) || !declared.type) return undefined;
+    // an annotation that names no inferred value is typed as the checker types the member (instantiated, if generic)
+    const types = mentionsTypeQuery(declared.type) ? declaredTypesOfSymbol(checker, member, depth + 1) : [checker.getTypeOfSymbol(member)];
+    if (!types) return undefined;
+    out.push(...types);
+  }
+  return out.length ? out : undefined;
 }
 
 /** Declared return types of every signature a call's callee may stand for (undefined when one is inferred). */
@@ -370,6 +413,8 @@ function declaredReturnTypes(checker: ts.TypeChecker, call: ts.CallExpression, d
     // a receiver that is itself a call (`db.select(…).from(t).where(…)`) without declared types: finding the
     // member's symbol would type that call, i.e. infer the whole chain — not a declaration
     if (!symbols && ts.isCallExpression(skipOuter(callee.expression))) return undefined;
+    // nor a variable whose type is its initializer's (`query.$dynamic()` on `const query = db.select()…`)
+    if (!symbols && holdsInferredValue(checker, callee.expression)) return undefined;
     if (!symbols) {
       const symbol = symbolAt(checker, callee.name);
       symbols = symbol ? [symbol] : undefined;
@@ -386,6 +431,14 @@ function declaredReturnTypes(checker: ts.TypeChecker, call: ts.CallExpression, d
     out.push(...types);
   }
   return out;
+}
+
+/** A variable, destructured name or parameter without a type annotation: its type is inferred from code. */
+function holdsInferredValue(checker: ts.TypeChecker, expr: ts.Expression): boolean {
+  const e = skipOuter(expr);
+  if (!ts.isIdentifier(e)) return false;
+  const decl = symbolAt(checker, e)?.valueDeclaration;
+  return !!decl && (ts.isVariableDeclaration(decl) || ts.isBindingElement(decl) || ts.isParameter(decl)) && !(decl as ts.VariableDeclaration | ts.ParameterDeclaration).type;
 }
 
 /** What calling a function or method symbol returns, by its declarations: signatures' return types, or a typed property's call signatures. */
@@ -633,3 +686,86 @@ function literalMembersOfTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, na
   if (alias?.typeParameters?.length) literalMembersOfTypeNode(checker, alias.type, name, found, depth + 1);
 }
 
+
+/**
+ * The type of a reference to a parameter, read from the parameter's
+ * annotation when nothing can narrow it there: the reference is the
+ * parameter's only use in its function (so no guard, assignment or alias
+ * of a test mentions it), and the parameter has no initializer, `?` or `...`.
+ * An annotation `Parameters<typeof x.m>[N]` is read through the declared
+ * member `m` of `x`: its parameter N's annotation, when that names none of
+ * the signature's or its owner's type parameters (the checker would type
+ * `x`, for `x = drizzle(pool, { schema })` every table of the schema).
+ * Undefined when it cannot be read so.
+ */
+export function declaredParameterType(checker: ts.TypeChecker, expr: ts.Expression): ts.Type | undefined {
+  return guard(() => {
+    const e = skipOuter(expr);
+    if (!ts.isIdentifier(e)) return undefined;
+    const decl = symbolAt(checker, e)?.valueDeclaration;
+    if (!decl || !ts.isParameter(decl) || !ts.isIdentifier(decl.name) || !decl.type || decl.initializer || decl.questionToken || decl.dotDotDotToken) return undefined;
+    const references = referencesIn(checker, decl.name, decl.parent);
+    if (references.length !== 1 || references[0] !== e) return undefined;
+    return parameterOfMember(checker, decl.type) ?? (mentionsTypeQuery(decl.type) ? undefined : checker.getTypeFromTypeNode(decl.type));
+  }, undefined);
+}
+
+/** `Parameters<typeof x.m>[N]`: parameter N's declared type, as `declaredParameterType` describes; undefined for other nodes. */
+function parameterOfMember(checker: ts.TypeChecker, node: ts.TypeNode): ts.Type | undefined {
+  if (!ts.isIndexedAccessTypeNode(node) || !ts.isLiteralTypeNode(node.indexType) || !ts.isNumericLiteral(node.indexType.literal)) return undefined;
+  const index = Number(node.indexType.literal.text);
+  const object = node.objectType;
+  if (!ts.isTypeReferenceNode(object) || object.typeArguments?.length !== 1) return undefined;
+  const alias = symbolAt(checker, object.typeName)?.declarations?.find(ts.isTypeAliasDeclaration);
+  const query = object.typeArguments[0]!;
+  if (!alias || !isLibDeclaration(alias) || alias.name.text !== "Parameters" || !ts.isTypeQueryNode(query) || query.typeArguments?.length) return undefined;
+  if (!ts.isQualifiedName(query.exprName) || !ts.isIdentifier(query.exprName.left)) return undefined;
+  const members = declaredMembers(checker, query.exprName.left, query.exprName.right.text);
+  const types = new Set<ts.Type>();
+  for (const decl of members?.flatMap((m) => m.declarations ?? []) ?? []) {
+    if (!ts.isFunctionLike(decl)) return undefined;
+    const parameter = decl.parameters[index];
+    if (!parameter?.type || parameter.questionToken || parameter.dotDotDotToken || parameter.initializer) return undefined;
+    const owner = decl.parent;
+    const typeParameters = [...(decl.typeParameters ?? []), ...((ts.isClassLike(owner) || ts.isInterfaceDeclaration(owner)) && owner.typeParameters ? owner.typeParameters : [])];
+    if (typeParameters.some((p) => mentionsName(parameter.type!, p.name.text))) return undefined;
+    types.add(checker.getTypeFromTypeNode(parameter.type));
+  }
+  return types.size === 1 ? [...types][0] : undefined;
+}
+
+function mentionsTypeQuery(node: ts.Node): boolean {
+  return ts.isTypeQueryNode(node) || (ts.forEachChild(node, (child) => mentionsTypeQuery(child) || undefined) ?? false);
+}
+
+/** Whether a node contains an identifier with this text (a type parameter's name, say). */
+export function mentionsName(node: ts.Node, name: string): boolean {
+  return (ts.isIdentifier(node) && node.text === name) || (ts.forEachChild(node, (child) => mentionsName(child, name) || undefined) ?? false);
+}
+
+/**
+ * The type of `(x as T).name` or `(x as T)[key]`: T's member (its string
+ * index signature's type when T has no such member; without the `undefined`
+ * that `noUncheckedIndexedAccess` adds), read from the asserted type node without
+ * typing `x` (checking an assertion types what is asserted: for a table, its
+ * whole column set). Undefined for other shapes, `as const`, and types that
+ * `typeof` something.
+ */
+export function assertedMemberType(checker: ts.TypeChecker, node: ts.Expression): ts.Type | undefined {
+  if (!ts.isPropertyAccessExpression(node) && !ts.isElementAccessExpression(node)) return undefined;
+  let receiver: ts.Expression = node.expression;
+  while (ts.isParenthesizedExpression(receiver)) receiver = receiver.expression;
+  if (!ts.isAsExpression(receiver) && !ts.isTypeAssertionExpression(receiver)) return undefined;
+  const written = receiver.type;
+  if (mentionsTypeQuery(written) || (ts.isTypeReferenceNode(written) && ts.isIdentifier(written.typeName) && written.typeName.text === "const")) return undefined;
+  return guard(() => {
+    const asserted = checker.getTypeFromTypeNode(written);
+    const key = ts.isPropertyAccessExpression(node) ? node.name.text : ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text : undefined;
+    if (key !== undefined) {
+      const member = checker.getPropertyOfType(asserted, key);
+      if (member) return checker.getTypeOfSymbol(member);
+    }
+    if (asserted.isUnion()) return undefined;
+    return checker.getIndexInfoOfType(asserted, ts.IndexKind.String)?.type;
+  }, undefined);
+}

@@ -1,14 +1,15 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
 import { mayRunQueries, userDeclaredNames } from "./callable-names.js";
-import { type DeclaredFunction, declaredTypesOf, functionOf, returnedExpressions } from "./declared-types.js";
+import { declaredTypesOf } from "./declared-types.js";
 import { builderKind } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
 import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, valueUse } from "./queries.js";
 import { variableReferences } from "./references.js";
+import { isRowsArray } from "./rows.js";
 import { tableDisplayName } from "./schema/model.js";
-import { calleeName, isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
-import { resolveAlias, symbolAt } from "./symbols.js";
+import { calleeName, isAsyncFunction, isFunctionLike, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
+import { symbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 import { resolveCallee } from "./callees.js";
 import { timed } from "./profile.js";
@@ -150,75 +151,6 @@ function isIterable(program: ts.Program, object: ts.Expression, method: string):
 
 
 
-/** Builder methods that may end a select chain whose awaited value is its rows. */
-const SELECT_ENDS = new Set(["from", "where", "orderBy", "limit", "offset", "groupBy", "having", "innerJoin", "leftJoin", "rightJoin", "fullJoin", "crossJoin"]);
-/** Array methods that return a new array when called on one. */
-const ARRAY_RESULT_METHODS = new Set(["filter", "map", "slice", "concat", "flat", "flatMap", "toSorted", "toReversed", "sort", "reverse"]);
-
-/**
- * An array of rows, by syntax, declarations and the query index: a `const`
- * holding `await` of a select chain, a relational `findMany`, a write's
- * `.returning()`, or of a call to a user function that returns such rows; an
- * array method's result on one (`rows.filter(…)`); a `const` holding one of
- * these. Typing such a value infers the query's result type, which with a
- * large schema is the costliest type of the program.
- */
-export function isRowsArray(program: ts.Program, expr: ts.Expression, depth = 0): boolean {
-  if (depth > 6) return false;
-  const e = skipOuter(expr);
-  if (ts.isCallExpression(e)) {
-    const m = methodCall(e);
-    return !!m && ts.isPropertyAccessExpression(skipOuter(e.expression)) && ARRAY_RESULT_METHODS.has(m.name) && isRowsArray(program, m.object, depth + 1);
-  }
-  if (!ts.isIdentifier(e)) return false;
-  const decl = symbolAt(program.getTypeChecker(), e)?.valueDeclaration;
-  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
-  const init = skipOuter(decl.initializer);
-  return ts.isAwaitExpression(init) ? awaitsRows(program, init.expression, depth + 1) : isRowsArray(program, init, depth + 1);
-}
-
-/** Whether awaiting `expr` gives an array of rows: a query chain that ends so, or a call to a user function whose every return does. */
-function awaitsRows(program: ts.Program, expr: ts.Expression, depth: number): boolean {
-  if (depth > 6) return false;
-  const awaited = skipOuter(expr);
-  if (!ts.isCallExpression(awaited)) return false;
-  const chain = chainContaining(program, awaited);
-  if (chain) {
-    if (chain.end !== awaited) return false;
-    const last = methodCall(awaited)?.name;
-    if (chain.operation === "select") return last !== undefined && SELECT_ENDS.has(last);
-    if (chain.operation === "relational") return chain.calls.length === 0 && last === "findMany";
-    if (chain.operation === "insert" || chain.operation === "update" || chain.operation === "delete") return last === "returning";
-    return false;
-  }
-  // `await db.transaction(async (tx) => { …; return tx.select()… })`: what the callback returns
-  const m = methodCall(awaited);
-  const first = awaited.arguments[0] && skipOuter(awaited.arguments[0]);
-  if (m?.name === "transaction" && first && (ts.isArrowFunction(first) || ts.isFunctionExpression(first)) && isFirstArgumentOfDbMethod(program, first, "transaction")) {
-    return returnsRows(program, first, depth);
-  }
-  // `await getDeploymentsByType(id)`: a non-generic user function without a declared return type, read by its returns
-  const callee = skipOuter(awaited.expression);
-  if (!ts.isIdentifier(callee) || awaited.typeArguments?.length) return false;
-  const checker = program.getTypeChecker();
-  const fn = functionOf(resolveAlias(checker, symbolAt(checker, callee)), { constOnly: true });
-  if (!fn || !isUserSourceFile(fn.getSourceFile())) return false;
-  return returnsRows(program, fn, depth);
-}
-
-/** Whether every `return` of a function (non-generic, without a declared return type) gives rows once awaited. */
-function returnsRows(program: ts.Program, fn: DeclaredFunction, depth: number): boolean {
-  if (!fn.body || fn.type || fn.typeParameters?.length || fn.asteriskToken) return false;
-  const returned = returnedExpressions(fn.body);
-  return (
-    !!returned?.length &&
-    returned.every((r) => {
-      const inner = skipOuter(r);
-      return ts.isAwaitExpression(inner) ? awaitsRows(program, inner.expression, depth + 1) : awaitsRows(program, inner, depth + 1) || isRowsArray(program, inner, depth + 1);
-    })
-  );
-}
-
 /** `store.add` for a method of an object literal held in `const store = {...}`; the bare name otherwise. */
 function objectMemberName(object: ts.Node, name: string): string {
   const holder = object && ts.isObjectLiteralExpression(object) ? skipOuterUp(object).parent : undefined;
@@ -276,6 +208,10 @@ function preparedStatementChain(program: ts.Program, statement: ts.Expression): 
 export function preparedExecution(program: ts.Program, call: ts.CallExpression): QueryExecution | undefined {
   const m = methodCall(call);
   if (!m || m.name !== "execute") return undefined;
+  // `db.delete(t).where(…).returning().execute()`: the end of a query chain, not a prepared statement
+  // (known without typing the chain, which infers the query's result)
+  const held = skipOuter(m.object);
+  if (ts.isCallExpression(held) && methodCall(held)?.name !== "prepare" && chainContaining(program, held)) return undefined;
   if (builderKind(program, typeOf(program.getTypeChecker(), m.object)) !== "prepared") return undefined;
   const chain = preparedStatementChain(program, m.object);
   if (!chain) return undefined;

@@ -28,13 +28,21 @@ export function variableReferences(
   checker: ts.TypeChecker,
   declaration: ts.VariableDeclaration & { name: ts.Identifier },
 ): ts.Identifier[] {
-  const symbol = valueSymbolAt(checker, declaration.name);
+  return referencesIn(checker, declaration.name, declarationScope(declaration));
+}
+
+/**
+ * Every identifier within `scope` that refers to what the declared name
+ * `name` declares (a variable, a parameter, a binding element), other than
+ * `name` itself: by symbol, from the file's identifier index.
+ */
+export function referencesIn(checker: ts.TypeChecker, name: ts.Identifier, scope: ts.Node): ts.Identifier[] {
+  const symbol = valueSymbolAt(checker, name);
   if (!symbol) return [];
-  const scope = declarationScope(declaration);
   const start = scope.getStart();
   const end = scope.getEnd();
-  return identifiersNamed(declaration.getSourceFile(), declaration.name.text).filter(
-    (node) => node !== declaration.name && node.pos >= start && node.end <= end && valueSymbolAt(checker, node) === symbol,
+  return identifiersNamed(name.getSourceFile(), name.text).filter(
+    (node) => node !== name && node.pos >= start && node.end <= end && valueSymbolAt(checker, node) === symbol,
   );
 }
 

@@ -17,8 +17,20 @@ export type BindingDeclaration = ts.NamedDeclaration & { name: ts.Identifier };
 export interface FileDefinitions {
   /** Names called as `name(…)`. */
   bindings: Set<string>;
-  /** Names called as `x.name(…)`. */
+  /** Names called as `x.name(…)` on objects: methods, accessors, fields, object-literal properties that are not plain data, `x.name = …`. */
   members: Set<string>;
+  /** Names this file's module namespace object has (`ns.name(…)` after `import * as ns`): its top-level functions and variables, export names, `default`. */
+  moduleMembers: Set<string>;
+  /** `name: o.m` in an object literal: `name` holds a function only if some member `m` may. */
+  memberAliases: Array<[name: string, member: string]>;
+  /** `name: x` and `{ x }` in an object literal: `name` holds a function only if a binding `x` of the user's code may. */
+  bindingAliases: Array<[name: string, binding: string]>;
+  /** Module specifiers whose namespace object this file holds as a value: `import * as`, `import x = require()`, `export * as`, `import()` and `require()` not destructured on the spot. */
+  namespaceModules: ts.StringLiteralLike[];
+  /** `export * from "m"`: m's names are this file's namespace's too. */
+  reexportedModules: ts.StringLiteralLike[];
+  /** An `import()` or `require()` of a computed specifier, not destructured on the spot: any module's namespace. */
+  unknownNamespace: boolean;
   /** Per definition of the file: the names it is reachable under. */
   definitions: string[][];
   /** Per definition: the definition whose text contains it (-1: none). Its text holds all that the inner one's does. */
@@ -44,9 +56,23 @@ export interface FileSyntax {
 }
 
 export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
-  const definitions: FileDefinitions = { bindings: new Set(), members: new Set(), definitions: [], enclosing: [], mentionedBy: new Map() };
+  const definitions: FileDefinitions = {
+    bindings: new Set(),
+    members: new Set(),
+    moduleMembers: new Set(),
+    memberAliases: [],
+    bindingAliases: [],
+    namespaceModules: [],
+    reexportedModules: [],
+    unknownNamespace: false,
+    definitions: [],
+    enclosing: [],
+    mentionedBy: new Map(),
+  };
   const index: FileSyntax = { calls: [], callDefinition: [], taggedTemplates: [], scopes: [], identifiers: new Map(), bindings: new Map(), definitions };
   let current = -1;
+  /** The parameters and top-level locals of the functions around the walk. */
+  const locals: Set<string>[] = [];
   const mention = (text: string): void => {
     if (current < 0) return;
     let set = definitions.mentionedBy.get(text);
@@ -60,7 +86,9 @@ export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
       const list = index.identifiers.get(text);
       if (list) list.push(node as ts.Identifier);
       else index.identifiers.set(text, [node as ts.Identifier]);
-      mention(text);
+      // a function's own parameter or top-level local read as a value (`current - previous`) is not the
+      // program's definition of that name; a call of it (`fn()`) and a property name (`x.current`) still count
+      if (!(locals.length > 0 && locals.some((names) => names.has(text)) && isLocalValueUse(node as ts.Identifier))) mention(text);
       return;
     }
     if (kind === ts.SyntaxKind.PrivateIdentifier) {
@@ -70,6 +98,7 @@ export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
     if (kind === ts.SyntaxKind.CallExpression) {
       index.calls.push(node as ts.CallExpression);
       index.callDefinition.push(current);
+      namespaceCall(node as ts.CallExpression, definitions);
     } else if (kind === ts.SyntaxKind.TaggedTemplateExpression) {
       index.taggedTemplates.push(node as ts.TaggedTemplateExpression);
     } else if (isFunctionLike(node) || ts.isIterationStatement(node, false)) {
@@ -80,7 +109,7 @@ export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
       if (list) list.push(node);
       else index.bindings.set(node.name.text, [node]);
     }
-    const names = collect(node, definitions.bindings, definitions.members);
+    const names = collect(node, definitions);
     const outer = current;
     if (names) {
       definitions.definitions.push(names);
@@ -89,14 +118,47 @@ export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
       // a default import names no "default" in its text
       if (kind === ts.SyntaxKind.ImportClause) mention("default");
     }
+    const scope = isFunctionLike(node) ? functionLocals(node) : undefined;
+    if (scope) locals.push(scope);
     ts.forEachChild(node, visit);
+    if (scope) locals.pop();
     current = outer;
   };
   ts.forEachChild(file, visit);
   // `export default function` / `export default class` are reached as `.default` too
-  if (file.statements.some(isDefaultExport)) definitions.members.add("default");
+  if (file.statements.some(isDefaultExport)) definitions.moduleMembers.add("default");
   return index;
 });
+
+/** The names a function's parameters bind, and the declarations of its body's top level (visible in all of the body). */
+function functionLocals(fn: ts.FunctionLikeDeclaration): Set<string> {
+  const names = new Set<string>();
+  for (const parameter of fn.parameters) for (const name of bindingNames(parameter.name).local) names.add(name);
+  if (fn.body && ts.isBlock(fn.body)) {
+    for (const statement of fn.body.statements) {
+      if (ts.isVariableStatement(statement)) for (const decl of statement.declarationList.declarations) for (const name of bindingNames(decl.name).local) names.add(name);
+      else if (ts.isFunctionDeclaration(statement) && statement.name) names.add(statement.name.text);
+    }
+  }
+  return names;
+}
+
+/**
+ * An identifier that, when a local of an enclosing function has its name,
+ * refers to that local as a value: not a callee (`fn()`, `new Fn()`, a tag),
+ * not a property or member name, not an import or export name.
+ */
+function isLocalValueUse(node: ts.Identifier): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return false;
+  if (ts.isTaggedTemplateExpression(parent) && parent.tag === node) return false;
+  if (ts.isPropertyAccessExpression(parent) && parent.name === node) return false;
+  if (ts.isQualifiedName(parent) || ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent) || ts.isJsxAttribute(parent)) return false;
+  if (ts.isBindingElement(parent) && parent.propertyName === node) return false;
+  if ((ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isAccessor(parent) || ts.isPropertySignature(parent) || ts.isMethodSignature(parent) || ts.isEnumMember(parent)) && parent.name === node) return false;
+  return true;
+}
 
 /** The calls inside a node (the node itself included when it is a call), from its file's index: no walk. */
 export function callsWithin(node: ts.Node): ts.CallExpression[] {
@@ -141,18 +203,21 @@ export function bindsName(node: ts.Node): node is ts.NamedDeclaration & { name: 
 }
 
 /**
- * Records the callable names a node declares into `bindings`/`members`, and
+ * Records the callable names a node declares into the file's definitions
+ * (bindings, members, module members, aliases, namespace modules), and
  * returns the names it defines for the query fixed point (undefined when it
  * defines nothing callable).
  */
-function collect(node: ts.Node, bindings: Set<string>, members: Set<string>): string[] | undefined {
+function collect(node: ts.Node, facts: FileDefinitions): string[] | undefined {
+  const { bindings, members } = facts;
   switch (node.kind) {
     case ts.SyntaxKind.FunctionDeclaration: {
       const fn = node as ts.FunctionDeclaration;
       const name = fn.name?.text;
       if (name !== undefined) {
         bindings.add(name);
-        members.add(name);
+        // a top-level function is reached as a member only through its module's namespace; one in a `namespace` as `N.f`
+        (ts.isSourceFile(fn.parent) ? facts.moduleMembers : members).add(name);
       }
       return [...(name !== undefined ? [name] : []), ...(isDefaultExport(fn) ? ["default"] : [])];
     }
@@ -166,25 +231,54 @@ function collect(node: ts.Node, bindings: Set<string>, members: Set<string>): st
       const decl = node as ts.MethodDeclaration | ts.AccessorDeclaration | ts.PropertyDeclaration | ts.PropertyAssignment;
       const name = staticPropertyName(decl.name);
       if (name === undefined) return undefined;
-      if (!ts.isPropertyAssignment(decl) || !isPlainData(decl.initializer)) members.add(name);
+      if (ts.isPropertyAssignment(decl)) {
+        const value = skipOuter(decl.initializer);
+        if (ts.isPropertyAccessExpression(value)) facts.memberAliases.push([name, value.name.text]);
+        else if (ts.isIdentifier(value)) facts.bindingAliases.push([name, value.text]);
+        else if (!isPlainData(decl.initializer)) members.add(name);
+      } else {
+        members.add(name);
+      }
       return [name];
     }
-    case ts.SyntaxKind.ShorthandPropertyAssignment:
-      members.add((node as ts.ShorthandPropertyAssignment).name.text);
+    case ts.SyntaxKind.ShorthandPropertyAssignment: {
+      const name = (node as ts.ShorthandPropertyAssignment).name.text;
+      facts.bindingAliases.push([name, name]);
       return undefined;
+    }
     case ts.SyntaxKind.VariableDeclaration: {
       const decl = node as ts.VariableDeclaration;
       const names = bindingNames(decl.name);
       for (const name of names.local) bindings.add(name);
-      if (isModuleLevel(decl)) for (const name of names.local) members.add(name);
+      if (isModuleLevel(decl)) for (const name of names.local) (ts.isSourceFile(decl.parent.parent.parent) ? facts.moduleMembers : members).add(name);
       return [...names.local, ...names.keys];
     }
     case ts.SyntaxKind.Parameter:
       for (const name of bindingNames((node as ts.ParameterDeclaration).name).local) bindings.add(name);
       return undefined;
-    case ts.SyntaxKind.ImportEqualsDeclaration:
-      bindings.add((node as ts.ImportEqualsDeclaration).name.text);
+    case ts.SyntaxKind.ImportEqualsDeclaration: {
+      const decl = node as ts.ImportEqualsDeclaration;
+      bindings.add(decl.name.text);
+      if (ts.isExternalModuleReference(decl.moduleReference) && ts.isStringLiteralLike(decl.moduleReference.expression)) facts.namespaceModules.push(decl.moduleReference.expression);
       return undefined;
+    }
+    case ts.SyntaxKind.NamespaceImport: {
+      const declaration = (node as ts.NamespaceImport).parent.parent;
+      if (ts.isStringLiteralLike(declaration.moduleSpecifier)) facts.namespaceModules.push(declaration.moduleSpecifier);
+      return undefined;
+    }
+    case ts.SyntaxKind.ExportDeclaration: {
+      const declaration = node as ts.ExportDeclaration;
+      const specifier = declaration.moduleSpecifier;
+      if (specifier && ts.isStringLiteralLike(specifier) && !declaration.isTypeOnly) {
+        if (!declaration.exportClause) facts.reexportedModules.push(specifier);
+        else if (ts.isNamespaceExport(declaration.exportClause)) {
+          facts.namespaceModules.push(specifier);
+          facts.moduleMembers.add(declaration.exportClause.name.text);
+        }
+      }
+      return undefined;
+    }
     case ts.SyntaxKind.ImportClause: {
       const name = (node as ts.ImportClause).name?.text;
       if (name === undefined) return undefined;
@@ -201,11 +295,11 @@ function collect(node: ts.Node, bindings: Set<string>, members: Set<string>): st
     }
     case ts.SyntaxKind.ExportSpecifier: {
       const spec = node as ts.ExportSpecifier;
-      members.add(spec.name.text);
+      facts.moduleMembers.add(spec.name.text);
       return spec.propertyName ? [spec.name.text] : undefined;
     }
     case ts.SyntaxKind.ExportAssignment:
-      members.add("default");
+      facts.moduleMembers.add("default");
       return ["default"];
     case ts.SyntaxKind.BinaryExpression: {
       const binary = node as ts.BinaryExpression;
@@ -224,6 +318,24 @@ function collect(node: ts.Node, bindings: Set<string>, members: Set<string>): st
     default:
       return undefined;
   }
+}
+
+/**
+ * `import("./m")` and `require("./m")`: the module's namespace object, held as
+ * a value unless destructured on the spot (`const { f } = await import("./m")`
+ * binds names, which `f(…)` calls reach as bindings).
+ */
+function namespaceCall(call: ts.CallExpression, facts: FileDefinitions): void {
+  const isImport = call.expression.kind === ts.SyntaxKind.ImportKeyword;
+  const isRequire = ts.isIdentifier(call.expression) && call.expression.text === "require" && call.arguments.length === 1;
+  if (!isImport && !isRequire) return;
+  let up: ts.Node = call;
+  while (ts.isParenthesizedExpression(up.parent) || ts.isAwaitExpression(up.parent)) up = up.parent;
+  const holder = up.parent;
+  if (ts.isVariableDeclaration(holder) && holder.initializer === up && ts.isObjectBindingPattern(holder.name) && !holder.name.elements.some((e) => e.dotDotDotToken)) return;
+  const specifier = call.arguments[0];
+  if (specifier && ts.isStringLiteralLike(specifier)) facts.namespaceModules.push(specifier);
+  else facts.unknownNamespace = true;
 }
 
 function isDefaultExport(node: ts.Node): boolean {

@@ -184,3 +184,88 @@ describe("callees answered from declarations", () => {
     for (const call of calls) expect([call.getText(), resolveCallee(p, call)]).toEqual([call.getText(), checkerCallee(checker, call)]);
   });
 });
+
+describe("a call of what a function with a declared function-type result made", () => {
+  // midday: `export const getRevenue = dedupeByDb<P, R>(keyFn, getRevenueImpl)`, dedupeByDb declared to return
+  // `(db: Database, params: P) => Promise<R>`; resolving `getRevenue(db, …)` inferred the wrapped query function
+  const wrapped = `${HEADER}
+type Db = typeof db;
+export function dedupe<P, R>(key: (p: P) => string, run: (database: Db, p: P) => Promise<R>): (database: Db, p: P) => Promise<R> {
+  const inflight = new Map<string, Promise<R>>();
+  return (database, p) => {
+    const k = key(p);
+    const found = inflight.get(k);
+    if (found) return found;
+    const started = run(database, p).finally(() => inflight.delete(k));
+    inflight.set(k, started);
+    return started;
+  };
+}
+async function listImpl(database: Db, p: { id: number }) {
+  return database.select().from(posts).where(eq(posts.id, p.id));
+}
+export const list = dedupe((p: { id: number }) => String(p.id), listImpl);
+export const untyped = (<P,>(run: (p: P) => Promise<unknown>) => (p: P) => run(p))(async (p: { id: number }) => listImpl(db, p));
+export const listAll = dedupe((p: { id: number }) => "all", listImpl);
+export async function use(all: boolean) {
+  await list(db, { id: 1 });
+  await untyped({ id: 2 });
+  const chosen = all ? listAll : list;
+  await chosen(db, { id: 3 });
+}
+`;
+
+  it("lands on the declared function type, which has no body: known without resolving the call", () => {
+    const p = fixtureProgram({ "wrapped.ts": wrapped });
+    const sf = sourceFileOf(p, "wrapped.ts");
+    const checker = p.getTypeChecker();
+    const calls = callsOf(sf, "use");
+    const asked = recordCheckerCalls(p);
+    const answers = calls.map((call) => [call.getText(), resolveCallee(p, call) !== undefined]);
+    expect(asked.filter((a) => /^getResolvedSignature (list|chosen)\(/.test(a))).toEqual([]);
+    expect(answers).toEqual([
+      ["list(db, { id: 1 })", false],
+      ["untyped({ id: 2 })", true], // no declared result type: the checker finds the returned arrow
+      ["chosen(db, { id: 3 })", false], // either of two such functions
+    ]);
+    for (const call of calls) expect([call.getText(), resolveCallee(p, call)]).toEqual([call.getText(), checkerCallee(checker, call)]);
+  });
+});
+
+describe("a `let` holding a query builder", () => {
+  // midday: `let query = queryBuilder.$dynamic(); if (sort) query = query.orderBy(…);` — typing `query` infers the query
+  const dynamic = `${HEADER}
+export const store = { async orderBy(id: number) { return db.select().from(posts).where(eq(posts.id, id)); } };
+export async function list(sort: boolean, other: boolean) {
+  const base = db.select().from(posts).where(eq(posts.published, true));
+  let query = base.$dynamic();
+  if (sort) query = query.orderBy(posts.id);
+  query = query.limit(10);
+  await query.offset(5);
+  let mixed: { orderBy(id: number): unknown } = base.$dynamic();
+  if (other) mixed = store;
+  await mixed.orderBy(1);
+}
+`;
+
+  it("answers members of a builder kept in a `let` assigned only builders, without typing it, as the checker does", () => {
+    const p = fixtureProgram({ "dynamic.ts": dynamic });
+    const sf = sourceFileOf(p, "dynamic.ts");
+    const checker = p.getTypeChecker();
+    const calls = callsOf(sf, "list").filter((c) => ts.isPropertyAccessExpression(c.expression) && ["orderBy", "limit", "offset"].includes(c.expression.name.text));
+    const asked = recordCheckerCalls(p);
+    const answers = calls.map((call) => {
+      asked.length = 0;
+      const callee = resolveCallee(p, call);
+      return [call.getText(), callee !== undefined, asked.filter((a) => /^(getResolvedSignature|getTypeAtLocation) |^getSymbolAtLocation (orderBy|limit|offset)$/.test(a)).length > 0];
+    });
+    expect(answers).toEqual([
+      ["query.orderBy(posts.id)", false, false],
+      ["query.limit(10)", false, false],
+      ["query.offset(5)", false, false],
+      // the near miss: also assigned a user object, so left to the checker (whose answer is the annotation's bodiless method)
+      ["mixed.orderBy(1)", false, true],
+    ]);
+    for (const call of calls) expect([call.getText(), resolveCallee(p, call)]).toEqual([call.getText(), checkerCallee(checker, call)]);
+  });
+});

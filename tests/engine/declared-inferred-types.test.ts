@@ -1,9 +1,12 @@
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { declaredTypesOf } from "../../src/engine/declared-types.js";
-import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction } from "../../src/engine/drizzle-symbols.js";
+import { assertedMemberType, declaredParameterType, declaredTypesOf } from "../../src/engine/declared-types.js";
+import { describeCondition } from "../../src/engine/conditions.js";
+import { drizzleTypeInfo, exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction } from "../../src/engine/drizzle-symbols.js";
+import { isRowsArray, isRowValue } from "../../src/engine/rows.js";
 import { typeOf, walk } from "../../src/engine/ts-utils.js";
 import { relationalTableByDeclaration, relationalTableByRootType } from "../../src/engine/schema/relational.js";
+import enforceDeleteWithWhere from "../../src/rules/enforce-delete-with-where.js";
 import noQueryInLoop from "../../src/rules/no-query-in-loop.js";
 import { fixtureProgram, sourceFileOf, watchChecker } from "../program.js";
 import { HEADER } from "../rule-tester.js";
@@ -213,6 +216,31 @@ export async function insertEach(database: Database, ids: number[]) {
     expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([10, 13]);
     expect(inferred.filter((t) => t.startsWith("{"))).toEqual([]);
   });
+
+  it("sees a chunk mapped to rows as an array of rows (a chunked bulk insert) without typing it", () => {
+    // midday's upsertInstitutions: `values(batch.map((inst) => ({ … })))` for `batch = data.slice(i, i + batchSize)`
+    const chunkCode = `${HEADER}
+import type { Database } from "./client";
+
+export async function insertChunks(database: Database, data: { postId: number; body: string }[], size = 500) {
+  for (let i = 0; i < data.length; i += size) {
+    const batch = data.slice(i, i + size);
+    await database.insert(comments).values(batch.map((d) => ({ postId: d.postId, authorId: 1, body: d.body })));
+  }
+  for (const d of data) {
+    await database.insert(comments).values({ postId: d.postId, authorId: 1, body: d.body });
+  }
+}
+`;
+    const program = fixtureProgram({ "client.ts": client, "file.ts": chunkCode });
+    const sf = sourceFileOf(program, "file.ts");
+    const checker = program.getTypeChecker();
+    const inferred: string[] = [];
+    watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
+    const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
+    expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([14]);
+    expect(inferred.filter((t) => t.startsWith("batch.map"))).toEqual([]);
+  });
 });
 
 describe("iteration over query rows", () => {
@@ -257,5 +285,314 @@ export async function viaHelper(database: Database) {
     const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
     expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([11, 12, 25, 30]);
     expect(inferred.filter((t) => /^(rows|found|all|rest|inTx)\b/.test(t) || ["filter", "slice", "select"].includes(t))).toEqual([]);
+  });
+});
+
+describe("values read from query rows", () => {
+  const rowsCode = `${HEADER}
+import { alias } from "drizzle-orm/pg-core";
+import type { Database } from "./client";
+
+export async function fromRows(database: Database) {
+  const rows = await database.select({ id: posts.id, authorId: posts.authorId }).from(posts);
+  for (const item of rows) {
+    await database.delete(comments).where(and(eq(comments.postId, item.id), eq(comments.authorId, item.authorId)));
+  }
+  for (const { id } of rows) await database.delete(comments).where(eq(comments.postId, id));
+  const [first] = await database.select().from(posts).limit(1);
+  await database.delete(comments).where(eq(comments.postId, first!.id));
+  const second = rows[1];
+  await database.delete(comments).where(eq(comments.postId, second!.id));
+  const { authorId } = rows[0]!;
+  await database.delete(comments).where(eq(comments.authorId, authorId));
+  await Promise.all(rows.map((row) => database.delete(comments).where(eq(comments.postId, row.id))));
+  const found = rows.find((r) => r.authorId > 0)?.id;
+  if (found) await database.delete(comments).where(eq(comments.postId, found));
+}
+
+export async function nearMisses(database: Database) {
+  const rows = await database.select().from(posts);
+  const pending = database.select().from(posts).as("pending");
+  const other = alias(posts, "other");
+  for (const table of [posts, other]) {
+    await database.delete(comments).where(eq(comments.postId, table.id));
+  }
+  await database.delete(comments).where(eq(comments.postId, pending.id));
+  let current = rows[0]!;
+  current = { ...current, id: 2 };
+  await database.delete(comments).where(eq(comments.postId, current.id));
+  await Promise.all(rows.map((row, i) => database.delete(comments).where(eq(comments.postId, i === 0 ? row.id : posts.id))));
+}
+`;
+
+  /** The second operand of every `eq(…)` of the file, as written. */
+  function eqOperands(sf: ts.SourceFile): ts.Expression[] {
+    const out: ts.Expression[] = [];
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "eq" && node.arguments[1]) out.push(node.arguments[1]);
+    });
+    return out;
+  }
+
+  it("knows a row, its fields and destructured parts as values, and nothing else, without typing them", () => {
+    const program = fixtureProgram({ "client.ts": client, "file.ts": rowsCode });
+    const sf = sourceFileOf(program, "file.ts");
+    const checker = program.getTypeChecker();
+    const inferred: string[] = [];
+    const restore = watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
+    const answers = eqOperands(sf).map((e) => [e.getText(), isRowValue(program, e)]);
+    expect(inferred).toEqual([]);
+    restore();
+    expect(answers).toEqual([
+      ["item.id", true],
+      ["item.authorId", true],
+      ["id", true],
+      ["first!.id", true],
+      ["second!.id", true],
+      ["authorId", true],
+      ["row.id", true],
+      ["found", true],
+      ["table.id", false],
+      ["pending.id", false],
+      ["current.id", false],
+      ["i === 0 ? row.id : posts.id", false],
+    ]);
+    // what the checker says: every value said to be read from rows is typed as no drizzle-orm column
+    for (const [text, row] of answers) {
+      const operand = eqOperands(sf).find((e) => e.getText() === text)!;
+      const names = drizzleTypeInfo(program, typeOf(checker, operand)).names;
+      if (row) expect([text, names.has("Column")]).toEqual([text, false]);
+    }
+  });
+
+  it("reads the conditions comparing columns with row values without typing the values, as it would by their types", () => {
+    const program = fixtureProgram({ "client.ts": client, "file.ts": rowsCode });
+    const sf = sourceFileOf(program, "file.ts");
+    const inferred: string[] = [];
+    watchChecker(program.getTypeChecker(), "getTypeAtLocation", (node) => inferred.push(node.getText()));
+    // the symbol of \`find\` in \`rows.find(…)\` is found by typing \`rows\`
+    watchChecker(program.getTypeChecker(), "getSymbolAtLocation", (node) => {
+      if (node.getText() === "find") inferred.push("find");
+    });
+    const fromRows = eqOperands(sf).slice(0, 8);
+    for (const operand of fromRows) {
+      const summary = describeCondition(program, operand.parent);
+      expect([operand.getText(), summary.complete, summary.mentions.map((m) => [m.column.key, m.others.length, m.values.map((v) => v.getText())])]).toEqual([
+        operand.getText(),
+        true,
+        [[ts.isIdentifier(operand) && operand.text === "authorId" ? "authorId" : /authorId$/.test(operand.getText()) ? "authorId" : "postId", 0, [operand.getText()]]],
+      ]);
+    }
+    expect(inferred.filter((t) => t === "find" || fromRows.some((e) => e.getText() === t))).toEqual([]);
+  });
+});
+
+describe("the type of a parameter nothing narrows, from its annotation", () => {
+  const paramCode = `${HEADER}
+export const viaMember = async (query: Parameters<typeof db.execute>[0]) => db.execute(query);
+export const plain = async (text: string) => db.execute(text);
+export const narrowed = async (query: Parameters<typeof db.execute>[0]) => (typeof query === "string" ? db.execute(query) : undefined);
+export const optional = async (text?: string) => db.execute(text ?? "select 1");
+export const reassigned = async (text: string) => {
+  text = text.trim();
+  return db.execute(text);
+};
+export const rowsOf = async (query: Parameters<typeof db.select>[0]) => query;
+`;
+
+  it("reads Parameters<typeof db.execute>[0] through the declared member without typing db, and gives the checker's type where it answers", () => {
+    const program = fixtureProgram({ "file.ts": paramCode });
+    const sf = sourceFileOf(program, "file.ts");
+    const checker = program.getTypeChecker();
+    const uses: ts.Expression[] = [];
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "execute" && node.arguments[0]) uses.push(node.arguments[0]);
+      if (ts.isArrowFunction(node) && ts.isIdentifier(node.body)) uses.push(node.body);
+    });
+    const inferred: string[] = [];
+    const restore = watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
+    const declared = uses.map((u) => declaredParameterType(checker, u));
+    expect(inferred).toEqual([]);
+    restore();
+    expect(uses.map((u, i) => [u.getText(), declared[i] ? checker.typeToString(declared[i]) : undefined])).toEqual([
+      ["query", "string | SQLWrapper"],
+      ["text", "string"],
+      ["query", undefined], // narrowed by the guard
+      ['text ?? "select 1"', undefined],
+      ["text", undefined], // assigned
+      ["query", undefined], // select's parameter names the signature's type parameter
+    ]);
+    for (const [i, type] of declared.entries()) {
+      if (type) expect(checker.typeToString(type)).toBe(checker.typeToString(typeOf(checker, uses[i]!)!));
+    }
+  });
+});
+
+describe("long declaration chains", () => {
+  // Dokploy: `docker.getContainer(name)` on `const docker = await getRemoteDocker(id)`, whose returns are a constant
+  // read from `globalThis as unknown as { docker?: Docker }` and a `new Dockerode(…)`: a chain of ten steps
+  const chainCode = `declare class Client { getThing(name: string): Thing; }
+declare class Thing { start(): Promise<void>; }
+type ClientHolder = { client?: Client };
+const globalForClient = globalThis as unknown as ClientHolder;
+export const client = globalForClient.client;
+declare function makeClient(host: string): Client;
+export const getClient = async (id?: string) => {
+  if (!id) return client;
+  const made = makeClient(id);
+  return made;
+};
+export async function use(id: string) {
+  const connection = await getClient(id);
+  const thing = connection!.getThing("x");
+  await thing.start();
+  return thing;
+}
+`;
+
+  it("reads a member's result at the end of the chain from declarations, without asking the checker for the member", () => {
+    const program = fixtureProgram({ "chain.ts": chainCode });
+    const sf = sourceFileOf(program, "chain.ts");
+    const checker = program.getTypeChecker();
+    let thing: ts.Expression | undefined;
+    walk(sf, (node) => {
+      if (ts.isReturnStatement(node) && node.expression) thing = node.expression;
+    });
+    const asked: string[] = [];
+    const restore = watchChecker(checker, "getSymbolAtLocation", (node) => {
+      if (node.getText() === "getThing") asked.push("getThing");
+    });
+    watchChecker(checker, "getTypeAtLocation", (node) => asked.push(node.getText()));
+    const declared = declaredTypesOf(checker, thing!);
+    restore();
+    expect([declared?.map((t) => checker.typeToString(t)), asked]).toEqual([["Thing", "Thing"], []]);
+  });
+});
+
+describe("a member of an asserted type", () => {
+  // Dokploy's overview: `(table as unknown as Record<string, unknown>)[config.idColumn.name] as typeof applications.applicationId`
+  const assertedCode = `${HEADER}
+type Config = { table: typeof posts | typeof comments; idColumn: { name: string } };
+export async function byConfig(config: Config, ids: number[]) {
+  const table = config.table as typeof posts;
+  const idCol = (table as unknown as Record<string, unknown>)[config.idColumn.name] as typeof posts.id;
+  return db.select().from(posts).where(inArray(idCol, ids));
+}
+`;
+
+  it("reads the condition without typing the asserted value or the column it is asserted to be", () => {
+    const program = fixtureProgram({ "file.ts": assertedCode });
+    const sf = sourceFileOf(program, "file.ts");
+    const checker = program.getTypeChecker();
+    let where: ts.Expression | undefined;
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "inArray") where = node;
+    });
+    const inferred: string[] = [];
+    const restore = watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
+    const summary = describeCondition(program, where!);
+    restore();
+    expect(inferred.filter((t) => t.includes("table") || t === "idCol")).toEqual([]);
+    // the column `typeof posts.id` names, read from the source: the one the checker's type of `idCol` names
+    expect([summary.complete, summary.mentions.map((m) => [m.column.node.getText(), m.column.table?.jsName, m.column.key, m.operator])]).toEqual([true, [["idCol", "posts", "id", "inArray"]]]);
+    const byType = drizzleTypeInfo(program, typeOf(checker, summary.mentions[0]!.column.node as ts.Expression)).names;
+    expect(byType.has("Column")).toBe(true);
+    let access: ts.ElementAccessExpression | undefined;
+    walk(sf, (node) => {
+      if (ts.isElementAccessExpression(node)) access = node;
+    });
+    expect(checker.typeToString(assertedMemberType(checker, access!)!)).toBe(checker.typeToString(typeOf(checker, access!)!));
+  });
+});
+
+describe("a where helper's result", () => {
+  it("is known not to be undefined from the helper's returns, without resolving the call", () => {
+    const helperCode = `${HEADER}
+import { isNull } from "drizzle-orm";
+const settingsWhere = (userId: number | null) => (userId ? eq(posts.userId, userId) : isNull(posts.userId));
+const nothing = () => undefined;
+export async function run(userId: number | null) {
+  await db.delete(posts).where(settingsWhere(userId));
+  await db.delete(posts).where(nothing());
+}
+`;
+    const program = fixtureProgram({ "file.ts": helperCode });
+    const sf = sourceFileOf(program, "file.ts");
+    const checker = program.getTypeChecker();
+    const inferred: string[] = [];
+    watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
+    const findings = enforceDeleteWithWhere.analyze({ program, checker, sourceFile: sf, settings: {} }, enforceDeleteWithWhere.defaultOptions);
+    expect(findings.map((f) => [f.messageId, sf.getLineAndCharacterOfPosition(f.start).line + 1])).toEqual([["whereMatchesAll", 11]]);
+    expect(inferred.filter((t) => t.startsWith("settingsWhere"))).toEqual([]);
+  });
+});
+
+describe("a value destructured from an element callback's parameter", () => {
+  // midday's transaction-enrichment: `chunk.map(([transactionId, data]) => db.update(t).set(…).where(eq(t.id, transactionId)))`;
+  // typing `transactionId` resolves `chunk.map(…)`, which checks the callback's body: the update's result type
+  const elementCode = `${HEADER}
+export async function update(entries: Map<number, { title: string }>) {
+  const chunk = Array.from(entries.entries()).slice(0, 50);
+  await Promise.all(chunk.map(([id, data]) => db.update(posts).set({ title: data.title }).where(eq(posts.id, id))));
+  const items = [...entries.values()].map((v, i) => ({ id: i, title: v.title }));
+  await Promise.all(items.map((item) => db.update(posts).set({ title: item.title }).where(eq(posts.id, item.id))));
+  await Promise.all(
+    [[posts.id, 1] as const, [posts.userId, 2] as const].map(([column, value]) => db.delete(comments).where(eq(column, value))),
+  );
+}
+`;
+
+  it("types the array rather than the parameter, and still finds a column passed through the same shape", () => {
+    const program = fixtureProgram({ "file.ts": elementCode });
+    const sf = sourceFileOf(program, "file.ts");
+    const checker = program.getTypeChecker();
+    const wheres: ts.CallExpression[] = [];
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "eq") wheres.push(node);
+    });
+    const inferred: string[] = [];
+    watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
+    const summaries = wheres.map((w) => describeCondition(program, w));
+    expect(inferred.filter((t) => t === "id" || t === "item.id")).toEqual([]);
+    expect(summaries.map((s) => s.mentions.map((m) => [m.column.node.getText(), m.others.length, m.values.map((v) => v.getText())]))).toEqual([
+      [["posts.id", 0, ["id"]]],
+      [["posts.id", 0, ["item.id"]]],
+      // the near miss: a column in the array (a union of two: read as unknown, as the checker type reads it)
+      [],
+    ]);
+  });
+});
+
+describe("rows of a select builder built in steps", () => {
+  it("knows `await finalQuery` gives rows when a select chain started the builder, without typing it", () => {
+    // midday's getTransactions: `let query = queryBuilder.$dynamic(); query = query.orderBy(…); const fetched = await query.limit(n)…`
+    const stepsCode = `${HEADER}
+import type { Database } from "./client";
+
+export async function list(database: Database, sort: boolean) {
+  const base = database.select().from(posts).where(eq(posts.published, true));
+  let query = base.$dynamic();
+  if (sort) query = query.orderBy(posts.id);
+  const finalQuery = query.limit(10).offset(5);
+  const fetched = await finalQuery;
+  await Promise.all(fetched.map((row) => database.select().from(comments).where(eq(comments.postId, row.id))));
+  const inserted = database.insert(comments).values({ postId: 1, authorId: 1, body: "x" });
+  const result = await inserted;
+  return result;
+}
+`;
+    const program = fixtureProgram({ "client.ts": client, "file.ts": stepsCode });
+    const sf = sourceFileOf(program, "file.ts");
+    const checker = program.getTypeChecker();
+    const byName = new Map<string, ts.Identifier>();
+    walk(sf, (node) => {
+      if (ts.isIdentifier(node) && ["fetched", "result"].includes(node.text) && !ts.isVariableDeclaration(node.parent)) byName.set(node.text, node);
+    });
+    const inferred: string[] = [];
+    watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
+    expect([isRowsArray(program, byName.get("fetched")!), isRowsArray(program, byName.get("result")!)]).toEqual([true, false]);
+    const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
+    expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([14]);
+    expect(inferred.filter((t) => t === "fetched")).toEqual([]);
   });
 });

@@ -325,3 +325,135 @@ export function bare(ids: number[], resolve: (id: number) => unknown) {
     expect(mayRunQueries(program, callback("bare"))).toBe(true);
   });
 });
+
+describe("member names: module namespaces and copied properties", () => {
+  // Dokploy: `auth.createApiKey(…)` on `const _auth = { createApiKey: api.createApiKey }` (better-auth's api), while
+  // services/user.ts exports a querying `createApiKey` that no namespace object of the program holds
+  const files = {
+    "svc-user.ts": `${HEADER}
+export const createApiKey = async (id: number) => db.insert(posts).values({ title: "k", userId: id });
+export async function rotateKey(id: number) { await db.update(posts).set({ title: "r" }).where(eq(posts.id, id)); }
+export async function revokeKey(id: number) { await db.delete(posts).where(eq(posts.id, id)); }
+export async function auditKey(id: number) { await db.delete(comments).where(eq(comments.postId, id)); }
+`,
+    "svc-barrel.ts": `export * from "./svc-notes";\n`,
+    "svc-notes.ts": `${HEADER}
+export async function pinNote(id: number) { await db.update(posts).set({ title: "p" }).where(eq(posts.id, id)); }
+`,
+    "svc-auth.ts": `declare function makeApi(): { createApiKey(body: { name: string }): Promise<string>; handler(req: unknown): void };
+const api = makeApi();
+const _auth = { createApiKey: api.createApiKey, handler: api.handler };
+export const auth: typeof _auth = _auth;
+`,
+    "svc-use.ts": `import { auth } from "./svc-auth";
+import * as keys from "./svc-user";
+import * as barrel from "./svc-barrel";
+import { revokeKey } from "./svc-user";
+
+export async function viaLibrary() {
+  await auth.createApiKey({ name: "ci" });
+}
+export async function viaNamespace(id: number) {
+  await keys.rotateKey(id);
+  const wrapped = { run: keys.rotateKey, revoke: revokeKey };
+  await wrapped.run(id);
+  await wrapped.revoke(id);
+  await barrel.pinNote(id);
+}
+export async function viaDynamicImport(id: number) {
+  const { auditKey } = await import("./svc-user");
+  await auditKey(id);
+}
+`,
+  };
+  const program = fixtureProgram(files);
+  const names = userDeclaredNames(program);
+  const sf = sourceFileOf(program, "svc-use.ts");
+  const calls: ts.CallExpression[] = [];
+  walk(sf, (node) => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) calls.push(node);
+  });
+
+  it("counts a top-level function as a member only when a namespace object of its module is held, and a copied property only when what it copies may be a function", () => {
+    expect(
+      ["createApiKey", "rotateKey", "pinNote", "run", "revoke", "handler", "auditKey", "revokeKey"].map((n) => [n, names.members.has(n)]),
+    ).toEqual([
+      ["createApiKey", true], // svc-user.ts is held as `keys`
+      ["rotateKey", true],
+      ["pinNote", true], // through the barrel's `export *`
+      ["run", true], // copies `keys.rotateKey`
+      ["revoke", true], // copies the user binding `revokeKey`
+      ["handler", false], // copies `api.handler`, and no user code declares a member `handler`
+      ["auditKey", true], // svc-user.ts again (the destructured `import()` adds nothing)
+      ["revokeKey", true],
+    ]);
+  });
+
+  it("resolves the calls as the checker does", () => {
+    const checker = program.getTypeChecker();
+    const byChecker = (call: ts.CallExpression) => {
+      const decl = checker.getResolvedSignature(call)?.declaration;
+      return decl && !decl.getSourceFile().isDeclarationFile && !decl.getSourceFile().fileName.endsWith("svc-auth.ts") ? functionName(decl as ts.FunctionLikeDeclaration) : undefined;
+    };
+    const answers = calls.map((call) => [call.expression.getText(), resolveCallee(program, call) && functionName(resolveCallee(program, call)!)]);
+    expect(answers).toEqual([
+      ["auth.createApiKey", undefined],
+      ["keys.rotateKey", "rotateKey"],
+      ["wrapped.run", "rotateKey"],
+      ["wrapped.revoke", "revokeKey"],
+      ["barrel.pinNote", "pinNote"],
+    ]);
+    expect(answers).toEqual(calls.map((call) => [call.expression.getText(), byChecker(call)]));
+  });
+});
+
+describe("member names without namespace objects", () => {
+  it("does not count a top-level function as a member when no namespace object of its module is held", () => {
+    const program = fixtureProgram({
+      "only-named.ts": `${HEADER}\nexport async function tidy(id: number) { await db.delete(posts).where(eq(posts.id, id)); }\n`,
+      "only-named-use.ts": `import { tidy } from "./only-named";\nexport const run = (id: number) => tidy(id);\n`,
+    });
+    const { members, bindings } = userDeclaredNames(program);
+    expect([members.has("tidy"), bindings.has("tidy")]).toEqual([false, true]);
+  });
+});
+
+describe("names a function's own locals shadow", () => {
+  // midday: `getPercentageChange(previous, current)` reads its parameter `current`, while another function's local
+  // `const current = await db.select()…` makes the name `current` query-reaching
+  const program = fixtureProgram({
+    "shadow.ts": `${HEADER}
+export async function totals(id: number) {
+  const current = await db.select().from(posts).where(eq(posts.id, id));
+  return current;
+}
+function percentageChange(previous: number, current: number): number {
+  const delta = current - previous;
+  return previous === 0 ? 0 : Math.round((delta / previous) * 100);
+}
+function applies(current: () => Promise<unknown>) {
+  return current();
+}
+function reads(row: { current: number }) {
+  return row.current;
+}
+export const uses = { percentageChange, applies, reads };
+`,
+  });
+  const { queryReaching } = userDeclaredNames(program);
+
+  it("does not count a read of a parameter or local as a mention of the program's definition of that name", () => {
+    expect(["current", "totals", "percentageChange"].map((n) => [n, queryReaching.has(n)])).toEqual([
+      ["current", true],
+      ["totals", true],
+      ["percentageChange", false],
+    ]);
+  });
+
+  it("still counts a call of a parameter under that name, and a property read of that name", () => {
+    expect(["applies", "reads"].map((n) => [n, queryReaching.has(n)])).toEqual([
+      ["applies", true],
+      ["reads", true],
+    ]);
+  });
+});

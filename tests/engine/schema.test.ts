@@ -2,9 +2,10 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import type { TableModel } from "../../src/engine/schema/model.js";
 import { tableDisplayName } from "../../src/engine/schema/model.js";
-import { resolveTable, tablesInFile } from "../../src/engine/schema/resolve.js";
+import { resolveTable, resolveTableSymbol, tablesInFile } from "../../src/engine/schema/resolve.js";
 import { walk } from "../../src/engine/ts-utils.js";
-import { fixtureProgram, sourceFileOf } from "../program.js";
+import { fixtureProgram, sourceFileOf, watchChecker } from "../program.js";
+import { HEADER } from "../rule-tester.js";
 
 /** A compact, comparable view of a table model. */
 function summary(t: TableModel) {
@@ -414,5 +415,65 @@ export const n = undefined as any as typeof import("../oracle").accounts;
     expect(count).toBeGreaterThan(100);
     const f = tablesInFile(broken, sf).find((t) => t.jsName === "f");
     expect(f?.sqlName).toBe("f");
+  });
+});
+
+describe("resolveTable through a member of a declared type", () => {
+  const code = `${HEADER}
+type One = { table: typeof posts };
+type Either = { table: typeof posts | typeof comments; kind: "a" | "b" };
+const byConst = { table: posts };
+export function members(one: One, either: Either, both: One | { table: typeof comments }) {
+  return [one.table, either.table, both.table, byConst.table, either.kind === "a" ? either.table : undefined];
+}
+`;
+
+  it("reads the member from the declaration without typing the receiver, with the answer the checker's symbol gives", () => {
+    const memberProgram = fixtureProgram({ "file.ts": code });
+    const file = sourceFileOf(memberProgram, "file.ts");
+    const checker = memberProgram.getTypeChecker();
+    const accesses: ts.PropertyAccessExpression[] = [];
+    walk(file, (node) => {
+      if (ts.isPropertyAccessExpression(node) && node.name.text === "table") accesses.push(node);
+    });
+    const asked: string[] = [];
+    const restore = watchChecker(checker, "getSymbolAtLocation", (node) => {
+      if (node.getText() === "table") asked.push(node.parent.getText());
+    });
+    const declared = accesses.map((a) => resolveTable(memberProgram, a)?.jsName);
+    restore();
+    // `byConst` has no declared type: its member is found by the checker (cheap: an object literal of identifiers)
+    expect(asked).toEqual(["byConst.table"]);
+    const bySymbol = accesses.map((a) => resolveTableSymbol(memberProgram, checker.getSymbolAtLocation(a.name))?.jsName);
+    expect(accesses.map((a, i) => [a.getText(), declared[i]])).toEqual([
+      ["one.table", undefined],
+      ["either.table", undefined],
+      ["both.table", undefined],
+      ["byConst.table", "posts"],
+      ["either.table", undefined],
+    ]);
+    expect(declared).toEqual(bySymbol);
+  });
+});
+
+describe("resolveTable of a call that is no table function", () => {
+  it("answers a method of a query chain (`.as(…)`) and of an array without typing its receiver, and still reads `pgSchema(…).table(…)`", () => {
+    const callProgram = fixtureProgram({
+      "calls.ts": `${HEADER}
+import { pgSchema, serial } from "drizzle-orm/pg-core";
+export const sub = db.select().from(posts).where(eq(posts.id, 1)).as("sub");
+export const found = [posts].find((t) => t === posts);
+export const billingTasks = pgSchema("billing").table("tasks", { id: serial("id").primaryKey() });
+`,
+    });
+    const file = sourceFileOf(callProgram, "calls.ts");
+    const initializers = file.statements.flatMap((s) => (ts.isVariableStatement(s) ? s.declarationList.declarations.map((d) => d.initializer!) : []));
+    const asked: string[] = [];
+    const restore = watchChecker(callProgram.getTypeChecker(), "getSymbolAtLocation", (node) => {
+      if (["as", "find"].includes(node.getText())) asked.push(node.getText());
+    });
+    const models = initializers.map((init) => resolveTable(callProgram, init)?.sqlName);
+    restore();
+    expect([models, asked]).toEqual([[undefined, undefined, "tasks"], []]);
   });
 });

@@ -30,6 +30,9 @@ export function drizzleBinding(checker: ts.TypeChecker, expr: ts.Expression): st
   return decl && drizzleImportSpecifierName(decl);
 }
 
+/** Member names under which a table function is reached: `p.pgTable`, `pgSchema("s").table`, `snakeCase.table`, `pgTable.withRLS`. */
+const TABLE_MEMBERS = new Set(["pgTable", "table", "withRLS"]);
+
 interface TableFunction {
   casing: Casing;
   pgSchema?: string;
@@ -87,6 +90,14 @@ function shorthandInitializer(checker: ts.TypeChecker, prop: ts.ShorthandPropert
 export function tableFunctionOf(checker: ts.TypeChecker, callee: ts.Expression, depth = 0): TableFunction | undefined {
   if (depth > 4) return undefined;
   const expr = skipOuter(callee);
+  // `db.select()…as("sq")`, `[a, b].find(…)`: a method of what a call or a literal made, other than
+  // `pgSchema(…).table` — never a table function, which is reached through a name, a namespace or `import()`
+  // (asking would type the receiver: for a query chain, the whole query)
+  if (ts.isPropertyAccessExpression(expr) && !TABLE_MEMBERS.has(expr.name.text)) {
+    const receiver = skipOuter(expr.expression);
+    const named = ts.isIdentifier(receiver) || ts.isPropertyAccessExpression(receiver) || ts.isElementAccessExpression(receiver) || ts.isAwaitExpression(receiver);
+    if (!named && !(ts.isCallExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ImportKeyword)) return undefined;
+  }
   const binding = drizzleBinding(checker, expr);
   if (binding === "pgTable") return { casing: "none" };
   if (ts.isPropertyAccessExpression(expr)) {

@@ -2,6 +2,7 @@ import ts from "typescript";
 import { programCache } from "../cache.js";
 import { isUserSourceFile, skipOuter } from "../ts-utils.js";
 import { symbolAt } from "../symbols.js";
+import { declaredMembers } from "../declared-types.js";
 import type { TableModel } from "./model.js";
 import { parseTableCall, shorthandValueDeclaration, valueDeclarationOf } from "./parse-table.js";
 import { guard } from "../guard.js";
@@ -54,6 +55,13 @@ export function resolveTable(program: ts.Program, expr: ts.Expression, depth = 0
     return model;
   }
   if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e)) return undefined;
+  if (ts.isPropertyAccessExpression(e)) {
+    // `config.table` on `config: QueryConfig`: the member of the declared type, found without typing `config`
+    // (typing it would type every table the member's type names); when the members disagree, the checker says which
+    const members = declaredMembers(checker, e.expression, e.name.text);
+    const models = new Set(members?.map((member) => resolveTableSymbol(program, member, depth)));
+    if (members && models.size === 1) return [...models][0];
+  }
   const nameNode = ts.isPropertyAccessExpression(e) ? e.name : ts.isElementAccessExpression(e) ? e.argumentExpression : e;
   return resolveTableSymbol(program, symbolAt(checker, nameNode), depth);
 }

@@ -1,0 +1,193 @@
+import ts from "typescript";
+import { type DeclaredFunction, functionOf, returnedExpressions } from "./declared-types.js";
+import { chainContaining, isFirstArgumentOfDbMethod } from "./queries.js";
+import { declarationScope, isAssignmentTarget, referencesIn } from "./references.js";
+import { isUserSourceFile, methodCall, skipOuter, skipOuterUp } from "./ts-utils.js";
+import { resolveAlias, symbolAt } from "./symbols.js";
+
+/*
+ * Query rows, by syntax, declarations and the query index: which values are
+ * the rows an awaited Drizzle query returned, or read from them. Typing such
+ * a value infers the query's result type, which with a large schema is the
+ * costliest type of the program; what these functions answer is known
+ * without it.
+ */
+
+/** Builder methods that may end a select chain whose awaited value is its rows. */
+const SELECT_ENDS = new Set(["from", "where", "orderBy", "limit", "offset", "groupBy", "having", "innerJoin", "leftJoin", "rightJoin", "fullJoin", "crossJoin"]);
+/** Array methods that return a new array when called on one. */
+const ARRAY_RESULT_METHODS = new Set(["filter", "map", "slice", "concat", "flat", "flatMap", "toSorted", "toReversed", "sort", "reverse"]);
+
+/**
+ * An array of rows, by syntax, declarations and the query index: a `const`
+ * holding `await` of a select chain, a relational `findMany`, a write's
+ * `.returning()`, or of a call to a user function that returns such rows; an
+ * array method's result on one (`rows.filter(…)`); a `const` holding one of
+ * these. Typing such a value infers the query's result type, which with a
+ * large schema is the costliest type of the program.
+ */
+export function isRowsArray(program: ts.Program, expr: ts.Expression, depth = 0): boolean {
+  if (depth > 6) return false;
+  const e = skipOuter(expr);
+  if (ts.isCallExpression(e)) {
+    const m = methodCall(e);
+    return !!m && ts.isPropertyAccessExpression(skipOuter(e.expression)) && ARRAY_RESULT_METHODS.has(m.name) && isRowsArray(program, m.object, depth + 1);
+  }
+  if (!ts.isIdentifier(e)) return false;
+  const decl = symbolAt(program.getTypeChecker(), e)?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
+  const init = skipOuter(decl.initializer);
+  return ts.isAwaitExpression(init) ? awaitsRows(program, init.expression, depth + 1) : isRowsArray(program, init, depth + 1);
+}
+
+/** Whether awaiting `expr` gives an array of rows: a query chain that ends so, or a call to a user function whose every return does. */
+function awaitsRows(program: ts.Program, expr: ts.Expression, depth: number): boolean {
+  if (depth > 6) return false;
+  const awaited = skipOuter(expr);
+  // `await finalQuery` for `finalQuery = query.limit(n)` on `let query = base.$dynamic()`: a select builder held in variables
+  if (heldSelect(program, awaited, depth + 1, new Set())) return true;
+  if (!ts.isCallExpression(awaited)) return false;
+  const chain = chainContaining(program, awaited);
+  if (chain) {
+    if (chain.end !== awaited) return false;
+    const last = methodCall(awaited)?.name;
+    if (chain.operation === "select") return last !== undefined && SELECT_ENDS.has(last);
+    if (chain.operation === "relational") return chain.calls.length === 0 && last === "findMany";
+    if (chain.operation === "insert" || chain.operation === "update" || chain.operation === "delete") return last === "returning";
+    return false;
+  }
+  // `await db.transaction(async (tx) => { …; return tx.select()… })`: what the callback returns
+  const m = methodCall(awaited);
+  const first = awaited.arguments[0] && skipOuter(awaited.arguments[0]);
+  if (m?.name === "transaction" && first && (ts.isArrowFunction(first) || ts.isFunctionExpression(first)) && isFirstArgumentOfDbMethod(program, first, "transaction")) {
+    return returnsRows(program, first, depth);
+  }
+  // `await getDeploymentsByType(id)`: a non-generic user function without a declared return type, read by its returns
+  const callee = skipOuter(awaited.expression);
+  if (!ts.isIdentifier(callee) || awaited.typeArguments?.length) return false;
+  const checker = program.getTypeChecker();
+  const fn = functionOf(resolveAlias(checker, symbolAt(checker, callee)), { constOnly: true });
+  if (!fn || !isUserSourceFile(fn.getSourceFile())) return false;
+  return returnsRows(program, fn, depth);
+}
+
+/** Builder methods that keep a select builder one (awaiting it gives its rows). */
+const SELECT_STEPS = new Set([...SELECT_ENDS, "$dynamic"]);
+
+/**
+ * Whether an expression holds a select builder built in steps: a builder
+ * method (`limit`, `orderBy`, `$dynamic`, …) called on one, or a variable
+ * without a type annotation holding one — a `const`, or a `let` whose every
+ * assignment holds one (`query = query.orderBy(…)`) — that a select chain
+ * (`db.select()…from(t)`) started.
+ */
+function heldSelect(program: ts.Program, expr: ts.Expression, depth: number, visiting: Set<ts.Declaration>): boolean {
+  if (depth > 12) return false;
+  const e = skipOuter(expr);
+  if (ts.isCallExpression(e)) {
+    const chain = chainContaining(program, e);
+    const m = methodCall(e);
+    if (chain) return chain.end === e && chain.operation === "select" && !!m && SELECT_ENDS.has(m.name);
+    return !!m && ts.isPropertyAccessExpression(skipOuter(e.expression)) && SELECT_STEPS.has(m.name) && heldSelect(program, m.object, depth + 1, visiting);
+  }
+  if (!ts.isIdentifier(e)) return false;
+  const checker = program.getTypeChecker();
+  const decl = symbolAt(checker, e)?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !isUserSourceFile(decl.getSourceFile())) return false;
+  if (visiting.has(decl)) return true;
+  visiting.add(decl);
+  if (!ts.isCallExpression(skipOuter(decl.initializer)) || !heldSelect(program, decl.initializer, depth + 1, visiting)) return false;
+  if (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) return true;
+  return referencesIn(checker, decl.name, declarationScope(decl)).every((ref) => {
+    if (!isAssignmentTarget(ref)) return true;
+    const assignment = skipOuterUp(ref).parent;
+    return ts.isBinaryExpression(assignment) && assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken && heldSelect(program, assignment.right, depth + 1, visiting);
+  });
+}
+
+/** Whether every `return` of a function (non-generic, without a declared return type) gives rows once awaited. */
+function returnsRows(program: ts.Program, fn: DeclaredFunction, depth: number): boolean {
+  if (!fn.body || fn.type || fn.typeParameters?.length || fn.asteriskToken) return false;
+  const returned = returnedExpressions(fn.body);
+  return (
+    !!returned?.length &&
+    returned.every((r) => {
+      const inner = skipOuter(r);
+      return ts.isAwaitExpression(inner) ? awaitsRows(program, inner.expression, depth + 1) : awaitsRows(program, inner, depth + 1) || isRowsArray(program, inner, depth + 1);
+    })
+  );
+}
+
+/** Array methods that return one element of the array (or undefined). */
+const ELEMENT_RESULT_METHODS = new Set(["find", "findLast", "at", "pop", "shift"]);
+
+/** Array methods whose callback gets one element as its first parameter. */
+const ELEMENT_CALLBACK_METHODS = new Set(["map", "flatMap", "forEach", "filter", "some", "every", "find", "findIndex", "findLast", "findLastIndex"]);
+
+/**
+ * A value read from query rows: a row (`for (const row of rows)`,
+ * `const [row] = await db.select()…`, `rows[0]`, the parameter of
+ * `rows.map((row) => …)`) or anything read from one (`row.userId`,
+ * `const { userId } = row`). Rows hold plain values decoded by the driver —
+ * never a Drizzle column, table, builder or database — so an engine
+ * question about what such a value is can be answered without typing it.
+ * Bindings count only when nothing assigns them.
+ */
+export function isRowValue(program: ts.Program, expr: ts.Expression, depth = 0): boolean {
+  if (depth > 6) return false;
+  const e = skipOuter(expr);
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+    return isRowValue(program, e.expression, depth + 1) || isRowsArray(program, e.expression, depth + 1);
+  }
+  // `rows.find((row) => …)`, `rows.at(-1)`: one of the rows
+  if (ts.isCallExpression(e)) {
+    const m = methodCall(e);
+    return !!m && ts.isPropertyAccessExpression(skipOuter(e.expression)) && ELEMENT_RESULT_METHODS.has(m.name) && isRowsArray(program, m.object, depth + 1);
+  }
+  if (!ts.isIdentifier(e)) return false;
+  const checker = program.getTypeChecker();
+  const decl = symbolAt(checker, e)?.valueDeclaration;
+  if (!decl || !isUserSourceFile(decl.getSourceFile())) return false;
+  if (ts.isParameter(decl)) return isElementParameter(program, decl, depth);
+  // `const { a, b: [c] } = …`: the outermost variable declaration, its pattern holding the name
+  let holder: ts.Node = decl;
+  let inArrayPattern = false;
+  while (ts.isBindingElement(holder)) {
+    if (holder.dotDotDotToken) return false;
+    inArrayPattern ||= ts.isArrayBindingPattern(holder.parent);
+    holder = holder.parent.parent;
+  }
+  if (!ts.isVariableDeclaration(holder) || !(ts.getCombinedNodeFlags(holder) & ts.NodeFlags.Const)) return false;
+  const nested = holder !== decl;
+  // `for (const row of rows)`, `for (const { id } of rows)`
+  const loop = holder.parent.parent;
+  if (ts.isForOfStatement(loop) && loop.initializer === holder.parent) return !loop.awaitModifier && isRowsArray(program, loop.expression, depth + 1);
+  if (holder.type || !holder.initializer) return false;
+  const init = skipOuter(holder.initializer);
+  // `const row = rows[0]`, `const id = row.id`, `const { id } = row`
+  if (isRowValue(program, init, depth + 1)) return true;
+  // `const [row] = rows`, `const [{ id }] = await db.select()…`: an element of an array of rows
+  return nested && inArrayPattern && (ts.isAwaitExpression(init) ? awaitsRows(program, init.expression, depth + 1) : isRowsArray(program, init, depth + 1));
+}
+
+/**
+ * The array a callback's first parameter is an element of: `xs` for the
+ * parameter of `xs.map((x) => …)` (and of the other element callbacks).
+ */
+export function elementCallbackReceiver(parameter: ts.ParameterDeclaration): ts.Expression | undefined {
+  const fn = parameter.parent;
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || fn.parameters[0] !== parameter || parameter.dotDotDotToken) return undefined;
+  let up: ts.Node = fn;
+  while (ts.isParenthesizedExpression(up.parent)) up = up.parent;
+  const call = up.parent;
+  if (!ts.isCallExpression(call) || call.arguments[0] !== up) return undefined;
+  const m = methodCall(call);
+  return m && ELEMENT_CALLBACK_METHODS.has(m.name) ? m.object : undefined;
+}
+
+/** The first parameter of `rows.map((row) => …)` (and of the other element callbacks), never assigned in the callback. */
+function isElementParameter(program: ts.Program, parameter: ts.ParameterDeclaration, depth: number): boolean {
+  const receiver = elementCallbackReceiver(parameter);
+  if (!receiver || !ts.isIdentifier(parameter.name) || !isRowsArray(program, receiver, depth + 1)) return false;
+  return !referencesIn(program.getTypeChecker(), parameter.name, parameter.parent).some(isAssignmentTarget);
+}
