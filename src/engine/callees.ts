@@ -3,8 +3,8 @@ import { userDeclaredNames } from "./callable-names.js";
 import { declaredLiteralMembers, declaredMembers, functionOf, mentionsName, returnedExpressions } from "./declared-types.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { chainContaining, isQueryChainCall } from "./queries.js";
-import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter, skipOuterUp } from "./ts-utils.js";
-import { isAssignmentTarget, variableReferences } from "./references.js";
+import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
+import { heldBuilder } from "./rows.js";
 import { localSymbolAt, resolveAlias, symbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 
@@ -98,40 +98,19 @@ function aliasesLibraryFunction(checker: ts.TypeChecker, decl: ts.Declaration): 
 }
 
 /**
- * A variable without a type annotation holding a query builder: a `const`
- * initialized by a query chain, by `await` of one (a drizzle builder,
- * promise or rows), or by a builder method called on a held builder
- * (`query.$dynamic()`); a `let` so initialized whose every assignment is such
- * a call (`query = query.orderBy(…)`). Or a builder method called on one.
+ * A query builder, held as `rows.ts`'s `heldBuilder` says, or the awaited
+ * rows of a query chain held in a `const` (`rows.reduce(…)`): members of
+ * drizzle's builders and of arrays, never user code.
  */
-function holdsQueryChain(program: ts.Program, receiver: ts.Expression, depth = 0, visiting = new Set<ts.Declaration>()): boolean {
+function holdsQueryChain(program: ts.Program, receiver: ts.Expression): boolean {
+  if (heldBuilder(program, receiver)) return true;
   const e = skipOuter(receiver);
-  // `query.limit(n).offset(m)`: a builder method on a held builder (not awaited rows: `rows.reduce(…)` is anything) gives a builder
-  if (ts.isCallExpression(e)) {
-    const callee = skipOuter(e.expression);
-    return depth < 8 && ts.isPropertyAccessExpression(callee) && holdsQueryChain(program, callee.expression, depth + 1, visiting);
-  }
-  if (!ts.isIdentifier(e)) return false;
-  const checker = program.getTypeChecker();
-  const decl = symbolAt(checker, e)?.valueDeclaration;
-  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !isUserCode(decl)) return false;
-  // `query = query.orderBy(…)`: assumed a builder while its own assignments are judged
-  if (visiting.has(decl)) return true;
-  visiting.add(decl);
-  const isConst = !!(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const);
-  let init = skipOuter(decl.initializer);
-  if (ts.isAwaitExpression(init)) {
-    if (depth > 0 || !isConst) return false;
-    init = skipOuter(init.expression);
-  }
-  if (!ts.isCallExpression(init)) return false;
-  if (chainContaining(program, init)?.end !== init && !holdsQueryChain(program, init, depth, visiting)) return false;
-  if (isConst) return true;
-  return variableReferences(checker, decl as ts.VariableDeclaration & { name: ts.Identifier }).every((ref) => {
-    if (!isAssignmentTarget(ref)) return true;
-    const assignment = skipOuterUp(ref).parent;
-    return ts.isBinaryExpression(assignment) && assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isCallExpression(skipOuter(assignment.right)) && holdsQueryChain(program, assignment.right, depth, visiting);
-  });
+  const decl = ts.isIdentifier(e) ? symbolAt(program.getTypeChecker(), e)?.valueDeclaration : undefined;
+  if (!decl || !ts.isVariableDeclaration(decl) || decl.type || !decl.initializer || !isUserCode(decl) || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
+  const init = skipOuter(decl.initializer);
+  if (!ts.isAwaitExpression(init)) return false;
+  const awaited = skipOuter(init.expression);
+  return ts.isCallExpression(awaited) && chainContaining(program, awaited)?.end === awaited;
 }
 
 /**

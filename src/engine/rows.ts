@@ -45,7 +45,7 @@ function awaitsRows(program: ts.Program, expr: ts.Expression, depth: number): bo
   if (depth > 6) return false;
   const awaited = skipOuter(expr);
   // `await finalQuery` for `finalQuery = query.limit(n)` on `let query = base.$dynamic()`: a select builder held in variables
-  if (heldSelect(program, awaited, depth + 1, new Set())) return true;
+  if (heldBuilder(program, awaited, depth + 1)?.select) return true;
   if (!ts.isCallExpression(awaited)) return false;
   const chain = chainContaining(program, awaited);
   if (chain) {
@@ -74,35 +74,48 @@ function awaitsRows(program: ts.Program, expr: ts.Expression, depth: number): bo
 /** Builder methods that keep a select builder one (awaiting it gives its rows). */
 const SELECT_STEPS = new Set([...SELECT_ENDS, "$dynamic"]);
 
+/** A held query builder: whether awaiting it gives a select's rows (a select chain, then only select steps). */
+export interface HeldBuilder {
+  select: boolean;
+}
+
 /**
- * Whether an expression holds a select builder built in steps: a builder
- * method (`limit`, `orderBy`, `$dynamic`, …) called on one, or a variable
- * without a type annotation holding one — a `const`, or a `let` whose every
- * assignment holds one (`query = query.orderBy(…)`) — that a select chain
- * (`db.select()…from(t)`) started.
+ * A query builder held in code, by syntax and the query index: a query chain
+ * (`db.select()…from(t)`); a builder method called on a held builder
+ * (`query.limit(n)`, `base.$dynamic()`); a variable without a type
+ * annotation holding one — a `const`, or a `let` whose every assignment is
+ * such a call (`query = query.orderBy(…)`). Undefined otherwise.
  */
-function heldSelect(program: ts.Program, expr: ts.Expression, depth: number, visiting: Set<ts.Declaration>): boolean {
-  if (depth > 12) return false;
+export function heldBuilder(program: ts.Program, expr: ts.Expression, depth = 0, visiting = new Set<ts.Declaration>()): HeldBuilder | undefined {
+  if (depth > 12) return undefined;
   const e = skipOuter(expr);
   if (ts.isCallExpression(e)) {
     const chain = chainContaining(program, e);
     const m = methodCall(e);
-    if (chain) return chain.end === e && chain.operation === "select" && !!m && SELECT_ENDS.has(m.name);
-    return !!m && ts.isPropertyAccessExpression(skipOuter(e.expression)) && SELECT_STEPS.has(m.name) && heldSelect(program, m.object, depth + 1, visiting);
+    if (chain) return chain.end === e ? { select: chain.operation === "select" && !!m && SELECT_ENDS.has(m.name) } : undefined;
+    if (!m || !ts.isPropertyAccessExpression(skipOuter(e.expression))) return undefined;
+    const held = heldBuilder(program, m.object, depth + 1, visiting);
+    return held && { select: held.select && SELECT_STEPS.has(m.name) };
   }
-  if (!ts.isIdentifier(e)) return false;
+  if (!ts.isIdentifier(e)) return undefined;
   const checker = program.getTypeChecker();
   const decl = symbolAt(checker, e)?.valueDeclaration;
-  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !isUserSourceFile(decl.getSourceFile())) return false;
-  if (visiting.has(decl)) return true;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !isUserSourceFile(decl.getSourceFile())) return undefined;
+  // `query = query.orderBy(…)`: assumed a select builder while its own assignments are judged
+  if (visiting.has(decl)) return { select: true };
   visiting.add(decl);
-  if (!ts.isCallExpression(skipOuter(decl.initializer)) || !heldSelect(program, decl.initializer, depth + 1, visiting)) return false;
-  if (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) return true;
-  return referencesIn(checker, decl.name, declarationScope(decl)).every((ref) => {
-    if (!isAssignmentTarget(ref)) return true;
+  if (!ts.isCallExpression(skipOuter(decl.initializer))) return undefined;
+  const held = heldBuilder(program, decl.initializer, depth + 1, visiting);
+  if (!held || ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) return held;
+  let select = held.select;
+  for (const ref of referencesIn(checker, decl.name, declarationScope(decl))) {
+    if (!isAssignmentTarget(ref)) continue;
     const assignment = skipOuterUp(ref).parent;
-    return ts.isBinaryExpression(assignment) && assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken && heldSelect(program, assignment.right, depth + 1, visiting);
-  });
+    const assigned = ts.isBinaryExpression(assignment) && assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken ? heldBuilder(program, assignment.right, depth + 1, visiting) : undefined;
+    if (!assigned) return undefined;
+    select &&= assigned.select;
+  }
+  return { select };
 }
 
 /** Whether every `return` of a function (non-generic, without a declared return type) gives rows once awaited. */
