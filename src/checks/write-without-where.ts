@@ -5,9 +5,9 @@ import { ensureNamedImport } from "../engine/imports.js";
 import { tableDisplayName } from "../engine/schema/model.js";
 import { chainLabel, chainTable, type QueryChain, queryChainsIn } from "../engine/queries.js";
 import { isExportedVariable, variableReferences } from "../engine/references.js";
-import { functionOf, returnedExpressions } from "../engine/declared-types.js";
+import { calledFunction, hasInferredReturnType, returnedExpressions } from "../engine/declared-types.js";
 import { enclosingFunction, isAsyncFunction, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, typeOf } from "../engine/ts-utils.js";
-import { resolveAlias, symbolAt } from "../engine/symbols.js";
+import { symbolAt } from "../engine/symbols.js";
 import type { AnalysisContext, Finding, SuggestionResult } from "../engine/types.js";
 
 /** The messages this check reports (the rule defines their text). */
@@ -40,9 +40,8 @@ function neverUndefined(checker: ts.TypeChecker, expr: ts.Expression, depth: num
   if (ts.isTaggedTemplateExpression(e)) return drizzleImportName(checker, e.tag) === "sql";
   if (!ts.isCallExpression(e) || depth > 3) return false;
   if (drizzleImportName(checker, e.expression) !== undefined) return true;
-  const callee = skipOuter(e.expression);
-  const fn = ts.isIdentifier(callee) ? functionOf(resolveAlias(checker, symbolAt(checker, callee)), { constOnly: true }) : undefined;
-  if (!fn?.body || fn.type || fn.typeParameters?.length || fn.asteriskToken || !isUserSourceFile(fn.getSourceFile())) return false;
+  const fn = calledFunction(checker, e, { constOnly: true });
+  if (!fn || !hasInferredReturnType(fn) || !isUserSourceFile(fn.getSourceFile())) return false;
   if (isAsyncFunction(fn)) return true;
   return returnedExpressions(fn.body)?.some((r) => neverUndefined(checker, r, depth + 1)) ?? false;
 }

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { userDeclaredNames } from "./callable-names.js";
-import { declaredLiteralMembers, declaredMembers, functionOf, mentionsName, returnedExpressions } from "./declared-types.js";
+import { calledFunction, declaredLiteralMembers, declaredMembers, hasInferredReturnType, mentionsName, returnedExpressions } from "./declared-types.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { chainContaining, isQueryChainCall } from "./queries.js";
 import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
@@ -178,8 +178,8 @@ function madeByLibrary(checker: ts.TypeChecker, expr: ts.Expression, depth: numb
   const decls = resolveAlias(checker, symbolAt(checker, callee))?.declarations ?? [];
   if (decls.length === 0) return false;
   if (!decls.some(isUserCode)) return decls.every((d) => ts.isFunctionDeclaration(d) && !d.body && typeParametersStayLibrary(d));
-  const fn = functionOf(resolveAlias(checker, symbolAt(checker, callee)), { constOnly: true });
-  if (!fn?.body || fn.type || fn.typeParameters?.length || fn.asteriskToken || isAsyncFunction(fn)) return false;
+  const fn = calledFunction(checker, e, { constOnly: true });
+  if (!fn || !hasInferredReturnType(fn) || isAsyncFunction(fn)) return false;
   const returned = returnedExpressions(fn.body);
   return !!returned?.length && returned.every((r) => madeByLibrary(checker, r, depth + 1));
 }

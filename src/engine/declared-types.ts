@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { checkerCache } from "./cache.js";
 import { isAsyncFunction, isNullishType, methodCall, skipOuter, skipOuterUp, staticPropertyName } from "./ts-utils.js";
-import { symbolAt, valueSymbolAt } from "./symbols.js";
+import { resolveAlias, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 import { referencesIn } from "./references.js";
 
@@ -236,6 +236,21 @@ function returnedTypes(checker: ts.TypeChecker, fn: DeclaredFunction, awaited: b
     out.push(...(awaited ? (awaitedTypes(checker, types) ?? []) : types));
   }
   return out.length ? out : undefined;
+}
+
+/** The one function a call names by an identifier (`withReplicas(…)`, through imports): see `functionOf`. */
+export function calledFunction(checker: ts.TypeChecker, call: ts.CallExpression, options: { constOnly?: boolean } = {}): DeclaredFunction | undefined {
+  const callee = skipOuter(call.expression);
+  return ts.isIdentifier(callee) ? functionOf(resolveAlias(checker, symbolAt(checker, callee)), options) : undefined;
+}
+
+/**
+ * Whether a function's return type is the one its `return`s make (read
+ * them with `returnedExpressions`): it has a body and no declared return
+ * type, and is neither generic nor a generator.
+ */
+export function hasInferredReturnType(fn: DeclaredFunction): fn is DeclaredFunction & { body: ts.ConciseBody } {
+  return !!fn.body && !fn.type && !fn.typeParameters?.length && !fn.asteriskToken;
 }
 
 /**

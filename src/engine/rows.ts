@@ -1,9 +1,9 @@
 import ts from "typescript";
-import { type DeclaredFunction, functionOf, returnedExpressions } from "./declared-types.js";
+import { type DeclaredFunction, calledFunction, hasInferredReturnType, returnedExpressions } from "./declared-types.js";
 import { chainContaining, isFirstArgumentOfDbMethod } from "./queries.js";
 import { declarationScope, isAssignmentTarget, referencesIn } from "./references.js";
 import { isUserSourceFile, methodCall, skipOuter, skipOuterUp } from "./ts-utils.js";
-import { resolveAlias, symbolAt } from "./symbols.js";
+import { symbolAt } from "./symbols.js";
 
 /*
  * Query rows, by syntax, declarations and the query index: which values are
@@ -63,10 +63,8 @@ function awaitsRows(program: ts.Program, expr: ts.Expression, depth: number): bo
     return returnsRows(program, first, depth);
   }
   // `await getDeploymentsByType(id)`: a non-generic user function without a declared return type, read by its returns
-  const callee = skipOuter(awaited.expression);
-  if (!ts.isIdentifier(callee) || awaited.typeArguments?.length) return false;
-  const checker = program.getTypeChecker();
-  const fn = functionOf(resolveAlias(checker, symbolAt(checker, callee)), { constOnly: true });
+  if (awaited.typeArguments?.length) return false;
+  const fn = calledFunction(program.getTypeChecker(), awaited, { constOnly: true });
   if (!fn || !isUserSourceFile(fn.getSourceFile())) return false;
   return returnsRows(program, fn, depth);
 }
@@ -120,7 +118,7 @@ export function heldBuilder(program: ts.Program, expr: ts.Expression, depth = 0,
 
 /** Whether every `return` of a function (non-generic, without a declared return type) gives rows once awaited. */
 function returnsRows(program: ts.Program, fn: DeclaredFunction, depth: number): boolean {
-  if (!fn.body || fn.type || fn.typeParameters?.length || fn.asteriskToken) return false;
+  if (!hasInferredReturnType(fn)) return false;
   const returned = returnedExpressions(fn.body);
   return (
     !!returned?.length &&

@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { type DeclaredFunction, argumentForTypeParameter, declaredTypeNode, functionOf, returnTypeFunction, returnedExpressions } from "../declared-types.js";
+import { type DeclaredFunction, argumentForTypeParameter, declaredTypeNode, calledFunction, returnTypeFunction, returnedExpressions } from "../declared-types.js";
 import { drizzleImportName } from "../drizzle-symbols.js";
 import { isAsyncFunction, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf } from "../ts-utils.js";
 import { resolveAlias, symbolAt, valueSymbolAt } from "../symbols.js";
@@ -148,12 +148,6 @@ function sameSchema(checker: ts.TypeChecker, schemas: (ts.Expression | undefined
   };
   const firstKey = key(first);
   return firstKey && schemas.every((s) => key(s!) === firstKey) ? first : undefined;
-}
-
-/** The function a call's callee names by declaration (`withReplicas(…)`, a `function` or a `const` holding an arrow or function expression). */
-function calledFunction(checker: ts.TypeChecker, call: ts.CallExpression): DeclaredFunction | undefined {
-  const callee = skipOuter(call.expression);
-  return ts.isIdentifier(callee) ? functionOf(resolveAlias(checker, symbolAt(checker, callee))) : undefined;
 }
 
 /**
