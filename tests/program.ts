@@ -86,19 +86,21 @@ export class SharedPrograms {
 }
 
 /** Checker methods whose calls the engine tests watch. */
-type WatchedMethod = "getTypeAtLocation" | "getSymbolAtLocation" | "getResolvedSignature" | "getTypeFromTypeNode";
+type WatchedMethod = "getTypeAtLocation" | "getSymbolAtLocation" | "getResolvedSignature" | "getTypeFromTypeNode" | "getTypeOfSymbol";
 
 /**
  * Watches a checker method from now on: `record` sees each node it is asked
- * about, before it answers. Returns a function that restores the method.
- * Tests use it to show the engine answered without typing something.
+ * about (for `getTypeOfSymbol`, the symbol's declaration), before it answers.
+ * Returns a function that restores the method. Tests use it to show the
+ * engine answered without typing something.
  */
 export function watchChecker(checker: ts.TypeChecker, method: WatchedMethod, record: (node: ts.Node) => void): () => void {
-  const target = checker as unknown as Record<WatchedMethod, (node: ts.Node, ...rest: unknown[]) => unknown>;
+  const target = checker as unknown as Record<WatchedMethod, (arg: ts.Node | ts.Symbol, ...rest: unknown[]) => unknown>;
   const original = target[method];
-  target[method] = (node, ...rest) => {
-    record(node);
-    return original.call(checker, node, ...rest);
+  target[method] = (arg, ...rest) => {
+    const node = "kind" in arg ? arg : (arg.valueDeclaration ?? arg.declarations?.[0]);
+    if (node) record(node);
+    return original.call(checker, arg, ...rest);
   };
   return () => {
     target[method] = original;

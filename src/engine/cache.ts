@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type ts from "typescript";
 
 /**
@@ -20,6 +21,47 @@ function weakCache<K extends object, V>(compute: (key: K) => V): (key: K) => V {
 /** Per-program caches: computed once per `ts.Program` and shared by all rules. */
 export function programCache<V>(create: (program: ts.Program) => V): (program: ts.Program) => V {
   return weakCache(create);
+}
+
+/**
+ * A per-program value that reads nothing but the text of the program's own
+ * files (`isOwn`), which files the program has, and its compiler options (a
+ * syntax fact of the whole program, such as the callable-names fixed point):
+ * reused by a later program of the same project with the same files, texts
+ * and options. typescript-eslint's project service rebuilds a project's
+ * program whenever ESLint opens a file that no project includes (a test file
+ * outside the tsconfig), with new trees for some unchanged files; without
+ * this, each such program would redo the program-wide walk.
+ *
+ * Bounded like `keyedCache`: the last value of the `limit` most recent
+ * projects (by tsconfig path, or first root file), with the file names and
+ * own files' texts it was computed from, which the programs hold anyway.
+ */
+export function programTextCache<V>(isOwn: (file: ts.SourceFile) => boolean, compute: (program: ts.Program) => V, limit = 4): (program: ts.Program) => V {
+  const last = new Map<string, { names: string[]; texts: Map<string, string>; options: ts.CompilerOptions; value: V }>();
+  return programCache((program) => {
+    const files = program.getSourceFiles();
+    const options = program.getCompilerOptions();
+    const project = typeof options.configFilePath === "string" ? options.configFilePath : (program.getRootFileNames()[0] ?? "");
+    const previous = last.get(project);
+    if (previous && previous.names.length === files.length && sameOptions(previous.options, options)) {
+      const same = files.every((file, i) => file.fileName === previous.names[i] && (!isOwn(file) || previous.texts.get(file.fileName) === file.text));
+      if (same) return previous.value;
+    }
+    const value = compute(program);
+    last.delete(project);
+    last.set(project, { names: files.map((f) => f.fileName), texts: new Map(files.filter(isOwn).map((f) => [f.fileName, f.text])), options, value });
+    while (last.size > limit) last.delete(last.keys().next().value as string);
+    return value;
+  });
+}
+
+/** Compiler options with the same values; `configFile` (the tsconfig's tree) is compared through the options read from it. */
+function sameOptions(a: ts.CompilerOptions, b: ts.CompilerOptions): boolean {
+  if (a === b) return true;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  keys.delete("configFile");
+  return [...keys].every((key) => a[key] === b[key] || isDeepStrictEqual(a[key], b[key]));
 }
 
 /**

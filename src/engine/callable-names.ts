@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { programCache, sourceFileCache } from "./cache.js";
+import { programCache, programTextCache, sourceFileCache } from "./cache.js";
 import { QUERY_METHOD_NAMES } from "./queries.js";
 import { callsWithin, fileSyntax } from "./syntax-index.js";
 import { calleeName, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
@@ -46,7 +46,8 @@ const directDefinitions = sourceFileCache((sourceFile: ts.SourceFile): number[] 
   return [...direct];
 });
 
-export const userDeclaredNames = programCache((program: ts.Program): UserDeclaredNames =>
+/** Per program; a later program of the same project with the same texts (typescript-eslint's project service makes one whenever a file outside its projects is linted) reuses it. */
+export const userDeclaredNames = programTextCache(isUserSourceFile, (program: ts.Program): UserDeclaredNames =>
   timed(program, "callable-names.fixedPoint", () => computeUserDeclaredNames(program)),
 );
 

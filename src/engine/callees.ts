@@ -4,7 +4,7 @@ import { calledFunction, declaredLiteralMembers, declaredMembers, hasInferredRet
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { chainContaining, isQueryChainCall } from "./queries.js";
 import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
-import { heldBuilder } from "./rows.js";
+import { heldBuilder, isRowsArray } from "./rows.js";
 import { localSymbolAt, resolveAlias, symbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 
@@ -50,6 +50,8 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   // `query.orderBy(…)` on `const query = db.select()…`: a member of a drizzle builder (or of its awaited rows),
   // known without typing the builder
   if (member && holdsQueryChain(program, member.object)) return null;
+  // `conditions.push(…)` on `const conditions = [eq(…)]`: an array's own method (typing the array would type its items)
+  if (member && holdsArrayLiteral(program.getTypeChecker(), member.object)) return null;
   // a library member of the receiver's declared type (a framework's builder chain): no need to type the receiver
   const declaredMember = member && declaredMembers(program.getTypeChecker(), member.object, member.name);
   if (declaredMember?.every(isLibraryOnly)) return null;
@@ -99,11 +101,12 @@ function aliasesLibraryFunction(checker: ts.TypeChecker, decl: ts.Declaration): 
 
 /**
  * A query builder, held as `rows.ts`'s `heldBuilder` says, or the awaited
- * rows of a query chain held in a `const` (`rows.reduce(…)`): members of
+ * rows of a query chain held in a `const` (`rows.reduce(…)`; and the arrays
+ * of rows that `isRowsArray` knows): members of
  * drizzle's builders and of arrays, never user code.
  */
 function holdsQueryChain(program: ts.Program, receiver: ts.Expression): boolean {
-  if (heldBuilder(program, receiver)) return true;
+  if (heldBuilder(program, receiver) || isRowsArray(program, receiver)) return true;
   const e = skipOuter(receiver);
   const decl = ts.isIdentifier(e) ? symbolAt(program.getTypeChecker(), e)?.valueDeclaration : undefined;
   if (!decl || !ts.isVariableDeclaration(decl) || decl.type || !decl.initializer || !isUserCode(decl) || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
@@ -111,6 +114,13 @@ function holdsQueryChain(program: ts.Program, receiver: ts.Expression): boolean 
   if (!ts.isAwaitExpression(init)) return false;
   const awaited = skipOuter(init.expression);
   return ts.isCallExpression(awaited) && chainContaining(program, awaited)?.end === awaited;
+}
+
+/** A `const` without a type annotation initialized with an array literal: an array, whose members are the library's. */
+function holdsArrayLiteral(checker: ts.TypeChecker, receiver: ts.Expression): boolean {
+  const e = skipOuter(receiver);
+  const decl = ts.isIdentifier(e) ? symbolAt(checker, e)?.valueDeclaration : undefined;
+  return !!decl && ts.isVariableDeclaration(decl) && !decl.type && !!decl.initializer && ts.isArrayLiteralExpression(skipOuter(decl.initializer)) && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0;
 }
 
 /**
@@ -130,13 +140,8 @@ function holdsDeclaredFunctionType(checker: ts.TypeChecker, decl: ts.Declaration
       return held.length === 1 && holdsDeclaredFunctionType(checker, held[0]!, depth + 1);
     }
     if (!ts.isCallExpression(e)) return false;
-    const callee = skipOuter(e.expression);
-    if (!ts.isIdentifier(callee)) return false;
-    const made = resolveAlias(checker, symbolAt(checker, callee))?.declarations ?? [];
-    if (made.length !== 1) return false;
-    const [maker] = made;
-    const fn = maker && ts.isVariableDeclaration(maker) && maker.initializer ? skipOuter(maker.initializer) : maker;
-    if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !fn.type) return false;
+    const fn = calledFunction(checker, e, { bodiless: true });
+    if (!fn?.type) return false;
     let returned = fn.type;
     while (ts.isParenthesizedTypeNode(returned)) returned = returned.type;
     return ts.isFunctionTypeNode(returned);

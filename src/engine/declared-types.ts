@@ -67,7 +67,9 @@ const PLAIN = "plain";
  * returns, by the declared types of its return expressions; a generic
  * callee's return type (`ReplicatedDatabase<Q>` = `Q & { … }`) is read with
  * its type parameters bound to the declared types of the call's arguments.
- * Unions are read member by member; an intersection with object literal types
+ * `Pick<typeof db, "select">` and `Omit<…>` are read as the object they keep
+ * members of. Unions are read member by member (a `typeof db` member through
+ * `db`'s declaration); an intersection with object literal types
  * (members added to a database type) is read as its one other member, whose
  * class names are the intersection's. PLAIN when the node has none of these
  * (the checker's type of the node is cheap and exact); undefined when it
@@ -95,6 +97,9 @@ function evaluateTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, depth: num
     const member = members[kept[0]!]!;
     return member === PLAIN ? fromTypeNode(checker, node.types[kept[0]!]!, depth) : member;
   }
+  // `Parameters<Parameters<typeof db.transaction>[0]>[0]`: the parameter's declaration (typing it would type `db`)
+  const parameter = parameterTypeNode(checker, node, depth);
+  if (parameter) return fromTypeNode(checker, parameter, depth + 1);
   if (!ts.isTypeReferenceNode(node)) return bindings && mentionsBinding(checker, node, bindings) ? undefined : PLAIN;
   const symbol = symbolAt(checker, node.typeName);
   if (symbol && bindings?.has(symbol)) return node.typeArguments?.length ? undefined : bindings.get(symbol);
@@ -112,6 +117,12 @@ function evaluateTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, depth: num
       const returned = returnTypeOperand(checker, arg, depth);
       return returned ? returnedTypes(checker, returned, false, depth) : bindings && mentionsBinding(checker, node, bindings) ? undefined : PLAIN;
     }
+  }
+  // `Pick<typeof db, "select">`, `Omit<Db, "transaction">` of an object read from declarations: that object's types (the
+  // members kept are its own declarations, which is what classifying them reads); PLAIN when the object is plain
+  if (decl && isLibDeclaration(decl) && args.length === 2 && (decl.name.text === "Pick" || decl.name.text === "Omit")) {
+    const object = evaluateMember(checker, args[0]!, depth, bindings);
+    if (object !== PLAIN) return object;
   }
   // `ReplicatedDatabase<Q>` with `Q` bound, or with an argument that is itself read from declarations
   if (decl?.typeParameters?.length && args.length === decl.typeParameters.length) {
@@ -134,7 +145,8 @@ function evaluateMember(checker: ts.TypeChecker, node: ts.TypeNode, depth: numbe
   if (ts.isTypeLiteralNode(node)) return PLAIN;
   const written = bindings ? node : declaredTypeNode(checker, node, depth);
   if (!written) return undefined;
-  if (ts.isTypeQueryNode(written)) return PLAIN;
+  // `typeof db` in `typeof db | DbTransaction`: what `db` is declared with (the checker would infer it); PLAIN when that cannot be read
+  if (ts.isTypeQueryNode(written)) return (ts.isIdentifier(written.exprName) && declaredTypesOf(checker, written.exprName, depth + 1)) || PLAIN;
   return evaluateTypeNode(checker, written, depth, bindings);
 }
 
@@ -200,15 +212,16 @@ export function returnTypeFunction(checker: ts.TypeChecker, node: ts.TypeNode): 
 
 /**
  * The one function a symbol declares (not overloaded): a `function` with a
- * body, or a variable without a type annotation holding an arrow or function
- * expression (with `constOnly`, only a `const`: a `let` may hold another
- * function by the time it is called).
+ * body (with `bodiless`, also a `declare function`, for callers that read its
+ * signature only), or a variable without a type annotation holding an arrow
+ * or function expression (with `constOnly`, only a `const`: a `let` may hold
+ * another function by the time it is called).
  */
-export function functionOf(symbol: ts.Symbol | undefined, { constOnly = false } = {}): DeclaredFunction | undefined {
+export function functionOf(symbol: ts.Symbol | undefined, { constOnly = false, bodiless = false } = {}): DeclaredFunction | undefined {
   const decls = symbol?.declarations ?? [];
   if (decls.length !== 1) return undefined;
   const [decl] = decls;
-  if (ts.isFunctionDeclaration(decl!) && decl.body) return decl;
+  if (ts.isFunctionDeclaration(decl!) && (decl.body || bodiless)) return decl;
   if (ts.isVariableDeclaration(decl!) && !decl.type && decl.initializer && (!constOnly || ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) {
     const init = skipOuter(decl.initializer);
     if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
@@ -239,7 +252,7 @@ function returnedTypes(checker: ts.TypeChecker, fn: DeclaredFunction, awaited: b
 }
 
 /** The one function a call names by an identifier (`withReplicas(…)`, through imports): see `functionOf`. */
-export function calledFunction(checker: ts.TypeChecker, call: ts.CallExpression, options: { constOnly?: boolean } = {}): DeclaredFunction | undefined {
+export function calledFunction(checker: ts.TypeChecker, call: ts.CallExpression, options: { constOnly?: boolean; bodiless?: boolean } = {}): DeclaredFunction | undefined {
   const callee = skipOuter(call.expression);
   return ts.isIdentifier(callee) ? functionOf(resolveAlias(checker, symbolAt(checker, callee)), options) : undefined;
 }
@@ -327,7 +340,13 @@ function declaredTypesOfExpression(checker: ts.TypeChecker, node: ts.Expression,
     return fromTypeNode(checker, type, depth);
   }
   if (ts.isIdentifier(node)) return declaredTypesOfSymbol(checker, symbolAt(checker, node), depth);
-  if (ts.isPropertyAccessExpression(node)) return declaredTypesOfSymbol(checker, symbolAt(checker, node.name), depth);
+  if (ts.isPropertyAccessExpression(node)) {
+    // `params.tx`: the member of what `params` is declared with (the checker's symbol for `.tx` would type it)
+    const members = declaredMembers(checker, node.expression, node.name.text, depth);
+    const types = members?.map((member) => memberTypes(checker, member, depth));
+    if (types?.every((t) => t !== undefined)) return types.flat();
+    return declaredTypesOfSymbol(checker, symbolAt(checker, node.name), depth);
+  }
   if (ts.isNewExpression(node)) {
     const symbol = symbolAt(checker, node.expression);
     if (!symbol) return undefined;
@@ -339,6 +358,16 @@ function declaredTypesOfExpression(checker: ts.TypeChecker, node: ts.Expression,
     return signatures.length ? signatures.map((s) => checker.getReturnTypeOfSignature(s)) : undefined;
   }
   if (ts.isCallExpression(node)) return declaredReturnTypes(checker, node, depth);
+  // `tx ?? db`, `tx || db`, `replica ? dbReplica : db`: either side's
+  const sides = ts.isConditionalExpression(node)
+    ? [node.whenTrue, node.whenFalse]
+    : ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+      ? [node.left, node.right]
+      : undefined;
+  if (sides) {
+    const [first, second] = sides.map((side) => declaredTypesOf(checker, side, depth + 1));
+    return first && second && [...first, ...second];
+  }
   // `await getRemoteDocker(id)`: what the awaited value is declared as; an async user function without a
   // declared return type by its return expressions
   if (ts.isAwaitExpression(node)) {
@@ -388,33 +417,55 @@ function readDeclaredTypesOfSymbol(checker: ts.TypeChecker, symbol: ts.Symbol, d
 
 /**
  * `const { accounts } = params` (or a parameter `{ accounts }: Params`):
- * the member's type in each declared type of what is destructured. A
- * default value, a rest element or a nested pattern: undefined.
+ * the member's type in each declared type of what is destructured, and with
+ * a default value (`{ executor = db }`) the default's declared types too. A
+ * rest element or a nested pattern: undefined.
  */
 function destructuredTypes(checker: ts.TypeChecker, element: ts.BindingElement, depth: number): ts.Type[] | undefined {
   const pattern = element.parent;
-  if (!ts.isObjectBindingPattern(pattern) || element.dotDotDotToken || element.initializer || !ts.isIdentifier(element.name)) return undefined;
+  if (!ts.isObjectBindingPattern(pattern) || element.dotDotDotToken || !ts.isIdentifier(element.name)) return undefined;
   const key = element.propertyName ? staticPropertyName(element.propertyName) : element.name.text;
   const holder = pattern.parent;
   if (key === undefined || !(ts.isVariableDeclaration(holder) || ts.isParameter(holder))) return undefined;
   const holderTypes = holder.type
     ? fromTypeNode(checker, holder.type, depth)
-    : ts.isVariableDeclaration(holder) && holder.initializer
-      ? declaredTypesOf(checker, holder.initializer, depth + 1)
-      : undefined;
+    : ts.isVariableDeclaration(holder)
+      ? holder.initializer && declaredTypesOf(checker, withoutEmptyFallback(holder.initializer), depth + 1)
+      : callbackParameterTypes(checker, holder, depth);
   if (!holderTypes) return undefined;
   const out: ts.Type[] = [];
   for (const type of holderTypes.flatMap((t) => (t.isUnion() ? t.types : [t]))) {
     if (isNullishType(type)) continue;
-    const member = checker.getPropertyOfType(type, key);
-    const declared = member?.valueDeclaration;
-    if (!member || !declared || !(ts.isPropertySignature(declared) || ts.isPropertyDeclaration(declared)) || !declared.type) return undefined;
-    // an annotation that names no inferred value is typed as the checker types the member (instantiated, if generic)
-    const types = mentionsTypeQuery(declared.type) ? declaredTypesOfSymbol(checker, member, depth + 1) : [checker.getTypeOfSymbol(member)];
+    const types = memberTypes(checker, checker.getPropertyOfType(type, key), depth);
     if (!types) return undefined;
     out.push(...types);
   }
+  if (element.initializer) {
+    const defaults = declaredTypesOf(checker, element.initializer, depth + 1);
+    if (!defaults) return undefined;
+    out.push(...defaults);
+  }
   return out.length ? out : undefined;
+}
+
+/** `options ?? {}` (or `|| {}`) destructured: `options`, since `{}` has no members to destructure. */
+function withoutEmptyFallback(expr: ts.Expression): ts.Expression {
+  const e = skipOuter(expr);
+  if (!ts.isBinaryExpression(e) || (e.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken && e.operatorToken.kind !== ts.SyntaxKind.BarBarToken)) return expr;
+  const right = skipOuter(e.right);
+  return ts.isObjectLiteralExpression(right) && right.properties.length === 0 ? e.left : expr;
+}
+
+/**
+ * A member of a declared type, as a property declared with a type: the
+ * annotation's types when it names an inferred value (`tx?: DbOrTx` with
+ * `type DbOrTx = typeof db | …`), else the checker's type of the member
+ * (instantiated, if generic). Undefined for other members.
+ */
+function memberTypes(checker: ts.TypeChecker, member: ts.Symbol | undefined, depth: number): ts.Type[] | undefined {
+  const declared = member?.valueDeclaration;
+  if (!member || !declared || !(ts.isPropertySignature(declared) || ts.isPropertyDeclaration(declared)) || !declared.type) return undefined;
+  return mentionsTypeQuery(checker, declared.type) ? declaredTypesOfSymbol(checker, member, depth + 1) : [checker.getTypeOfSymbol(member)];
 }
 
 /** Declared return types of every signature a call's callee may stand for (undefined when one is inferred). */
@@ -590,36 +641,46 @@ function isSignatureDeclaration(decl: ts.Declaration): decl is ts.SignatureDecla
 }
 
 /**
- * The parameter of a callback passed to a method, by the method's declared
- * parameter type: `tx` in `db.transaction(async (tx) => …)` is what
- * `transaction(fn: (tx: PgTransaction<…>) => Promise<T>)` declares.
+ * The parameter of a callback passed to a method or a function, by the
+ * callee's declared parameter type: `tx` in `db.transaction(async (tx) => …)`
+ * is what `transaction(fn: (tx: PgTransaction<…>) => Promise<T>)` declares;
+ * `{ tx }` in `prepare(params, async ({ tx }) => …)` is what `prepare`'s
+ * parameter (a function type, or an alias of one) declares.
  */
 function callbackParameterTypes(checker: ts.TypeChecker, param: ts.ParameterDeclaration, depth: number): ts.Type[] | undefined {
   const fn = param.parent;
-  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !ts.isIdentifier(param.name)) return undefined;
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || param.dotDotDotToken) return undefined;
   const paramIndex = fn.parameters.indexOf(param);
   const up = skipOuterUp(fn);
   const call = up.parent;
   if (!call || !ts.isCallExpression(call)) return undefined;
   const argIndex = call.arguments.indexOf(up as ts.Expression);
+  if (argIndex < 0) return undefined;
   const m = methodCall(call);
-  if (!m || argIndex < 0) return undefined;
-  const receivers = declaredTypesOf(checker, m.object, depth + 1);
-  if (!receivers) return undefined;
-  const out: ts.Type[] = [];
-  for (const receiver of receivers) {
-    if (isNullishType(receiver)) continue;
-    const method = checker.getPropertyOfType(receiver, m.name);
-    const signatures = method?.declarations?.filter(isSignatureDeclaration);
-    if (!signatures?.length) return undefined;
-    for (const signature of signatures) {
-      const callbackType = signature.parameters[argIndex]?.type;
-      if (!callbackType || !ts.isFunctionTypeNode(callbackType)) return undefined;
-      const paramType = callbackType.parameters[paramIndex]?.type;
-      const types = paramType ? fromTypeNode(checker, paramType, depth) : undefined;
-      if (!types) return undefined;
-      out.push(...types);
+  const signatures: ts.SignatureDeclaration[] = [];
+  if (m) {
+    const receivers = declaredTypesOf(checker, m.object, depth + 1);
+    if (!receivers) return undefined;
+    for (const receiver of receivers) {
+      if (isNullishType(receiver)) continue;
+      const declared = checker.getPropertyOfType(receiver, m.name)?.declarations?.filter(isSignatureDeclaration);
+      if (!declared?.length) return undefined;
+      signatures.push(...declared);
     }
+  } else {
+    const callee = calledFunction(checker, call, { bodiless: true });
+    if (!callee) return undefined;
+    signatures.push(callee);
+  }
+  const out: ts.Type[] = [];
+  for (const signature of signatures) {
+    const written = signature.parameters[argIndex]?.type;
+    const callbackType = written && declaredTypeNode(checker, written, depth);
+    if (!callbackType || !ts.isFunctionTypeNode(callbackType)) return undefined;
+    const paramType = callbackType.parameters[paramIndex]?.type;
+    const types = paramType ? fromTypeNode(checker, paramType, depth) : undefined;
+    if (!types) return undefined;
+    out.push(...types);
   }
   return out.length ? out : undefined;
 }
@@ -721,36 +782,64 @@ export function declaredParameterType(checker: ts.TypeChecker, expr: ts.Expressi
     if (!decl || !ts.isParameter(decl) || !ts.isIdentifier(decl.name) || !decl.type || decl.initializer || decl.questionToken || decl.dotDotDotToken) return undefined;
     const references = referencesIn(checker, decl.name, decl.parent);
     if (references.length !== 1 || references[0] !== e) return undefined;
-    return parameterOfMember(checker, decl.type) ?? (mentionsTypeQuery(decl.type) ? undefined : checker.getTypeFromTypeNode(decl.type));
+    return parameterOfMember(checker, decl.type) ?? (mentionsTypeQuery(checker, decl.type) ? undefined : checker.getTypeFromTypeNode(decl.type));
   }, undefined);
 }
 
 /** `Parameters<typeof x.m>[N]`: parameter N's declared type, as `declaredParameterType` describes; undefined for other nodes. */
 function parameterOfMember(checker: ts.TypeChecker, node: ts.TypeNode): ts.Type | undefined {
-  if (!ts.isIndexedAccessTypeNode(node) || !ts.isLiteralTypeNode(node.indexType) || !ts.isNumericLiteral(node.indexType.literal)) return undefined;
+  const parameter = parameterTypeNode(checker, node, 0);
+  if (!parameter) return undefined;
+  const typeParameters: ts.TypeParameterDeclaration[] = [];
+  for (let up: ts.Node | undefined = parameter; up; up = up.parent) {
+    if ((ts.isFunctionLike(up) || ts.isClassLike(up) || ts.isInterfaceDeclaration(up)) && up.typeParameters) typeParameters.push(...up.typeParameters);
+  }
+  return typeParameters.some((p) => mentionsName(parameter, p.name.text)) ? undefined : checker.getTypeFromTypeNode(parameter);
+}
+
+/**
+ * `Parameters<F>[N]`: the type node that parameter N of F is declared with,
+ * where F is `typeof x.m` (the one declaration of the member `m` of what `x`
+ * is declared with) or itself such a node standing for a function type
+ * (`Parameters<Parameters<typeof db.transaction>[0]>[0]`: the `tx` of the
+ * callback). Undefined for other nodes, overloads, and parameters that are
+ * optional, rest or defaulted.
+ */
+function parameterTypeNode(checker: ts.TypeChecker, node: ts.TypeNode, depth: number): ts.TypeNode | undefined {
+  if (depth > MAX_DEPTH || !ts.isIndexedAccessTypeNode(node) || !ts.isLiteralTypeNode(node.indexType) || !ts.isNumericLiteral(node.indexType.literal)) return undefined;
   const index = Number(node.indexType.literal.text);
   const object = node.objectType;
   if (!ts.isTypeReferenceNode(object) || object.typeArguments?.length !== 1) return undefined;
   const alias = symbolAt(checker, object.typeName)?.declarations?.find(ts.isTypeAliasDeclaration);
-  const query = object.typeArguments[0]!;
-  if (!alias || !isLibDeclaration(alias) || alias.name.text !== "Parameters" || !ts.isTypeQueryNode(query) || query.typeArguments?.length) return undefined;
-  if (!ts.isQualifiedName(query.exprName) || !ts.isIdentifier(query.exprName.left)) return undefined;
-  const members = declaredMembers(checker, query.exprName.left, query.exprName.right.text);
-  const types = new Set<ts.Type>();
-  for (const decl of members?.flatMap((m) => m.declarations ?? []) ?? []) {
-    if (!ts.isFunctionLike(decl)) return undefined;
-    const parameter = decl.parameters[index];
-    if (!parameter?.type || parameter.questionToken || parameter.dotDotDotToken || parameter.initializer) return undefined;
-    const owner = decl.parent;
-    const typeParameters = [...(decl.typeParameters ?? []), ...((ts.isClassLike(owner) || ts.isInterfaceDeclaration(owner)) && owner.typeParameters ? owner.typeParameters : [])];
-    if (typeParameters.some((p) => mentionsName(parameter.type!, p.name.text))) return undefined;
-    types.add(checker.getTypeFromTypeNode(parameter.type));
+  if (!alias || !isLibDeclaration(alias) || alias.name.text !== "Parameters") return undefined;
+  const fn = object.typeArguments[0]!;
+  let signature: ts.Node | undefined;
+  if (ts.isTypeQueryNode(fn)) {
+    if (fn.typeArguments?.length || !ts.isQualifiedName(fn.exprName) || !ts.isIdentifier(fn.exprName.left)) return undefined;
+    const declarations = declaredMembers(checker, fn.exprName.left, fn.exprName.right.text)?.flatMap((m) => m.declarations ?? []);
+    if (declarations?.length !== 1) return undefined;
+    signature = declarations[0];
+  } else {
+    const inner = parameterTypeNode(checker, fn, depth + 1);
+    signature = inner && declaredTypeNode(checker, inner, depth + 1);
   }
-  return types.size === 1 ? [...types][0] : undefined;
+  if (!signature || !(ts.isFunctionLike(signature) && "parameters" in signature)) return undefined;
+  const parameter = (signature as ts.SignatureDeclaration).parameters[index];
+  return parameter?.type && !parameter.questionToken && !parameter.dotDotDotToken && !parameter.initializer ? parameter.type : undefined;
 }
 
-function mentionsTypeQuery(node: ts.Node): boolean {
-  return ts.isTypeQueryNode(node) || (ts.forEachChild(node, (child) => mentionsTypeQuery(child) || undefined) ?? false);
+/**
+ * Whether typing a type node would type a value: it has a `typeof x`, itself
+ * or in a type alias it names (`type DbClient = typeof db`, up to four
+ * aliases deep), which the checker types by inferring `x`.
+ */
+function mentionsTypeQuery(checker: ts.TypeChecker, node: ts.Node, aliases = 0): boolean {
+  if (ts.isTypeQueryNode(node)) return true;
+  if (ts.isTypeReferenceNode(node) && aliases < 4) {
+    const alias = symbolAt(checker, node.typeName)?.declarations?.find(ts.isTypeAliasDeclaration);
+    if (alias && !isLibDeclaration(alias) && mentionsTypeQuery(checker, alias.type, aliases + 1)) return true;
+  }
+  return ts.forEachChild(node, (child) => mentionsTypeQuery(checker, child, aliases) || undefined) ?? false;
 }
 
 /** Whether a node contains an identifier with this text (a type parameter's name, say). */
@@ -772,7 +861,7 @@ export function assertedMemberType(checker: ts.TypeChecker, node: ts.Expression)
   while (ts.isParenthesizedExpression(receiver)) receiver = receiver.expression;
   if (!ts.isAsExpression(receiver) && !ts.isTypeAssertionExpression(receiver)) return undefined;
   const written = receiver.type;
-  if (mentionsTypeQuery(written) || (ts.isTypeReferenceNode(written) && ts.isIdentifier(written.typeName) && written.typeName.text === "const")) return undefined;
+  if (mentionsTypeQuery(checker, written) || (ts.isTypeReferenceNode(written) && ts.isIdentifier(written.typeName) && written.typeName.text === "const")) return undefined;
   return guard(() => {
     const asserted = checker.getTypeFromTypeNode(written);
     const key = ts.isPropertyAccessExpression(node) ? node.name.text : ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text : undefined;

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { type DeclaredFunction, calledFunction, hasInferredReturnType, returnedExpressions } from "./declared-types.js";
-import { chainContaining, isFirstArgumentOfDbMethod } from "./queries.js";
+import { chainContaining, isFirstArgumentOfDbMethod, isPromiseCombinator } from "./queries.js";
 import { declarationScope, isAssignmentTarget, referencesIn } from "./references.js";
 import { isUserSourceFile, methodCall, skipOuter, skipOuterUp } from "./ts-utils.js";
 import { symbolAt } from "./symbols.js";
@@ -21,7 +21,9 @@ const ARRAY_RESULT_METHODS = new Set(["filter", "map", "slice", "concat", "flat"
 /**
  * An array of rows, by syntax, declarations and the query index: a `const`
  * holding `await` of a select chain, a relational `findMany`, a write's
- * `.returning()`, or of a call to a user function that returns such rows; an
+ * `.returning()`, or of a call to a user function that returns such rows (or
+ * named for such an item of an awaited `Promise.all([…])`); a choice of two
+ * (`more ? rows.slice(0, n) : rows`); an
  * array method's result on one (`rows.filter(…)`); a `const` holding one of
  * these. Typing such a value infers the query's result type, which with a
  * large schema is the costliest type of the program.
@@ -33,16 +35,38 @@ export function isRowsArray(program: ts.Program, expr: ts.Expression, depth = 0)
     const m = methodCall(e);
     return !!m && ts.isPropertyAccessExpression(skipOuter(e.expression)) && ARRAY_RESULT_METHODS.has(m.name) && isRowsArray(program, m.object, depth + 1);
   }
+  // `hasMore ? logs.slice(0, limit) : logs`
+  if (ts.isConditionalExpression(e)) return isRowsArray(program, e.whenTrue, depth + 1) && isRowsArray(program, e.whenFalse, depth + 1);
   if (!ts.isIdentifier(e)) return false;
   const decl = symbolAt(program.getTypeChecker(), e)?.valueDeclaration;
+  if (decl && ts.isBindingElement(decl)) return awaitsRows(program, promiseAllItem(decl), depth + 1);
   if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
   const init = skipOuter(decl.initializer);
   return ts.isAwaitExpression(init) ? awaitsRows(program, init.expression, depth + 1) : isRowsArray(program, init, depth + 1);
 }
 
+/**
+ * `const [subs, members] = await Promise.all([q1, q2])`: the item of the
+ * awaited `Promise.all` array that a plain name of the `const`'s array
+ * pattern stands at. Undefined for other bindings.
+ */
+function promiseAllItem(element: ts.BindingElement): ts.Expression | undefined {
+  const pattern = element.parent;
+  if (!ts.isArrayBindingPattern(pattern) || element.dotDotDotToken || element.initializer || !ts.isIdentifier(element.name)) return undefined;
+  const holder = pattern.parent;
+  if (!ts.isVariableDeclaration(holder) || holder.type || !holder.initializer || !(ts.getCombinedNodeFlags(holder) & ts.NodeFlags.Const)) return undefined;
+  const init = skipOuter(holder.initializer);
+  const call = ts.isAwaitExpression(init) ? skipOuter(init.expression) : undefined;
+  if (!call || !ts.isCallExpression(call) || !isPromiseCombinator(call) || methodCall(call)?.name !== "all" || call.arguments.length !== 1) return undefined;
+  const items = skipOuter(call.arguments[0]!);
+  const index = pattern.elements.indexOf(element);
+  if (!ts.isArrayLiteralExpression(items) || items.elements.slice(0, index + 1).some(ts.isSpreadElement)) return undefined;
+  return items.elements[index];
+}
+
 /** Whether awaiting `expr` gives an array of rows: a query chain that ends so, or a call to a user function whose every return does. */
-function awaitsRows(program: ts.Program, expr: ts.Expression, depth: number): boolean {
-  if (depth > 6) return false;
+function awaitsRows(program: ts.Program, expr: ts.Expression | undefined, depth: number): boolean {
+  if (!expr || depth > 6) return false;
   const awaited = skipOuter(expr);
   // `await finalQuery` for `finalQuery = query.limit(n)` on `let query = base.$dynamic()`: a select builder held in variables
   if (heldBuilder(program, awaited, depth + 1)?.select) return true;

@@ -1,0 +1,205 @@
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { userDeclaredNames } from "../../src/engine/callable-names.js";
+import { resolveCallee } from "../../src/engine/callees.js";
+import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction } from "../../src/engine/drizzle-symbols.js";
+import { isRowsArray } from "../../src/engine/rows.js";
+import { typeOf, walk } from "../../src/engine/ts-utils.js";
+import { fixtureProgram, sourceFileOf, watchChecker } from "../program.js";
+import { HEADER } from "../rule-tester.js";
+
+/**
+ * Shapes from Sim (simstudioai/sim, a 12,000-file program): database handles
+ * whose types name `typeof db` through aliases, picks, defaults, fallbacks
+ * and callbacks. Typing any of them makes the checker infer `db` — the
+ * generic `drizzle(…, { schema })` call over the whole schema, 3–4 s per
+ * program there. The engine reads them from declarations and must give the
+ * checker's classification.
+ */
+const shapes = `${HEADER}
+type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
+type DbClient = typeof db;
+type DbOrTx = typeof db | Tx;
+type Picked = Pick<typeof db, "select" | "delete">;
+interface Options {
+  tx?: DbOrTx;
+  executor?: DbClient | DbOrTx;
+}
+declare function prepare(run: (context: { tx: DbOrTx; at: Date }) => Promise<void>): Promise<void>;
+
+export async function shapes(either: DbOrTx, picked: Picked, callbackTx: Tx, options: Options, params: { tx?: DbOrTx }, maybe?: Options) {
+  const { executor = db } = options;
+  const { tx } = maybe ?? {};
+  await either.delete(posts);
+  await picked.delete(posts);
+  await callbackTx.delete(posts);
+  await executor.delete(posts);
+  await (tx ?? db).delete(posts);
+  await (params.tx ?? db).delete(posts);
+  await (maybe ? callbackTx : db).delete(posts);
+  await prepare(async ({ tx: inner }) => {
+    await inner.delete(posts);
+  });
+}
+
+export function lookAlikes(store: Map<string, number>, options: { cache?: Map<string, number> }) {
+  const { cache = store } = options;
+  cache.delete("k");
+  (options.cache ?? store).delete("k");
+}
+`;
+
+function deleteReceivers(sf: ts.SourceFile): ts.Expression[] {
+  const out: ts.Expression[] = [];
+  walk(sf, (node) => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "delete") out.push(node.expression.expression);
+  });
+  return out;
+}
+
+describe("database handles typed through `typeof db`, read from declarations", () => {
+  it("classifies each without typing `db`: no inferred expression, no type node naming `typeof db`, no member symbol of a declared receiver", () => {
+    const program = fixtureProgram({ "shapes.ts": shapes });
+    const sf = sourceFileOf(program, "shapes.ts");
+    const checker = program.getTypeChecker();
+    const asked: string[] = [];
+    const restore = [
+      watchChecker(checker, "getTypeAtLocation", (node) => asked.push(`type of ${node.getText()}`)),
+      watchChecker(checker, "getTypeFromTypeNode", (node) => {
+        if (node.getText().includes("typeof db")) asked.push(`type node ${node.getText()}`);
+      }),
+      watchChecker(checker, "getSymbolAtLocation", (node) => {
+        if (ts.isPropertyAccessExpression(node.parent) && node.parent.name === node && ["tx", "cache"].includes(node.getText())) asked.push(`symbol of ${node.parent.getText()}`);
+      }),
+      // the checker's type of a member declared `DbOrTx` or `DbClient | DbOrTx` is `db`'s
+      watchChecker(checker, "getTypeOfSymbol", (node) => {
+        if (ts.isPropertySignature(node) && /Db/.test(node.type?.getText() ?? "")) asked.push(`type of member ${node.getText()}`);
+      }),
+    ];
+    const answers = deleteReceivers(sf).map((r) => [r.getText(), exprIsDbLike(program, r), exprIsTransaction(program, r)]);
+    for (const r of restore) r();
+    expect(asked).toEqual([]);
+    expect(answers).toEqual([
+      ["either", "yes", "yes"],
+      ["picked", "yes", "no"],
+      ["callbackTx", "yes", "yes"],
+      ["executor", "yes", "yes"],
+      ["(tx ?? db)", "yes", "yes"],
+      ["(params.tx ?? db)", "yes", "yes"],
+      ["(maybe ? callbackTx : db)", "yes", "yes"],
+      ["inner", "yes", "yes"],
+      ["cache", "no", "no"],
+      ["(options.cache ?? store)", "no", "no"],
+    ]);
+  });
+
+  it("gives the classification of the checker's types", () => {
+    const program = fixtureProgram({ "shapes.ts": shapes });
+    const checker = program.getTypeChecker();
+    for (const r of deleteReceivers(sourceFileOf(program, "shapes.ts"))) {
+      const full = typeOf(checker, r);
+      expect([r.getText(), exprIsDbLike(program, r), exprIsTransaction(program, r)]).toEqual([r.getText(), isDrizzleDbLike(program, full), isDrizzleTransaction(program, full)]);
+    }
+  });
+});
+
+/** Rows reached without typing them, and array methods known without typing the array (Sim's billing code). */
+const rowsCode = `${HEADER}
+/** User code declaring members named like array methods, which run queries: calls of \`push\` and \`map\` must be resolved. */
+export class Outbox {
+  async push(id: number) {
+    await db.insert(posts).values({ id, title: "t", authorId: 1 });
+  }
+  async map(id: number) {
+    return db.select().from(posts).where(eq(posts.id, id));
+  }
+}
+
+export async function billing(userId: number, limit: number) {
+  const [personal, memberships] = await Promise.all([
+    db.select().from(posts).where(eq(posts.authorId, userId)),
+    db.select({ id: comments.id }).from(comments).where(eq(comments.postId, userId)),
+  ]);
+  const ids = memberships.map((m) => m.id);
+  const logs = await db.select().from(posts).limit(limit + 1);
+  const page = logs.length > limit ? logs.slice(0, limit) : logs;
+  const conditions = [eq(posts.authorId, userId)];
+  conditions.push(eq(posts.id, 1));
+  const [response] = await Promise.all([fetch("https://example.com")]);
+  return [personal, ids, page, response] as const;
+}
+`;
+
+describe("query rows and arrays, by syntax", () => {
+  it("knows an awaited Promise.all's query items and a choice of rows as rows, and nothing else", () => {
+    const program = fixtureProgram({ "rows.ts": rowsCode });
+    const sf = sourceFileOf(program, "rows.ts");
+    const named = new Map<string, ts.Expression>();
+    walk(sf, (node) => {
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === "page") named.set("page initializer", node.initializer!);
+      if (ts.isReturnStatement(node) && node.parent.parent.getText().includes("billing")) {
+        const list = (node.expression as ts.AsExpression).expression as ts.ArrayLiteralExpression;
+        for (const item of list.elements) named.set(item.getText(), item);
+      }
+    });
+    const asked: string[] = [];
+    const restore = watchChecker(program.getTypeChecker(), "getTypeAtLocation", (node) => asked.push(node.getText()));
+    const answers = [...named].map(([name, expr]) => [name, isRowsArray(program, expr)]);
+    restore();
+    expect(answers).toEqual([
+      ["page initializer", true],
+      ["personal", true],
+      ["ids", true],
+      ["page", true],
+      ["response", false],
+    ]);
+    expect(asked).toEqual([]);
+  });
+
+  it("resolves `memberships.map(…)` and `conditions.push(…)` to the library without typing the receiver, though user code declares `map` and `push`", () => {
+    const program = fixtureProgram({ "rows.ts": rowsCode });
+    const sf = sourceFileOf(program, "rows.ts");
+    const calls: ts.CallExpression[] = [];
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ["map", "push"].includes(node.expression.name.text)) calls.push(node);
+    });
+    const names = userDeclaredNames(program);
+    expect([names.members.has("map"), names.members.has("push"), names.queryReaching.has("map"), names.queryReaching.has("push")]).toEqual([true, true, true, true]);
+    const asked: string[] = [];
+    const checker = program.getTypeChecker();
+    const restore = [
+      watchChecker(checker, "getTypeAtLocation", (node) => asked.push(node.getText())),
+      watchChecker(checker, "getResolvedSignature", (node) => asked.push(node.getText())),
+      // the symbol of `.map` on rows, or `.push` on an array literal's `const`: the checker would type the receiver
+      watchChecker(checker, "getSymbolAtLocation", (node) => {
+        if (ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) asked.push(`symbol of ${node.parent.getText()}`);
+      }),
+    ];
+    const resolved = calls.map((call) => [call.expression.getText(), resolveCallee(program, call)]);
+    for (const r of restore) r();
+    expect(resolved).toEqual([
+      ["memberships.map", undefined],
+      ["conditions.push", undefined],
+    ]);
+    expect(asked).toEqual([]);
+  });
+});
+
+describe("the callable-names fixed point across programs", () => {
+  const files = { "rows.ts": rowsCode };
+
+  it("is reused by a later program with the same files, texts and options, though its trees are new", () => {
+    const first = fixtureProgram(files);
+    const second = fixtureProgram(files);
+    expect(sourceFileOf(second, "rows.ts")).not.toBe(sourceFileOf(first, "rows.ts"));
+    expect(userDeclaredNames(second)).toBe(userDeclaredNames(first));
+  });
+
+  it("is computed again when a text or an option differs", () => {
+    const base = userDeclaredNames(fixtureProgram(files));
+    const edited = fixtureProgram({ "rows.ts": rowsCode.replace("async push(", "async enqueue(") });
+    expect(userDeclaredNames(edited)).not.toBe(base);
+    expect(userDeclaredNames(edited).members.has("push")).toBe(false);
+    expect(userDeclaredNames(fixtureProgram(files, undefined, { noUnusedLocals: true }))).not.toBe(base);
+  });
+});
