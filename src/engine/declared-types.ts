@@ -361,7 +361,7 @@ function declaredTypesOfExpression(checker: ts.TypeChecker, node: ts.Expression,
   // `tx ?? db`, `tx || db`, `replica ? dbReplica : db`: either side's
   const sides = ts.isConditionalExpression(node)
     ? [node.whenTrue, node.whenFalse]
-    : ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+    : isFallback(node)
       ? [node.left, node.right]
       : undefined;
   if (sides) {
@@ -448,10 +448,15 @@ function destructuredTypes(checker: ts.TypeChecker, element: ts.BindingElement, 
   return out.length ? out : undefined;
 }
 
+/** `a ?? b`, `a || b`: a value or its fallback. */
+function isFallback(node: ts.Node): node is ts.BinaryExpression {
+  return ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken);
+}
+
 /** `options ?? {}` (or `|| {}`) destructured: `options`, since `{}` has no members to destructure. */
 function withoutEmptyFallback(expr: ts.Expression): ts.Expression {
   const e = skipOuter(expr);
-  if (!ts.isBinaryExpression(e) || (e.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken && e.operatorToken.kind !== ts.SyntaxKind.BarBarToken)) return expr;
+  if (!isFallback(e)) return expr;
   const right = skipOuter(e.right);
   return ts.isObjectLiteralExpression(right) && right.properties.length === 0 ? e.left : expr;
 }
