@@ -7,7 +7,7 @@ import type { TableModel } from "./schema/model.js";
 import { resolveCallee } from "./callees.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
 import { resolveTable } from "./schema/resolve.js";
-import { elementCallbackReceiver, isRowValue } from "./rows.js";
+import { elementCallbackReceiver, isRowValue, isRowsArray } from "./rows.js";
 import { isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
 import { localSymbolAt, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
@@ -520,8 +520,9 @@ class ConditionReader {
   private column(node: ts.Expression, depth: number): Lookup<ColumnRef> {
     if (depth > MAX_DEPTH) return "unknown";
     const e = skipOuter(node);
-    // a value read from query rows (`item.attachmentId` for `item` of `await db.select()…`): never a column
-    if (isRowValue(this.program, e)) return undefined;
+    // a value read from query rows (`item.attachmentId` for `item` of `await db.select()…`), or an array of
+    // rows or of what they map to (`ids = rows.map((r) => r.id)`): never a column
+    if (isRowValue(this.program, e) || isRowsArray(this.program, e)) return undefined;
     if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
       const key = ts.isPropertyAccessExpression(e) ? e.name.text : staticPropertyName(e.argumentExpression as ts.PropertyName);
       const table = key !== undefined ? this.tableOf(e.expression) : undefined;

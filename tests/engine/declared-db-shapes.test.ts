@@ -2,6 +2,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { userDeclaredNames } from "../../src/engine/callable-names.js";
 import { resolveCallee } from "../../src/engine/callees.js";
+import { describeCondition } from "../../src/engine/conditions.js";
 import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction } from "../../src/engine/drizzle-symbols.js";
 import { isRowsArray } from "../../src/engine/rows.js";
 import { typeOf, walk } from "../../src/engine/ts-utils.js";
@@ -123,10 +124,11 @@ export async function billing(userId: number, limit: number) {
   const ids = memberships.map((m) => m.id);
   const logs = await db.select().from(posts).limit(limit + 1);
   const page = logs.length > limit ? logs.slice(0, limit) : logs;
+  const related = await db.select().from(comments).where(inArray(comments.id, ids));
   const conditions = [eq(posts.authorId, userId)];
   conditions.push(eq(posts.id, 1));
   const [response] = await Promise.all([fetch("https://example.com")]);
-  return [personal, ids, page, response] as const;
+  return [personal, ids, page, response, related] as const;
 }
 `;
 
@@ -152,7 +154,23 @@ describe("query rows and arrays, by syntax", () => {
       ["ids", true],
       ["page", true],
       ["response", false],
+      ["related", true],
     ]);
+    expect(asked).toEqual([]);
+  });
+
+  it("reads `inArray(comments.id, ids)` with `ids = memberships.map(…)` as a column and a value, without typing the array", () => {
+    const program = fixtureProgram({ "rows.ts": rowsCode });
+    const sf = sourceFileOf(program, "rows.ts");
+    let condition: ts.Expression | undefined;
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node) && node.expression.getText() === "inArray") condition = node;
+    });
+    const asked: string[] = [];
+    const restore = watchChecker(program.getTypeChecker(), "getTypeAtLocation", (node) => asked.push(node.getText()));
+    const summary = describeCondition(program, condition!);
+    restore();
+    expect([summary.complete, summary.mentions.map((m) => [m.column.key, m.values.map((v) => v.getText())])]).toEqual([true, [["id", ["ids"]]]]);
     expect(asked).toEqual([]);
   });
 
