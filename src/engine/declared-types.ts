@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { checkerCache } from "./cache.js";
-import { isAsyncFunction, isNullishType, methodCall, skipOuter, skipOuterUp, staticPropertyName } from "./ts-utils.js";
+import { isAsyncFunction, isFallback, isNullishType, methodCall, skipOuter, skipOuterUp, staticPropertyName } from "./ts-utils.js";
 import { resolveAlias, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 import { referencesIn } from "./references.js";
@@ -446,11 +446,6 @@ function destructuredTypes(checker: ts.TypeChecker, element: ts.BindingElement, 
     out.push(...defaults);
   }
   return out.length ? out : undefined;
-}
-
-/** `a ?? b`, `a || b`: a value or its fallback. */
-function isFallback(node: ts.Node): node is ts.BinaryExpression {
-  return ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken);
 }
 
 /** `options ?? {}` (or `|| {}`) destructured: `options`, since `{}` has no members to destructure. */

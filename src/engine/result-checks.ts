@@ -8,7 +8,7 @@ import { guard } from "./guard.js";
 import { fileSyntax } from "./syntax-index.js";
 import { isAssignmentTarget } from "./references.js";
 import { symbolAt, valueSymbolAt } from "./symbols.js";
-import { isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, typeOf, walk } from "./ts-utils.js";
+import { isFallback, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, typeOf, walk } from "./ts-utils.js";
 
 /**
  * What code does with the value a query (or a helper returning a query's row)
@@ -284,13 +284,7 @@ export function returnsOnly(checker: ts.TypeChecker, fn: ts.FunctionLikeDeclarat
     let x = skipOuter(e);
     if (ts.isAwaitExpression(x)) x = skipOuter(x.expression);
     // `row ?? null`, `row || undefined`
-    if (
-      ts.isBinaryExpression(x) &&
-      (x.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || x.operatorToken.kind === ts.SyntaxKind.BarBarToken) &&
-      isLiteralLike(x.right)
-    ) {
-      return returnsValue(x.left);
-    }
+    if (isFallback(x) && isLiteralLike(x.right)) return returnsValue(x.left);
     for (let v: ts.Node = skipOuter(value as ts.Expression); ; ) {
       if (x === v) return true;
       const up = skipOuterUp(v).parent;

@@ -1,6 +1,11 @@
 import ts from "typescript";
 import { guard } from "./guard.js";
 
+/** `a ?? b`, `a || b`: a value or its fallback. */
+export function isFallback(node: ts.Node): node is ts.BinaryExpression {
+  return ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken);
+}
+
 /** Strips parentheses, `as`, `satisfies`, `!` and type assertions. */
 export function skipOuter(node: ts.Expression): ts.Expression {
   let current = node;
