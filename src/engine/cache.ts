@@ -24,11 +24,12 @@ export function programCache<V>(create: (program: ts.Program) => V): (program: t
 }
 
 /**
- * A per-program value that reads nothing but the text of the program's own
- * files (`isOwn`), which files the program has, and its compiler options (a
- * syntax fact of the whole program, such as the callable-names fixed point):
- * reused by a later program of the same project with the same files, texts
- * and options. typescript-eslint's project service rebuilds a project's
+ * A per-program value that depends on nothing but the text of the program's
+ * own files (`isOwn`), which files the program has, and its compiler options:
+ * a syntax fact of the whole program (the callable-names fixed point), or a
+ * typed fact of the own files (the append-only tables), whose declaration
+ * files — the same names — do not change under a running lint. Reused by a
+ * later program of the same project with the same files, texts and options. typescript-eslint's project service rebuilds a project's
  * program whenever ESLint opens a file that no project includes (a test file
  * outside the tsconfig), with new trees for some unchanged files; without
  * this, each such program would redo the program-wide walk.

@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { programCache } from "./cache.js";
+import { programTextCache } from "./cache.js";
 import { codeRole, roleSettingsKey } from "./code-roles.js";
 import { chainAtStart, chainTable } from "./queries.js";
 import type { TableModel } from "./schema/model.js";
@@ -26,11 +26,22 @@ const MODIFYING_METHODS = new Set(["insert", "update", "delete"]);
 const RAW_MODIFY = /\b(?:update|delete\s+from|truncate(?:\s+table)?)\s+(?:only\s+)?(?:"?(\w+)"?\s*\.\s*)?(?:"(\w+)"|\$\{\s*([\w.]+)\s*\}|(\w+))/gi;
 
 interface AppendOnly {
-  /** Table-building calls of the append-only tables; undefined when unknown. */
-  tables: Set<ts.CallExpression> | undefined;
+  /** Where the append-only tables' table-building calls are (`tablePlace`); undefined when unknown. */
+  tables: Set<string> | undefined;
 }
 
-const appendOnlyCache = programCache(() => new Map<string, AppendOnly>());
+/**
+ * Per program and code-role settings. A program that typescript-eslint's
+ * project service rebuilds with the same files and texts (see
+ * `programTextCache`) reuses the answer, which is why the tables are kept by
+ * file name and position: the rebuilt program may hold new trees for them.
+ */
+const appendOnlyCache = programTextCache(isUserSourceFile, () => new Map<string, AppendOnly>());
+
+/** A table-building call by its file and position, the same in a rebuilt program's tree of the same text. */
+function tablePlace(call: ts.CallExpression): string {
+  return `${call.getSourceFile().fileName}:${call.pos}`;
+}
 
 function computeAppendOnly(program: ts.Program, settings: SharedSettings): AppendOnly {
   const inserted = new Set<TableModel>();
@@ -59,24 +70,25 @@ function computeAppendOnly(program: ts.Program, settings: SharedSettings): Appen
       modified.add(table);
     }
   }
-  const tables = new Set<ts.CallExpression>();
+  const tables = new Set<string>();
   for (const table of inserted) {
     if (modified.has(table)) continue;
     const names = [table.jsName, table.sqlName, table.declaredName].filter((n): n is string => !!n).map((n) => n.toLowerCase());
     if (names.some((n) => rawNames.has(n))) continue;
-    tables.add(table.call);
+    tables.add(tablePlace(table.call));
   }
   return { tables };
 }
 
 /**
  * Whether the program's application code only ever inserts into `table`
- * (an append-only log). Computed once per program (and code-role settings).
+ * (an append-only log). Computed once per program (and code-role settings),
+ * and reused by a rebuilt program of the same project with the same texts.
  */
 export function isAppendOnlyTable(program: ts.Program, table: TableModel, settings: SharedSettings = {}): boolean {
   const cache = appendOnlyCache(program);
   const key = roleSettingsKey(settings);
   let entry = cache.get(key);
   if (!entry) cache.set(key, (entry = guard(() => computeAppendOnly(program, settings), { tables: undefined })));
-  return entry.tables?.has(table.call) ?? false;
+  return entry.tables?.has(tablePlace(table.call)) ?? false;
 }

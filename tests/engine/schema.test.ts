@@ -477,3 +477,25 @@ export const billingTasks = pgSchema("billing").table("tasks", { id: serial("id"
     expect([models, asked]).toEqual([[undefined, undefined, "tasks"], []]);
   });
 });
+
+describe("an index on an `sql` expression", () => {
+  it("is read from drizzle-orm's `sql` binding without typing the template, and a user's own `sql` tag is typed", () => {
+    const sqlProgram = fixtureProgram({
+      "sql-index.ts": `import { sql as drizzleSql } from "drizzle-orm";
+import { index, pgTable, serial, text } from "drizzle-orm/pg-core";
+const sql = (strings: TemplateStringsArray, ...values: unknown[]) => strings.join(String(values.length));
+export const byDrizzle = pgTable("by_drizzle", { id: serial().primaryKey(), email: text() }, (t) => [index("lower_email").on(drizzleSql\`lower(\${t.email})\`)]);
+export const byOwnTag = pgTable("by_own_tag", { id: serial().primaryKey(), email: text() }, (t) => [index("own_tag").on(sql\`lower(\${t.email})\` as never)]);
+`,
+    });
+    const file = sourceFileOf(sqlProgram, "sql-index.ts");
+    const initializers = file.statements.flatMap((s) => (ts.isVariableStatement(s) && s.modifiers?.length ? s.declarationList.declarations.map((d) => d.initializer!) : []));
+    const typed: string[] = [];
+    const restore = watchChecker(sqlProgram.getTypeChecker(), "getTypeAtLocation", (node) => typed.push(node.getText()));
+    const [byDrizzle, byOwnTag] = initializers.map((i) => resolveTable(sqlProgram, i)!);
+    restore();
+    expect(summary(byDrizzle!).indexes).toEqual([{ name: "lower_email", unique: false, partial: false, columns: ["<drizzleSql`lower(${t.email})`>"] }]);
+    expect([byDrizzle!.complete.extra, byOwnTag!.complete.extra]).toEqual([true, false]);
+    expect(typed).toEqual(["sql`lower(${t.email})` as never"]);
+  });
+});

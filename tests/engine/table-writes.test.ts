@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { resolveTable } from "../../src/engine/schema/resolve.js";
 import { isAppendOnlyTable } from "../../src/engine/table-writes.js";
-import { fixtureProgram, sourceFileOf } from "../program.js";
+import { fixtureProgram, fixturesDir, sourceFileOf, watchChecker } from "../program.js";
 
 /** The append-only fact: tables the application only ever inserts into. */
 function tagsAppendOnly(files: Record<string, string>, settings = {}): boolean {
@@ -32,5 +34,39 @@ describe("append-only tables", () => {
   it("an update of a table we cannot resolve makes nothing append-only", () => {
     const generic = `import type { PgTable } from "drizzle-orm/pg-core";\nimport { db } from "../db";\nexport const wipe = (t: PgTable) => db.delete(t);`;
     expect(tagsAppendOnly({ "tx/generic.ts": generic })).toBe(false);
+  });
+});
+
+describe("append-only tables across programs", () => {
+  /** `tags` of a program and the checker calls that answering whether it is append-only makes. */
+  function askTags(program: ts.Program): { appendOnly: boolean; asked: number } {
+    const schema = sourceFileOf(program, "schema/posts.ts");
+    const decl = schema.statements.flatMap((s) => (ts.isVariableStatement(s) ? [...s.declarationList.declarations] : [])).find((d) => d.name.getText() === "tags");
+    const table = resolveTable(program, decl!.initializer!)!;
+    let asked = 0;
+    const restore = watchChecker(program.getTypeChecker(), "getSymbolAtLocation", () => asked++);
+    const appendOnly = isAppendOnlyTable(program, table);
+    restore();
+    return { appendOnly, asked };
+  }
+  // the schema file too, with its own text: a rebuilt program's new tree for it, as typescript-eslint's project service makes
+  const schemaText = readFileSync(path.join(fixturesDir, "schema/posts.ts"), "utf8");
+  const files = { "schema/posts.ts": schemaText, "tx/log.ts": `${IMPORTS}export const log = () => db.insert(tags).values({ name: "x" });` };
+
+  it("is reused by a program rebuilt with the same files and texts, whose trees are new", () => {
+    const first = fixtureProgram(files);
+    const second = fixtureProgram(files);
+    expect(sourceFileOf(second, "schema/posts.ts")).not.toBe(sourceFileOf(first, "schema/posts.ts"));
+    const [before, after] = [askTags(first), askTags(second)];
+    expect(before.appendOnly).toBe(true);
+    expect(before.asked).toBeGreaterThan(0);
+    expect(after).toEqual({ appendOnly: true, asked: 0 });
+  });
+
+  it("is computed again when a text differs", () => {
+    expect(askTags(fixtureProgram(files)).appendOnly).toBe(true);
+    const edited = askTags(fixtureProgram({ ...files, "tx/edit.ts": `${IMPORTS}export const edit = (id: number) => db.update(tags).set({ name: "y" }).where(eq(tags.id, id));` }));
+    expect(edited.appendOnly).toBe(false);
+    expect(edited.asked).toBeGreaterThan(0);
   });
 });

@@ -328,6 +328,10 @@ function columnKeyOf(expr: ts.Expression, scope: ParamScope): string | undefined
 /** An index expression: a drizzle `SQL` value (`sql\`lower(${t.email})\``), by type. */
 function isSqlExpression(checker: ts.TypeChecker, expr: ts.Expression): boolean {
   if (ts.isSpreadElement(expr)) return false;
+  // drizzle-orm's `sql` tag makes an `SQL`: known from its binding, without typing the template (which types
+  // the table of the callback's parameter, its whole column map)
+  const e = skipOuter(expr);
+  if (ts.isTaggedTemplateExpression(e) && drizzleBinding(checker, e.tag) === "sql") return true;
   const symbol = typeOf(checker, expr)?.getSymbol();
   return symbol?.name === "SQL" && isDrizzleSymbol(symbol);
 }
