@@ -4,7 +4,7 @@ import { calledFunction, declaredLiteralMembers, declaredMembers, hasInferredRet
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { chainContaining, isQueryChainCall } from "./queries.js";
 import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
-import { heldBuilder, isRowsArray } from "./rows.js";
+import { heldBuilder, isArrayValue, isRowsArray } from "./rows.js";
 import { localSymbolAt, resolveAlias, symbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 
@@ -50,8 +50,9 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   // `query.orderBy(…)` on `const query = db.select()…`: a member of a drizzle builder (or of its awaited rows),
   // known without typing the builder
   if (member && holdsQueryChain(program, member.object)) return null;
-  // `conditions.push(…)` on `const conditions = [eq(…)]`: an array's own method (typing the array would type its items)
-  if (member && holdsArrayLiteral(program.getTypeChecker(), member.object)) return null;
+  // `conditions.push(…)` on `const conditions = [eq(…)]`, `[...new Set(ids)].sort()`, `unknown.join(…)` on
+  // `const unknown = ids.filter(…)`: an array's own method (typing the array would type its items)
+  if (member && isArrayValue(program.getTypeChecker(), member.object)) return null;
   // a library member of the receiver's declared type (a framework's builder chain): no need to type the receiver
   const declaredMember = member && declaredMembers(program.getTypeChecker(), member.object, member.name);
   if (declaredMember?.every(isLibraryOnly)) return null;
@@ -114,13 +115,6 @@ function holdsQueryChain(program: ts.Program, receiver: ts.Expression): boolean 
   if (!ts.isAwaitExpression(init)) return false;
   const awaited = skipOuter(init.expression);
   return ts.isCallExpression(awaited) && chainContaining(program, awaited)?.end === awaited;
-}
-
-/** A `const` without a type annotation initialized with an array literal: an array, whose members are the library's. */
-function holdsArrayLiteral(checker: ts.TypeChecker, receiver: ts.Expression): boolean {
-  const e = skipOuter(receiver);
-  const decl = ts.isIdentifier(e) ? symbolAt(checker, e)?.valueDeclaration : undefined;
-  return !!decl && ts.isVariableDeclaration(decl) && !decl.type && !!decl.initializer && ts.isArrayLiteralExpression(skipOuter(decl.initializer)) && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0;
 }
 
 /**

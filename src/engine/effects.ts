@@ -6,7 +6,7 @@ import { builderKind } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
 import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirstArgumentOfDbMethod, isPromiseCombinator, valueUse } from "./queries.js";
 import { variableReferences } from "./references.js";
-import { isRowsArray } from "./rows.js";
+import { isArrayValue, isRowsArray } from "./rows.js";
 import { tableDisplayName } from "./schema/model.js";
 import { calleeName, isAsyncFunction, isFunctionLike, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
 import { symbolAt } from "./symbols.js";
@@ -140,8 +140,8 @@ function isIterable(program: ts.Program, object: ts.Expression, method: string):
   };
   const iterable = (types: readonly ts.Type[]): boolean =>
     types.every((type) => (type.isUnion() ? type.types : [type]).every((t) => (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0 || isArrayLike(t)));
-  // the rows of an awaited Drizzle query, or an array method's result on them: an array, without typing it
-  if (isRowsArray(program, object)) return true;
+  // the rows of an awaited Drizzle query, an array literal, or an array method's result on them: an array, without typing it
+  if (isRowsArray(program, object) || isArrayValue(checker, object)) return true;
   // declared iterable (`ids: string[]`): so is whatever a guard narrows it to; no need to type the use
   const declared = declaredTypesOf(checker, object);
   if (declared && iterable(declared)) return true;

@@ -19,6 +19,29 @@ const SELECT_ENDS = new Set(["from", "where", "orderBy", "limit", "offset", "gro
 const ARRAY_RESULT_METHODS = new Set(["filter", "map", "slice", "concat", "flat", "flatMap", "toSorted", "toReversed", "sort", "reverse"]);
 
 /**
+ * A built-in array, by syntax: an array literal (`[...new Set(ids)]`), an
+ * array method's result on one (`ids.filter(…)`), or a `const` without a type
+ * annotation holding one. Its members are the library's `Array` members, so
+ * calling one (`unknown.join(", ")`, `[...ids].sort()`) or iterating it needs
+ * no typing of the array — which would type its items, as far as a query's
+ * rows. A type assertion (`[] as unknown as List`) is not looked through.
+ */
+export function isArrayValue(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): boolean {
+  if (depth > 6) return false;
+  let e = expr;
+  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  if (ts.isArrayLiteralExpression(e)) return true;
+  if (ts.isCallExpression(e)) {
+    const m = methodCall(e);
+    return !!m && ts.isPropertyAccessExpression(e.expression) && ARRAY_RESULT_METHODS.has(m.name) && isArrayValue(checker, m.object, depth + 1);
+  }
+  if (!ts.isIdentifier(e)) return false;
+  const decl = symbolAt(checker, e)?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
+  return isArrayValue(checker, decl.initializer, depth + 1);
+}
+
+/**
  * An array of rows, by syntax, declarations and the query index: a `const`
  * holding `await` of a select chain, a relational `findMany`, a write's
  * `.returning()`, or of a call to a user function that returns such rows (or

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { userDeclaredNames } from "../../src/engine/callable-names.js";
 import { resolveCallee } from "../../src/engine/callees.js";
 import { describeCondition } from "../../src/engine/conditions.js";
+import { callbackRole } from "../../src/engine/effects.js";
 import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction } from "../../src/engine/drizzle-symbols.js";
 import { isRowsArray } from "../../src/engine/rows.js";
 import { typeOf, walk } from "../../src/engine/ts-utils.js";
@@ -114,6 +115,12 @@ export class Outbox {
   async map(id: number) {
     return db.select().from(posts).where(eq(posts.id, id));
   }
+  async sort(id: number) {
+    return db.select().from(posts).where(eq(posts.id, id));
+  }
+  async join(id: number) {
+    return db.select().from(posts).where(eq(posts.id, id));
+  }
 }
 
 export async function billing(userId: number, limit: number) {
@@ -127,8 +134,16 @@ export async function billing(userId: number, limit: number) {
   const related = await db.select().from(comments).where(inArray(comments.id, ids));
   const conditions = [eq(posts.authorId, userId)];
   conditions.push(eq(posts.id, 1));
+  const sorted = [...new Set(memberships.map((m) => m.id))].sort();
+  const known = new Set(memberships.map((m) => m.id));
+  const candidates = [...known];
+  const unknown = candidates.filter((id) => id > sorted.length);
+  const label = unknown.join(", ");
+  unknown.forEach((id) => {
+    void db.select().from(posts).where(eq(posts.id, id));
+  });
   const [response] = await Promise.all([fetch("https://example.com")]);
-  return [personal, ids, page, response, related] as const;
+  return [personal, ids, page, response, related, label] as const;
 }
 `;
 
@@ -155,6 +170,7 @@ describe("query rows and arrays, by syntax", () => {
       ["page", true],
       ["response", false],
       ["related", true],
+      ["label", false],
     ]);
     expect(asked).toEqual([]);
   });
@@ -174,15 +190,15 @@ describe("query rows and arrays, by syntax", () => {
     expect(asked).toEqual([]);
   });
 
-  it("resolves `memberships.map(…)` and `conditions.push(…)` to the library without typing the receiver, though user code declares `map` and `push`", () => {
+  it("resolves `memberships.map(…)`, `conditions.push(…)`, `[...set].sort()` and `unknown.join(…)` to the library without typing the receiver, though user code declares those names", () => {
     const program = fixtureProgram({ "rows.ts": rowsCode });
     const sf = sourceFileOf(program, "rows.ts");
     const calls: ts.CallExpression[] = [];
     walk(sf, (node) => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ["map", "push"].includes(node.expression.name.text)) calls.push(node);
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ["map", "push", "sort", "join"].includes(node.expression.name.text)) calls.push(node);
     });
     const names = userDeclaredNames(program);
-    expect([names.members.has("map"), names.members.has("push"), names.queryReaching.has("map"), names.queryReaching.has("push")]).toEqual([true, true, true, true]);
+    expect(["map", "push", "sort", "join"].flatMap((name) => [names.members.has(name), names.queryReaching.has(name)])).toEqual(Array(8).fill(true));
     const asked: string[] = [];
     const checker = program.getTypeChecker();
     const restore = [
@@ -198,7 +214,26 @@ describe("query rows and arrays, by syntax", () => {
     expect(resolved).toEqual([
       ["memberships.map", undefined],
       ["conditions.push", undefined],
+      ["[...new Set(memberships.map((m) => m.id))].sort", undefined],
+      ["memberships.map", undefined],
+      ["memberships.map", undefined],
+      ["unknown.join", undefined],
     ]);
+    expect(asked).toEqual([]);
+  });
+
+  it("knows `unknown.forEach(…)` on `const unknown = candidates.filter(…)`, `candidates = [...known]`, as an iteration without typing the array", () => {
+    const program = fixtureProgram({ "rows.ts": rowsCode });
+    const sf = sourceFileOf(program, "rows.ts");
+    let callback: ts.Node | undefined;
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node) && node.expression.getText() === "unknown.forEach") callback = node.arguments[0];
+    });
+    const asked: string[] = [];
+    const restore = watchChecker(program.getTypeChecker(), "getTypeAtLocation", (node) => asked.push(node.getText()));
+    const role = callbackRole(program, callback!).role;
+    restore();
+    expect(role).toBe("iteration");
     expect(asked).toEqual([]);
   });
 });
