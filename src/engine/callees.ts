@@ -65,6 +65,9 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   const decls = symbol?.declarations;
   if (!decls?.length) return undefined;
   if (!decls.some((d) => isUserCode(d))) return null;
+  // `operation(tx, …)` on a parameter `operation: (tx: DbOrTx) => Promise<T>`: the call lands on that function
+  // type, which has no body (resolving the signature would type the arguments, say a transaction callback's `tx`)
+  if (decls.length === 1 && ts.isParameter(decls[0]!) && !decls[0].dotDotDotToken && decls[0].type && ts.isFunctionTypeNode(decls[0].type)) return null;
   // `const createTable = pgTableCreator(…)`: a function made by drizzle-orm, never user code
   // (resolving a call to it would infer the whole table)
   if (decls.every((d) => isMadeByDrizzle(program.getTypeChecker(), d))) return null;

@@ -123,6 +123,10 @@ export class Outbox {
   }
 }
 
+async function withLock<T>(operation: (tx: Parameters<Parameters<typeof db.transaction>[0]>[0]) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => operation(tx));
+}
+
 export async function billing(userId: number, limit: number) {
   const [personal, memberships] = await Promise.all([
     db.select().from(posts).where(eq(posts.authorId, userId)),
@@ -142,6 +146,7 @@ export async function billing(userId: number, limit: number) {
   unknown.forEach((id) => {
     void db.select().from(posts).where(eq(posts.id, id));
   });
+  await withLock(async (tx) => tx.select().from(posts));
   const [response] = await Promise.all([fetch("https://example.com")]);
   return [personal, ids, page, response, related, label] as const;
 }
@@ -190,12 +195,13 @@ describe("query rows and arrays, by syntax", () => {
     expect(asked).toEqual([]);
   });
 
-  it("resolves `memberships.map(…)`, `conditions.push(…)`, `[...set].sort()` and `unknown.join(…)` to the library without typing the receiver, though user code declares those names", () => {
+  it("resolves `memberships.map(…)`, `conditions.push(…)`, `[...set].sort()`, `unknown.join(…)` and a function-typed parameter's `operation(tx)` without typing the receiver or the arguments, though user code declares those names", () => {
     const program = fixtureProgram({ "rows.ts": rowsCode });
     const sf = sourceFileOf(program, "rows.ts");
     const calls: ts.CallExpression[] = [];
     walk(sf, (node) => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ["map", "push", "sort", "join"].includes(node.expression.name.text)) calls.push(node);
+      if (ts.isCallExpression(node) && node.expression.getText() === "operation") calls.push(node);
     });
     const names = userDeclaredNames(program);
     expect(["map", "push", "sort", "join"].flatMap((name) => [names.members.has(name), names.queryReaching.has(name)])).toEqual(Array(8).fill(true));
@@ -212,6 +218,7 @@ describe("query rows and arrays, by syntax", () => {
     const resolved = calls.map((call) => [call.expression.getText(), resolveCallee(program, call)]);
     for (const r of restore) r();
     expect(resolved).toEqual([
+      ["operation", undefined],
       ["memberships.map", undefined],
       ["conditions.push", undefined],
       ["[...new Set(memberships.map((m) => m.id))].sort", undefined],
