@@ -29,10 +29,11 @@ export function programCache<V>(create: (program: ts.Program) => V): (program: t
  * a syntax fact of the whole program (the callable-names fixed point), or a
  * typed fact of the own files (the append-only tables), whose declaration
  * files — the same names — do not change under a running lint. Reused by a
- * later program of the same project with the same files, texts and options. typescript-eslint's project service rebuilds a project's
- * program whenever ESLint opens a file that no project includes (a test file
- * outside the tsconfig), with new trees for some unchanged files; without
- * this, each such program would redo the program-wide walk.
+ * later program of the same project with the same files, texts and options.
+ * typescript-eslint's project service rebuilds a project's program whenever
+ * ESLint opens a file that no project includes (a test file outside the
+ * tsconfig), with new trees for some unchanged files; without this, each
+ * such program would redo the program-wide walk.
  *
  * Bounded like `keyedCache`: the last value of the `limit` most recent
  * projects (by tsconfig path, or first root file), with the file names and

@@ -67,7 +67,7 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   if (!decls.some((d) => isUserCode(d))) return null;
   // `operation(tx, …)` on a parameter `operation: (tx: DbOrTx) => Promise<T>`: the call lands on that function
   // type, which has no body (resolving the signature would type the arguments, say a transaction callback's `tx`)
-  if (decls.length === 1 && ts.isParameter(decls[0]!) && !decls[0].dotDotDotToken && decls[0].type && ts.isFunctionTypeNode(decls[0].type)) return null;
+  if (decls.length === 1 && ts.isParameter(decls[0]!) && isBodilessSignature(decls[0])) return null;
   // `const createTable = pgTableCreator(…)`: a function made by drizzle-orm, never user code
   // (resolving a call to it would infer the whole table)
   if (decls.every((d) => isMadeByDrizzle(program.getTypeChecker(), d))) return null;
@@ -85,9 +85,9 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   return undefined;
 }
 
-/** `m(): T` or `m: (…) => T` in a type literal: the checker's resolved signature would be this declaration, which has no body. */
-function isBodilessSignature(member: ts.TypeElement): boolean {
-  return ts.isMethodSignature(member) || (ts.isPropertySignature(member) && !!member.type && ts.isFunctionTypeNode(member.type));
+/** `m(): T` or `m: (…) => T` in a type literal, or a parameter `fn: (…) => T`: the checker's resolved signature would be this declaration's, which has no body. */
+function isBodilessSignature(decl: ts.Declaration): boolean {
+  return ts.isMethodSignature(decl) || ((ts.isPropertySignature(decl) || ts.isParameter(decl)) && !!decl.type && ts.isFunctionTypeNode(decl.type));
 }
 
 /** `const f = lib.member` or `const f = imported`: a variable that only renames library code, by declarations. */
