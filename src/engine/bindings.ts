@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { type BindingDeclaration, fileSyntax } from "./syntax-index.js";
+import { type BindingDeclaration, fileNames } from "./syntax-index.js";
 
 /**
  * Syntax-level name binding: the declaration a reference must resolve to when
@@ -100,7 +100,7 @@ export function topLevelBindingOf(node: ts.Identifier): BindingDeclaration | und
 
 /** The declaration of `name` when `file` binds it exactly once, at top level. */
 export function topLevelDeclaration(file: ts.SourceFile, name: string): BindingDeclaration | undefined {
-  const decls = fileSyntax(file).bindings.get(name);
+  const decls = fileNames(file).bindings.get(name);
   if (!decls || decls.length !== 1) return undefined;
   const decl = decls[0]!;
   return isTopLevel(decl) ? decl : undefined;

@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { fileSyntax } from "./syntax-index.js";
+import { fileNames } from "./syntax-index.js";
 import type { TextEdit } from "./types.js";
 
 /**
@@ -7,7 +7,7 @@ import type { TextEdit } from "./types.js";
  * `except`: a use of the name could then resolve to that other binding.
  */
 function declaredElsewhere(sourceFile: ts.SourceFile, name: string, except?: ts.Node): boolean {
-  return (fileSyntax(sourceFile).bindings.get(name) ?? []).some((node) => node !== except);
+  return (fileNames(sourceFile).bindings.get(name) ?? []).some((node) => node !== except);
 }
 
 /**

@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { fileSyntax } from "./syntax-index.js";
+import { fileNames } from "./syntax-index.js";
 import { isFunctionLike, skipOuterUp } from "./ts-utils.js";
 import { valueSymbolAt } from "./symbols.js";
 
@@ -13,7 +13,7 @@ export function declarationScope(declaration: ts.VariableDeclaration): ts.Node {
 }
 
 function identifiersNamed(sourceFile: ts.SourceFile, name: string): readonly ts.Identifier[] {
-  return fileSyntax(sourceFile).identifiers.get(name) ?? [];
+  return fileNames(sourceFile).identifiers.get(name) ?? [];
 }
 
 /**

@@ -5,7 +5,7 @@ import { COMPARISON_OPERATORS } from "./conditions.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { type QueryChain, chainContaining, whereArguments } from "./queries.js";
 import { guard } from "./guard.js";
-import { fileSyntax } from "./syntax-index.js";
+import { fileNames } from "./syntax-index.js";
 import { isAssignmentTarget } from "./references.js";
 import { symbolAt, valueSymbolAt } from "./symbols.js";
 import { isFallback, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, typeOf, walk } from "./ts-utils.js";
@@ -322,7 +322,7 @@ const identifiersByName = programCache((program: ts.Program) => {
   const index = new Map<string, ts.Identifier[]>();
   for (const file of program.getSourceFiles()) {
     if (!isUserSourceFile(file)) continue;
-    for (const [name, list] of fileSyntax(file).identifiers) {
+    for (const [name, list] of fileNames(file).identifiers) {
       const all = index.get(name);
       if (all) all.push(...list);
       else index.set(name, [...list]);
@@ -449,7 +449,7 @@ function readsOf(checker: ts.TypeChecker, symbol: ts.Symbol): ts.Identifier[] | 
   const scope: ts.Node = ts.isParameter(holder) ? holder.parent : (ts.findAncestor(holder.parent, (n) => isFunctionLike(n)) ?? holder.getSourceFile());
   const start = scope.getStart();
   const end = scope.getEnd();
-  return (fileSyntax(name.getSourceFile()).identifiers.get(name.text) ?? []).filter(
+  return (fileNames(name.getSourceFile()).identifiers.get(name.text) ?? []).filter(
     (node) => node !== name && node.pos >= start && node.end <= end && valueSymbolAt(checker, node) === symbol,
   );
 }
@@ -595,7 +595,7 @@ function isUnchanging(checker: ts.TypeChecker, symbol: ts.Symbol): boolean {
   }
   const fn = holder.parent;
   const name = declaration.name;
-  return !(fileSyntax(name.getSourceFile()).identifiers.get(name.text) ?? []).some(
+  return !(fileNames(name.getSourceFile()).identifiers.get(name.text) ?? []).some(
     (node) => node.pos >= fn.pos && node.end <= fn.end && node !== name && isAssignmentTarget(node) && valueSymbolAt(checker, node) === symbol,
   );
 }

@@ -1,13 +1,15 @@
 import ts from "typescript";
 import { sourceFileCache } from "./cache.js";
-import { isFunctionLike, skipOuter, staticPropertyName } from "./ts-utils.js";
+import { isFunctionLike, Kind, skipOuter, staticPropertyName } from "./ts-utils.js";
 
 /**
- * One syntax walk per file version: the per-file facts that several analyses
- * need (calls, functions and loops, identifiers and bindings by name, the
- * names definitions declare and mention), so that no analysis walks the whole
- * file again. Syntax only, keyed by the file's tree (`sourceFileCache`): an
- * editor's new program reuses the index of every unchanged file.
+ * Syntax walks per file version, so that no analysis walks the whole file
+ * again. `fileSyntax` has what the program-wide passes read of every user
+ * file (calls, functions and loops, the names definitions declare and
+ * mention); `fileNames` (identifiers and bindings by name) is walked only for
+ * the files that analyses look into, a small part of a large program. Syntax
+ * only, keyed by the file's tree (`sourceFileCache`): an editor's new program
+ * reuses the index of every unchanged file.
  */
 
 /** A declaration that binds a value name. */
@@ -48,12 +50,37 @@ export interface FileSyntax {
   taggedTemplates: ts.TaggedTemplateExpression[];
   /** Every function-like node and loop statement, in source order. */
   scopes: Array<ts.FunctionLikeDeclaration | ts.IterationStatement>;
+  definitions: FileDefinitions;
+}
+
+export interface FileNames {
   /** Every identifier, by text. */
   identifiers: Map<string, ts.Identifier[]>;
   /** Every value-binding declaration (any scope), by name. */
   bindings: Map<string, BindingDeclaration[]>;
-  definitions: FileDefinitions;
 }
+
+/** The identifiers and binding declarations of a file, by name: a second walk, for the files analyses look into. */
+export const fileNames = sourceFileCache((file: ts.SourceFile): FileNames => {
+  const index: FileNames = { identifiers: new Map(), bindings: new Map() };
+  const visit = (node: ts.Node): void => {
+    if (node.kind === Kind.Identifier) {
+      const text = (node as ts.Identifier).text;
+      const list = index.identifiers.get(text);
+      if (list) list.push(node as ts.Identifier);
+      else index.identifiers.set(text, [node as ts.Identifier]);
+      return;
+    }
+    if (bindsName(node)) {
+      const list = index.bindings.get(node.name.text);
+      if (list) list.push(node);
+      else index.bindings.set(node.name.text, [node]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(file, visit);
+  return index;
+});
 
 export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
   const definitions: FileDefinitions = {
@@ -69,7 +96,7 @@ export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
     enclosing: [],
     mentionedBy: new Map(),
   };
-  const index: FileSyntax = { calls: [], callDefinition: [], taggedTemplates: [], scopes: [], identifiers: new Map(), bindings: new Map(), definitions };
+  const index: FileSyntax = { calls: [], callDefinition: [], taggedTemplates: [], scopes: [], definitions };
   let current = -1;
   /** The parameters and top-level locals of the functions around the walk. */
   const locals: Set<string>[] = [];
@@ -81,33 +108,25 @@ export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
   };
   const visit = (node: ts.Node): void => {
     const kind = node.kind;
-    if (kind === ts.SyntaxKind.Identifier) {
+    if (kind === Kind.Identifier) {
       const text = (node as ts.Identifier).text;
-      const list = index.identifiers.get(text);
-      if (list) list.push(node as ts.Identifier);
-      else index.identifiers.set(text, [node as ts.Identifier]);
       // a function's own parameter or top-level local read as a value (`current - previous`) is not the
       // program's definition of that name; a call of it (`fn()`) and a property name (`x.current`) still count
       if (!(locals.length > 0 && locals.some((names) => names.has(text)) && isLocalValueUse(node as ts.Identifier))) mention(text);
       return;
     }
-    if (kind === ts.SyntaxKind.PrivateIdentifier) {
+    if (kind === Kind.PrivateIdentifier) {
       mention((node as ts.PrivateIdentifier).text);
       return;
     }
-    if (kind === ts.SyntaxKind.CallExpression) {
+    if (kind === Kind.CallExpression) {
       index.calls.push(node as ts.CallExpression);
       index.callDefinition.push(current);
       namespaceCall(node as ts.CallExpression, definitions);
-    } else if (kind === ts.SyntaxKind.TaggedTemplateExpression) {
+    } else if (kind === Kind.TaggedTemplateExpression) {
       index.taggedTemplates.push(node as ts.TaggedTemplateExpression);
     } else if (isFunctionLike(node) || ts.isIterationStatement(node, false)) {
       index.scopes.push(node);
-    }
-    if (bindsName(node)) {
-      const list = index.bindings.get(node.name.text);
-      if (list) list.push(node);
-      else index.bindings.set(node.name.text, [node]);
     }
     const names = collect(node, definitions);
     const outer = current;
@@ -116,7 +135,7 @@ export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
       definitions.enclosing.push(outer);
       current = definitions.definitions.length - 1;
       // a default import names no "default" in its text
-      if (kind === ts.SyntaxKind.ImportClause) mention("default");
+      if (kind === Kind.ImportClause) mention("default");
     }
     const scope = isFunctionLike(node) ? functionLocals(node) : undefined;
     if (scope) locals.push(scope);
@@ -180,22 +199,22 @@ export function callsWithin(node: ts.Node): ts.CallExpression[] {
 /** Declarations that bind a value name in some scope. */
 export function bindsName(node: ts.Node): node is ts.NamedDeclaration & { name: ts.Identifier } {
   switch (node.kind) {
-    case ts.SyntaxKind.VariableDeclaration:
-    case ts.SyntaxKind.Parameter:
-    case ts.SyntaxKind.BindingElement:
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.ClassDeclaration:
-    case ts.SyntaxKind.ClassExpression:
-    case ts.SyntaxKind.EnumDeclaration:
-    case ts.SyntaxKind.EnumMember:
-    case ts.SyntaxKind.ModuleDeclaration:
-    case ts.SyntaxKind.ImportSpecifier:
-    case ts.SyntaxKind.ImportClause:
-    case ts.SyntaxKind.NamespaceImport:
-    case ts.SyntaxKind.ImportEqualsDeclaration: {
+    case Kind.VariableDeclaration:
+    case Kind.Parameter:
+    case Kind.BindingElement:
+    case Kind.FunctionDeclaration:
+    case Kind.FunctionExpression:
+    case Kind.ClassDeclaration:
+    case Kind.ClassExpression:
+    case Kind.EnumDeclaration:
+    case Kind.EnumMember:
+    case Kind.ModuleDeclaration:
+    case Kind.ImportSpecifier:
+    case Kind.ImportClause:
+    case Kind.NamespaceImport:
+    case Kind.ImportEqualsDeclaration: {
       const name = (node as ts.NamedDeclaration).name;
-      return name !== undefined && name.kind === ts.SyntaxKind.Identifier;
+      return name !== undefined && name.kind === Kind.Identifier;
     }
     default:
       return false;
@@ -211,7 +230,7 @@ export function bindsName(node: ts.Node): node is ts.NamedDeclaration & { name: 
 function collect(node: ts.Node, facts: FileDefinitions): string[] | undefined {
   const { bindings, members } = facts;
   switch (node.kind) {
-    case ts.SyntaxKind.FunctionDeclaration: {
+    case Kind.FunctionDeclaration: {
       const fn = node as ts.FunctionDeclaration;
       const name = fn.name?.text;
       if (name !== undefined) {
@@ -221,13 +240,13 @@ function collect(node: ts.Node, facts: FileDefinitions): string[] | undefined {
       }
       return [...(name !== undefined ? [name] : []), ...(isDefaultExport(fn) ? ["default"] : [])];
     }
-    case ts.SyntaxKind.ClassDeclaration:
+    case Kind.ClassDeclaration:
       return isDefaultExport(node as ts.ClassDeclaration) ? ["default"] : undefined;
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
-    case ts.SyntaxKind.PropertyDeclaration:
-    case ts.SyntaxKind.PropertyAssignment: {
+    case Kind.MethodDeclaration:
+    case Kind.GetAccessor:
+    case Kind.SetAccessor:
+    case Kind.PropertyDeclaration:
+    case Kind.PropertyAssignment: {
       const decl = node as ts.MethodDeclaration | ts.AccessorDeclaration | ts.PropertyDeclaration | ts.PropertyAssignment;
       const name = staticPropertyName(decl.name);
       if (name === undefined) return undefined;
@@ -241,33 +260,33 @@ function collect(node: ts.Node, facts: FileDefinitions): string[] | undefined {
       }
       return [name];
     }
-    case ts.SyntaxKind.ShorthandPropertyAssignment: {
+    case Kind.ShorthandPropertyAssignment: {
       const name = (node as ts.ShorthandPropertyAssignment).name.text;
       facts.bindingAliases.push([name, name]);
       return undefined;
     }
-    case ts.SyntaxKind.VariableDeclaration: {
+    case Kind.VariableDeclaration: {
       const decl = node as ts.VariableDeclaration;
       const names = bindingNames(decl.name);
       for (const name of names.local) bindings.add(name);
       if (isModuleLevel(decl)) for (const name of names.local) (ts.isSourceFile(decl.parent.parent.parent) ? facts.moduleMembers : members).add(name);
       return [...names.local, ...names.keys];
     }
-    case ts.SyntaxKind.Parameter:
+    case Kind.Parameter:
       for (const name of bindingNames((node as ts.ParameterDeclaration).name).local) bindings.add(name);
       return undefined;
-    case ts.SyntaxKind.ImportEqualsDeclaration: {
+    case Kind.ImportEqualsDeclaration: {
       const decl = node as ts.ImportEqualsDeclaration;
       bindings.add(decl.name.text);
       if (ts.isExternalModuleReference(decl.moduleReference) && ts.isStringLiteralLike(decl.moduleReference.expression)) facts.namespaceModules.push(decl.moduleReference.expression);
       return undefined;
     }
-    case ts.SyntaxKind.NamespaceImport: {
+    case Kind.NamespaceImport: {
       const declaration = (node as ts.NamespaceImport).parent.parent;
       if (ts.isStringLiteralLike(declaration.moduleSpecifier)) facts.namespaceModules.push(declaration.moduleSpecifier);
       return undefined;
     }
-    case ts.SyntaxKind.ExportDeclaration: {
+    case Kind.ExportDeclaration: {
       const declaration = node as ts.ExportDeclaration;
       const specifier = declaration.moduleSpecifier;
       if (specifier && ts.isStringLiteralLike(specifier) && !declaration.isTypeOnly) {
@@ -279,31 +298,31 @@ function collect(node: ts.Node, facts: FileDefinitions): string[] | undefined {
       }
       return undefined;
     }
-    case ts.SyntaxKind.ImportClause: {
+    case Kind.ImportClause: {
       const name = (node as ts.ImportClause).name?.text;
       if (name === undefined) return undefined;
       // `import x from "./m"` reaches m's default export
       bindings.add(name);
       return [name];
     }
-    case ts.SyntaxKind.ImportSpecifier: {
+    case Kind.ImportSpecifier: {
       // a renamed import is called under its local name (which mentions the imported one); others under the name their module declares
       const spec = node as ts.ImportSpecifier;
       if (!spec.propertyName) return undefined;
       bindings.add(spec.name.text);
       return [spec.name.text];
     }
-    case ts.SyntaxKind.ExportSpecifier: {
+    case Kind.ExportSpecifier: {
       const spec = node as ts.ExportSpecifier;
       facts.moduleMembers.add(spec.name.text);
       return spec.propertyName ? [spec.name.text] : undefined;
     }
-    case ts.SyntaxKind.ExportAssignment:
+    case Kind.ExportAssignment:
       facts.moduleMembers.add("default");
       return ["default"];
-    case ts.SyntaxKind.BinaryExpression: {
+    case Kind.BinaryExpression: {
       const binary = node as ts.BinaryExpression;
-      if (binary.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+      if (binary.operatorToken.kind !== Kind.EqualsToken) return undefined;
       const left = skipOuter(binary.left);
       if (ts.isIdentifier(left)) return [left.text];
       const name = ts.isPropertyAccessExpression(left)
@@ -326,7 +345,7 @@ function collect(node: ts.Node, facts: FileDefinitions): string[] | undefined {
  * binds names, which `f(…)` calls reach as bindings).
  */
 function namespaceCall(call: ts.CallExpression, facts: FileDefinitions): void {
-  const isImport = call.expression.kind === ts.SyntaxKind.ImportKeyword;
+  const isImport = call.expression.kind === Kind.ImportKeyword;
   const isRequire = ts.isIdentifier(call.expression) && call.expression.text === "require" && call.arguments.length === 1;
   if (!isImport && !isRequire) return;
   let up: ts.Node = call;
@@ -340,7 +359,7 @@ function namespaceCall(call: ts.CallExpression, facts: FileDefinitions): void {
 
 function isDefaultExport(node: ts.Node): boolean {
   const modifiers = (node as { modifiers?: ts.NodeArray<ts.ModifierLike> }).modifiers;
-  return !!modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+  return !!modifiers?.some((m) => m.kind === Kind.DefaultKeyword);
 }
 
 
@@ -378,8 +397,8 @@ function isPlainData(expr: ts.Expression): boolean {
     ts.isObjectLiteralExpression(expr) ||
     ts.isArrayLiteralExpression(expr) ||
     ts.isPrefixUnaryExpression(expr) ||
-    expr.kind === ts.SyntaxKind.TrueKeyword ||
-    expr.kind === ts.SyntaxKind.FalseKeyword ||
-    expr.kind === ts.SyntaxKind.NullKeyword
+    expr.kind === Kind.TrueKeyword ||
+    expr.kind === Kind.FalseKeyword ||
+    expr.kind === Kind.NullKeyword
   );
 }

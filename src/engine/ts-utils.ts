@@ -1,6 +1,14 @@
 import ts from "typescript";
 import { guard } from "./guard.js";
 
+/**
+ * TypeScript's `SyntaxKind` enum, read once. `ts.SyntaxKind` is a getter of
+ * the typescript module, called on every read: a walk over every node of a
+ * program (the syntax index) or a `switch` over kinds pays it per node and
+ * per `case`.
+ */
+export const Kind = ts.SyntaxKind;
+
 /** `a ?? b`, `a || b`: a value or its fallback. */
 export function isFallback(node: ts.Node): node is ts.BinaryExpression {
   return ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken);
@@ -75,13 +83,13 @@ export function calleeName(call: ts.CallExpression): string | undefined {
 
 export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
   switch (node.kind) {
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.ArrowFunction:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
-    case ts.SyntaxKind.Constructor:
+    case Kind.FunctionDeclaration:
+    case Kind.FunctionExpression:
+    case Kind.ArrowFunction:
+    case Kind.MethodDeclaration:
+    case Kind.GetAccessor:
+    case Kind.SetAccessor:
+    case Kind.Constructor:
       return true;
     default:
       return false;
