@@ -3,7 +3,7 @@ import { mayRunQueries } from "../engine/callable-names.js";
 import { callbackRole, type QueryExecution, visitRegion } from "../engine/effects.js";
 import { mayRunOnSamePath } from "../engine/paths.js";
 import { chainTable, WRITE_OPERATIONS } from "../engine/queries.js";
-import { tableDisplayName, tableNames } from "../engine/schema/model.js";
+import { type TableModel, tableDisplayName, tableNames } from "../engine/schema/model.js";
 import { fileSyntax } from "../engine/syntax-index.js";
 import { isAppendOnlyTable } from "../engine/table-writes.js";
 import { enclosingTransactionCallback } from "../engine/transactions.js";
@@ -59,8 +59,13 @@ function isDetached(node: ts.Node): boolean {
  */
 export function analyzeRequireTransaction(context: AnalysisContext, options: RequireTransactionOptions): Finding<MessageId>[] {
   const { program, sourceFile } = context;
-  /** Display names of the append-only (log) tables written in this file. */
-  const logTables = new Set<string>();
+  /**
+   * The tables written in this file, by display name. Whether one is an
+   * append-only log is asked only of a path that writes two tables: that
+   * reads every write of the program (once per program).
+   */
+  const written = new Map<string, TableModel[]>();
+  const isLogTable = (name: string): boolean => written.get(name)?.some((table) => isAppendOnlyTable(program, table, context.settings)) ?? false;
   const findings: Finding<MessageId>[] = [];
   for (const region of independentRegions(program, sourceFile)) {
     const sites = new Map<ts.Node, Set<string>>();
@@ -72,7 +77,12 @@ export function analyzeRequireTransaction(context: AnalysisContext, options: Req
       if (isDetached(execution.calls[0] ?? execution.chain.end)) return;
       const table = chainTable(program, execution.chain);
       if (table && options.ignoreTables.some((name) => tableNames(table).has(name))) return;
-      if (table && isAppendOnlyTable(program, table, context.settings)) logTables.add(tableDisplayName(table));
+      if (table) {
+        const name = tableDisplayName(table);
+        const tables = written.get(name);
+        if (!tables) written.set(name, [table]);
+        else if (!tables.includes(table)) tables.push(table);
+      }
       let tables = sites.get(execution.site);
       if (!tables) sites.set(execution.site, (tables = new Set()));
       for (const t of execution.tables) tables.add(t);
@@ -86,7 +96,7 @@ export function analyzeRequireTransaction(context: AnalysisContext, options: Req
       const all = new Set(firstTables);
       for (const [, tables] of partners) for (const t of tables) all.add(t);
       // one business table plus append-only logs (when every table is append-only, none is known to be the log)
-      const logs = [...all].filter((t) => logTables.has(t));
+      const logs = [...all].filter(isLogTable);
       const withLog = logs.length > 0 && all.size - logs.length === 1;
       if (withLog && !options.reportLogTables) continue;
       findings.push({

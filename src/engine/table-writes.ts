@@ -4,6 +4,7 @@ import { codeRole, roleSettingsKey } from "./code-roles.js";
 import { chainAtStart, chainTable } from "./queries.js";
 import type { TableModel } from "./schema/model.js";
 import { guard } from "./guard.js";
+import { timed } from "./profile.js";
 import { fileSyntax } from "./syntax-index.js";
 import { isUserSourceFile, methodCall } from "./ts-utils.js";
 import type { SharedSettings } from "./types.js";
@@ -89,6 +90,6 @@ export function isAppendOnlyTable(program: ts.Program, table: TableModel, settin
   const cache = appendOnlyCache(program);
   const key = roleSettingsKey(settings);
   let entry = cache.get(key);
-  if (!entry) cache.set(key, (entry = guard(() => computeAppendOnly(program, settings), { tables: undefined })));
+  if (!entry) cache.set(key, (entry = timed(program, "table-writes.appendOnly", () => guard(() => computeAppendOnly(program, settings), { tables: undefined }))));
   return entry.tables?.has(tablePlace(table.call)) ?? false;
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { analyzeRequireTransaction } from "../../src/checks/require-transaction.js";
+import { profileReport } from "../../src/engine/profile.js";
 import { resolveTable } from "../../src/engine/schema/resolve.js";
 import { isAppendOnlyTable } from "../../src/engine/table-writes.js";
 import { fixtureProgram, fixturesDir, sourceFileOf, watchChecker } from "../program.js";
@@ -68,5 +70,28 @@ describe("append-only tables across programs", () => {
     const edited = askTags(fixtureProgram({ ...files, "tx/edit.ts": `${IMPORTS}export const edit = (id: number) => db.update(tags).set({ name: "y" }).where(eq(tags.id, id));` }));
     expect(edited.appendOnly).toBe(false);
     expect(edited.asked).toBeGreaterThan(0);
+  });
+});
+
+describe("require-transaction asks for log tables lazily", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  /** What require-transaction found on one file, and whether it ran the append-only pass (by the engine's profile counters). */
+  function run(code: string): { appendOnlyPass: boolean; found: string[] } {
+    vi.stubEnv("DRIZZLE_GUARD_PROFILE", "1");
+    const program = fixtureProgram({ "tx/writes.ts": `${IMPORTS}import { posts } from "../schema/posts";\n${code}` });
+    const checker = program.getTypeChecker();
+    const sourceFile = sourceFileOf(program, "tx/writes.ts");
+    const found = analyzeRequireTransaction({ program, checker, sourceFile, settings: {} }, { maxDepth: 3, ignoreTables: [], reportLogTables: true }).map((f) => f.messageId);
+    return { appendOnlyPass: /table-writes\.appendOnly +\d/.test(profileReport(checker) ?? ""), found };
+  }
+
+  it("not for a path that writes one table (the pass reads every write of the program)", () => {
+    expect(run(`export async function one(id: number) {\n  await db.update(tags).set({ name: "y" }).where(eq(tags.id, id));\n  await db.update(tags).set({ name: "z" }).where(eq(tags.id, id + 1));\n}\n`)).toEqual({ appendOnlyPass: false, found: [] });
+  });
+
+  it("for a path that writes two", () => {
+    // tags is only ever inserted into: the pair is one business table and its log
+    expect(run(`export async function two(id: number) {\n  await db.insert(tags).values({ name: "x" });\n  await db.update(posts).set({ title: "y" }).where(eq(posts.id, id));\n}\n`)).toEqual({ appendOnlyPass: true, found: ["requireTransactionWithLog"] });
   });
 });
