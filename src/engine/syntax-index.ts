@@ -37,8 +37,8 @@ export interface FileDefinitions {
   definitions: string[][];
   /** Per definition: the definition whose text contains it (-1: none). Its text holds all that the inner one's does. */
   enclosing: number[];
-  /** Identifier text → the innermost definitions whose text mentions it. */
-  mentionedBy: Map<string, Set<number>>;
+  /** Identifier text → the innermost definitions whose text mentions it (a definition may repeat, not in a row). */
+  mentionedBy: Map<string, number[]>;
 }
 
 export interface FileSyntax {
@@ -102,9 +102,10 @@ export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
   const locals: Set<string>[] = [];
   const mention = (text: string): void => {
     if (current < 0) return;
-    let set = definitions.mentionedBy.get(text);
-    if (!set) definitions.mentionedBy.set(text, (set = new Set()));
-    set.add(current);
+    const list = definitions.mentionedBy.get(text);
+    if (!list) definitions.mentionedBy.set(text, [current]);
+    // a definition's mentions of a name are mostly in a row; a repeat elsewhere is harmless to the fixed point
+    else if (list[list.length - 1] !== current) list.push(current);
   };
   const visit = (node: ts.Node): void => {
     const kind = node.kind;
