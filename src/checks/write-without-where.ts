@@ -30,13 +30,23 @@ function isUndefinedValue(context: AnalysisContext, expr: ts.Expression): boolea
  * By syntax, an expression whose type is never exactly `undefined`: a
  * literal, a drizzle-orm call or `sql` template (SQL, or SQL | undefined),
  * a conditional with such a branch, a call of an async user function or of
- * one with such a return (its type is the union of its returns). Typing a
- * call to a condition helper resolves it, and with it the tables it names.
+ * one with such a return (its type is the union of its returns), a `const`
+ * without a type annotation holding one. Typing a call to a condition helper
+ * resolves it, and with it the tables it names; typing a held condition
+ * (`const where = all ? inArray(t.userId, ids) : and(…)`) types its values,
+ * as far as the query rows they come from.
  */
 function neverUndefined(checker: ts.TypeChecker, expr: ts.Expression, depth: number): boolean {
   const e = skipOuter(expr);
   if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || ts.isStringLiteralLike(e) || ts.isNumericLiteral(e) || ts.isTemplateExpression(e)) return true;
   if (ts.isConditionalExpression(e)) return neverUndefined(checker, e.whenTrue, depth) || neverUndefined(checker, e.whenFalse, depth);
+  if (ts.isIdentifier(e)) {
+    if (depth > 3) return false;
+    const decl = symbolAt(checker, e)?.valueDeclaration;
+    // an annotated `const` is typed from its annotation, cheaply: left to the checker
+    if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
+    return neverUndefined(checker, decl.initializer, depth + 1);
+  }
   if (ts.isTaggedTemplateExpression(e)) return drizzleImportName(checker, e.tag) === "sql";
   if (!ts.isCallExpression(e) || depth > 3) return false;
   if (drizzleImportName(checker, e.expression) !== undefined) return true;

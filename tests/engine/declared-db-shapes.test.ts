@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { userDeclaredNames } from "../../src/engine/callable-names.js";
 import { resolveCallee } from "../../src/engine/callees.js";
 import { describeCondition } from "../../src/engine/conditions.js";
+import { analyzeWriteWithoutWhere } from "../../src/checks/write-without-where.js";
 import { callbackRole } from "../../src/engine/effects.js";
 import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction } from "../../src/engine/drizzle-symbols.js";
 import { isRowsArray } from "../../src/engine/rows.js";
@@ -242,6 +243,32 @@ describe("query rows and arrays, by syntax", () => {
     restore();
     expect(role).toBe("iteration");
     expect(asked).toEqual([]);
+  });
+});
+
+describe("held conditions, by syntax", () => {
+  // Sim's membership.ts: the condition is chosen into a const, its values come from query rows
+  const code = `${HEADER}
+export async function reset(ids: number[], all: boolean) {
+  const members = await db.select().from(posts).where(inArray(posts.id, ids));
+  const memberIds = members.map((m) => m.id);
+  const whereClause = all ? and(inArray(posts.id, memberIds), eq(posts.title, "x")) : inArray(posts.id, memberIds);
+  await db.update(posts).set({ title: "y" }).where(whereClause);
+  const none = undefined;
+  await db.update(posts).set({ title: "z" }).where(none);
+}
+`;
+
+  it("knows a const holding a drizzle-orm condition is never undefined without typing it, and still reports a const holding undefined", () => {
+    const program = fixtureProgram({ "held.ts": code });
+    const sourceFile = sourceFileOf(program, "held.ts");
+    const asked: string[] = [];
+    const restore = watchChecker(program.getTypeChecker(), "getTypeAtLocation", (node) => asked.push(node.getText()));
+    const found = analyzeWriteWithoutWhere({ program, checker: program.getTypeChecker(), sourceFile, settings: {} }, "update");
+    restore();
+    expect(found.map((f) => [f.messageId, sourceFile.text.slice(f.start, f.end)])).toEqual([["whereMatchesAll", "none"]]);
+    expect(asked).not.toContain("whereClause");
+    expect(asked).toContain("none");
   });
 });
 
