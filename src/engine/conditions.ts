@@ -352,6 +352,16 @@ class ConditionReader {
     }
   }
 
+  /** A `const` without a type annotation holding a drizzle-orm `sql` template. */
+  private heldSqlTemplate(node: ts.Expression): boolean {
+    const e = skipOuter(node);
+    if (!ts.isIdentifier(e)) return false;
+    const decl = this.referenceSymbol(e)?.valueDeclaration;
+    if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !(decl.parent.flags & ts.NodeFlags.Const)) return false;
+    const init = skipOuter(decl.initializer);
+    return ts.isTaggedTemplateExpression(init) && this.operatorName(init.tag) === "sql";
+  }
+
   private sqlTemplate(template: ts.TemplateLiteral, negated: boolean, depth: number): void {
     if (ts.isNoSubstitutionTemplateLiteral(template)) {
       this.summary.sqlText.push(template.text);
@@ -366,6 +376,9 @@ class ConditionReader {
 
   /** An interpolation of a `sql` template, or a chunk of `sql.join`. */
   private sqlChunk(node: ts.Expression, negated: boolean, depth: number): void {
+    // `${liveMinimum}` with `const liveMinimum = sql\`…\``: an SQL by drizzle-orm's binding, read as a condition
+    // without typing it (which types its interpolations, say a table's columns)
+    if (this.heldSqlTemplate(node)) return this.condition(node, negated, depth);
     const ref = this.column(node, 0);
     if (ref === "unknown") return this.unreadable();
     if (ref) {

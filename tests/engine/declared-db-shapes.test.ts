@@ -272,6 +272,38 @@ export async function reset(ids: number[], all: boolean) {
   });
 });
 
+describe("held sql templates, by syntax", () => {
+  // Sim's usage.ts: a `sql` fragment held in a const and interpolated into the condition
+  const code = `${HEADER}
+export async function sync(userId: number, base: string) {
+  const liveMinimum = sql\`\${base}::numeric + \${posts.id}\`;
+  await db.update(posts).set({ title: "y" }).where(and(eq(posts.userId, userId), sql\`\${posts.title} < \${liveMinimum}\`));
+}
+`;
+
+  it("reads an interpolated const holding a `sql` template as part of the condition without typing it", () => {
+    const program = fixtureProgram({ "held-sql.ts": code });
+    const sf = sourceFileOf(program, "held-sql.ts");
+    let condition: ts.Expression | undefined;
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "where") condition = node.arguments[0];
+    });
+    const asked: string[] = [];
+    const restore = watchChecker(program.getTypeChecker(), "getTypeAtLocation", (node) => asked.push(node.getText()));
+    const summary = describeCondition(program, condition!);
+    restore();
+    expect([summary.complete, summary.mentions.map((m) => [m.column.key, m.operator])]).toEqual([
+      true,
+      [
+        ["userId", "eq"],
+        ["title", "sql"],
+        ["id", "sql"],
+      ],
+    ]);
+    expect(asked).not.toContain("liveMinimum");
+  });
+});
+
 describe("the callable-names fixed point across programs", () => {
   const files = { "rows.ts": rowsCode };
 
