@@ -65,7 +65,8 @@ function computeUserDeclaredNames(program: ts.Program): UserDeclaredNames {
     const offset = definitions.length;
     for (const name of facts.bindings) bindings.add(name);
     for (const name of facts.members) members.add(name);
-    definitions.push(...facts.definitions);
+    // a loop, not a spread: a generated file may hold more definitions than a call takes arguments
+    for (const names of facts.definitions) definitions.push(names);
     for (const outer of facts.enclosing) enclosing.push(outer < 0 ? -1 : offset + outer);
     for (const def of directDefinitions(sourceFile)) direct.push(offset + def);
     for (const [text, defs] of facts.mentionedBy) {

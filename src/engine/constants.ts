@@ -2,7 +2,7 @@ import ts from "typescript";
 import { programCache } from "./cache.js";
 import { guard } from "./guard.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
-import { fileNames } from "./syntax-index.js";
+import { identifiersNamed } from "./syntax-index.js";
 import { symbolAt } from "./symbols.js";
 import { isNullishType, isUnknownType, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
 import { timed } from "./profile.js";
@@ -564,7 +564,7 @@ function findCallSites(program: ts.Program, fn: ts.SignatureDeclaration): ts.Cal
   const files = exported ? program.getSourceFiles().filter(isUserSourceFile) : [fn.getSourceFile()];
   const calls: ts.CallExpression[] = [];
   for (const file of files) {
-    for (const id of fileNames(file).identifiers.get(name.text) ?? []) {
+    for (const id of identifiersNamed(file, name.text)) {
       if (id === name) continue;
       const parent = id.parent;
       if (ts.isImportSpecifier(parent) || ts.isImportClause(parent) || (ts.isExportSpecifier(parent) && !parent.propertyName)) continue;

@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { fileNames } from "./syntax-index.js";
+import { identifiersNamed } from "./syntax-index.js";
 import { isFunctionLike, skipOuterUp } from "./ts-utils.js";
 import { valueSymbolAt } from "./symbols.js";
 
@@ -10,10 +10,6 @@ export function declarationScope(declaration: ts.VariableDeclaration): ts.Node {
     current = current.parent;
   }
   return current;
-}
-
-function identifiersNamed(sourceFile: ts.SourceFile, name: string): readonly ts.Identifier[] {
-  return fileNames(sourceFile).identifiers.get(name) ?? [];
 }
 
 /**

@@ -5,7 +5,7 @@ import { COMPARISON_OPERATORS } from "./conditions.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { type QueryChain, chainContaining, whereArguments } from "./queries.js";
 import { guard } from "./guard.js";
-import { fileNames } from "./syntax-index.js";
+import { identifiersNamed } from "./syntax-index.js";
 import { isAssignmentTarget } from "./references.js";
 import { symbolAt, valueSymbolAt } from "./symbols.js";
 import { isFallback, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, typeOf, walk } from "./ts-utils.js";
@@ -317,20 +317,6 @@ export interface CallSites {
   values: ts.Expression[];
 }
 
-/** Identifiers of the program's user files by text: the candidates for a function's references. */
-const identifiersByName = programCache((program: ts.Program) => {
-  const index = new Map<string, ts.Identifier[]>();
-  for (const file of program.getSourceFiles()) {
-    if (!isUserSourceFile(file)) continue;
-    for (const [name, list] of fileNames(file).identifiers) {
-      const all = index.get(name);
-      if (all) all.push(...list);
-      else index.set(name, [...list]);
-    }
-  }
-  return index;
-});
-
 const callSitesCache = programCache(() => new WeakMap<ts.Node, CallSites>());
 
 /** The name a function is referred to by: its own, or the variable holding it. */
@@ -360,7 +346,7 @@ export function callSitesOf(program: ts.Program, fn: ts.FunctionLikeDeclaration)
   const checker = program.getTypeChecker();
   const target = symbolAt(checker, name);
   const members = ts.isMethodDeclaration(fn) ? memberDeclarations(checker, fn, name) : undefined;
-  for (const ident of identifiersByName(program).get(name.text) ?? []) {
+  for (const ident of program.getSourceFiles().filter(isUserSourceFile).flatMap((file) => identifiersNamed(file, name.text))) {
     if (ident === name) continue;
     const parent = ident.parent;
     if (!parent) continue;
@@ -449,7 +435,7 @@ function readsOf(checker: ts.TypeChecker, symbol: ts.Symbol): ts.Identifier[] | 
   const scope: ts.Node = ts.isParameter(holder) ? holder.parent : (ts.findAncestor(holder.parent, (n) => isFunctionLike(n)) ?? holder.getSourceFile());
   const start = scope.getStart();
   const end = scope.getEnd();
-  return (fileNames(name.getSourceFile()).identifiers.get(name.text) ?? []).filter(
+  return identifiersNamed(name.getSourceFile(), name.text).filter(
     (node) => node !== name && node.pos >= start && node.end <= end && valueSymbolAt(checker, node) === symbol,
   );
 }
@@ -595,7 +581,7 @@ function isUnchanging(checker: ts.TypeChecker, symbol: ts.Symbol): boolean {
   }
   const fn = holder.parent;
   const name = declaration.name;
-  return !(fileNames(name.getSourceFile()).identifiers.get(name.text) ?? []).some(
+  return !identifiersNamed(name.getSourceFile(), name.text).some(
     (node) => node.pos >= fn.pos && node.end <= fn.end && node !== name && isAssignmentTarget(node) && valueSymbolAt(checker, node) === symbol,
   );
 }

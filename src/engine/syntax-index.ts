@@ -60,6 +60,19 @@ export interface FileNames {
   bindings: Map<string, BindingDeclaration[]>;
 }
 
+/**
+ * The identifiers of a file with the text `name`. A file whose parser table of
+ * identifier texts (TypeScript keeps one on each SourceFile, escapes decoded)
+ * lacks the name has none, known without walking it: a search across the
+ * program's files (a function's call sites) walks only the files that
+ * mention the name. Without that table, the file is walked.
+ */
+export function identifiersNamed(file: ts.SourceFile, name: string): readonly ts.Identifier[] {
+  const texts = (file as { identifiers?: unknown }).identifiers;
+  if (texts instanceof Map && !texts.has(name)) return [];
+  return fileNames(file).identifiers.get(name) ?? [];
+}
+
 /** The identifiers and binding declarations of a file, by name: a second walk, for the files analyses look into. */
 export const fileNames = sourceFileCache((file: ts.SourceFile): FileNames => {
   const index: FileNames = { identifiers: new Map(), bindings: new Map() };

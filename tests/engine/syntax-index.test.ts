@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fileNames } from "../../src/engine/syntax-index.js";
+import { userDeclaredNames } from "../../src/engine/callable-names.js";
+import { fileNames, identifiersNamed } from "../../src/engine/syntax-index.js";
 import { fixtureProgram, fixturesDir, sourceFileOf } from "../program.js";
 
 const INDEX = "../../src/engine/syntax-index.js";
@@ -49,5 +50,25 @@ describe("syntax index", () => {
     expect(identifiers.get("b")?.map((id) => file.getLineAndCharacterOfPosition(id.getStart()).line)).toEqual([0, 1, 2, 3]);
     expect([...bindings.keys()].sort()).toEqual(["b", "c", "e", "f"]);
     expect(bindings.get("b")?.map((d) => ts.SyntaxKind[d.kind])).toEqual(["ImportSpecifier", "Parameter"]);
+  });
+  it("finds a name's identifiers through the parser's table of the file's identifier texts, and walks a file only when the table has the name", () => {
+    const text = `const \\u0061bc = 1;\nexport const total = abc + other.abc;\n`;
+    const parse = () => ts.createSourceFile("n.ts", text, ts.ScriptTarget.Latest, true);
+    // the table holds decoded texts: the escaped declaration is found under its name
+    expect(identifiersNamed(parse(), "abc").map((id) => id.getStart())).toEqual([6, 41, 53]);
+    expect(identifiersNamed(parse(), "missing")).toEqual([]);
+    // a table without the name answers without the walk, whatever the text holds
+    const untabled = parse();
+    (untabled as unknown as { identifiers: Map<string, string> }).identifiers = new Map();
+    expect(identifiersNamed(untabled, "abc")).toEqual([]);
+    // no table (another parser's tree): the walk
+    const bare = parse();
+    delete (bare as unknown as { identifiers?: Map<string, string> }).identifiers;
+    expect(identifiersNamed(bare, "abc")).toHaveLength(3);
+  });
+  it("builds the name index of a program with a generated file of more definitions than a call takes arguments", () => {
+    const keys = Array.from({ length: 150_000 }, (_, i) => `k${i}: ${i}`).join(",\n");
+    const program = fixtureProgram({ "generated/messages.ts": `export const messages = {\n${keys},\n};\nexport function lookup(key: string) {\n  return key;\n}\n` });
+    expect(userDeclaredNames(program).bindings.has("lookup")).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import ts from "typescript";
 import { isTestFile } from "../../engine/code-roles.js";
 import { directPush } from "./command.js";
 import { alwaysExits, constantString, skipOuter, staticPropertyName, stringValue } from "../../engine/ts-utils.js";
-import { fileNames, fileSyntax } from "../../engine/syntax-index.js";
+import { fileSyntax, identifiersNamed } from "../../engine/syntax-index.js";
 import { localSymbolAt, resolveAlias } from "../../engine/symbols.js";
 import type { AnalysisContext, Finding } from "../../engine/types.js";
 import { guard } from "../../engine/guard.js";
@@ -296,7 +296,7 @@ function referencesOf(checker: ts.TypeChecker, sourceFile: ts.SourceFile, specif
   const local = localSymbolAt(checker, specifier.name);
   const refs: ts.Identifier[] = [];
   if (!local) return refs;
-  for (const n of fileNames(sourceFile).identifiers.get(specifier.name.text) ?? []) {
+  for (const n of identifiersNamed(sourceFile, specifier.name.text)) {
     // the import's own names (an import declaration is the statement that holds them)
     if (ts.findAncestor(n, (a) => (ts.isImportDeclaration(a) ? true : ts.isStatement(a) ? "quit" : false))) continue;
     const shorthand = ts.isShorthandPropertyAssignment(n.parent) && n.parent.name === n;
@@ -320,7 +320,7 @@ function pushSchemaImports(checker: ts.TypeChecker, sourceFile: ts.SourceFile, r
         if (refs.length === 0 || refs.some((r) => !isNonProductionGuarded(checker, r))) report(specifier, imported, module);
       }
     } else if (bindings && ts.isNamespaceImport(bindings)) {
-      for (const id of fileNames(sourceFile).identifiers.get(bindings.name.text) ?? []) {
+      for (const id of identifiersNamed(sourceFile, bindings.name.text)) {
         const n = id.parent;
         if (
           ts.isPropertyAccessExpression(n) &&
