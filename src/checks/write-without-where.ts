@@ -6,7 +6,7 @@ import { tableDisplayName } from "../engine/schema/model.js";
 import { chainLabel, chainTable, type QueryChain, queryChainsIn } from "../engine/queries.js";
 import { isExportedVariable, variableReferences } from "../engine/references.js";
 import { calledFunction, hasInferredReturnType, returnedExpressions } from "../engine/declared-types.js";
-import { enclosingFunction, isAsyncFunction, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, typeOf } from "../engine/ts-utils.js";
+import { enclosingFunction, isAsyncFunction, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, typeOf, unannotatedConstInitializer } from "../engine/ts-utils.js";
 import { symbolAt } from "../engine/symbols.js";
 import type { AnalysisContext, Finding, SuggestionResult } from "../engine/types.js";
 
@@ -42,10 +42,9 @@ function neverUndefined(checker: ts.TypeChecker, expr: ts.Expression, depth: num
   if (ts.isConditionalExpression(e)) return neverUndefined(checker, e.whenTrue, depth) || neverUndefined(checker, e.whenFalse, depth);
   if (ts.isIdentifier(e)) {
     if (depth > 3) return false;
-    const decl = symbolAt(checker, e)?.valueDeclaration;
     // an annotated `const` is typed from its annotation, cheaply: left to the checker
-    if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
-    return neverUndefined(checker, decl.initializer, depth + 1);
+    const initializer = unannotatedConstInitializer(symbolAt(checker, e)?.valueDeclaration);
+    return !!initializer && neverUndefined(checker, initializer, depth + 1);
   }
   if (ts.isTaggedTemplateExpression(e)) return drizzleImportName(checker, e.tag) === "sql";
   if (!ts.isCallExpression(e) || depth > 3) return false;

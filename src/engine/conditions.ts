@@ -8,7 +8,7 @@ import { resolveCallee } from "./callees.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
 import { resolveTable } from "./schema/resolve.js";
 import { elementCallbackReceiver, isRowValue, isRowsArray } from "./rows.js";
-import { isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "./ts-utils.js";
+import { isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, typeOf, unannotatedConstInitializer, walk } from "./ts-utils.js";
 import { localSymbolAt, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 
@@ -356,10 +356,9 @@ class ConditionReader {
   private heldSqlTemplate(node: ts.Expression): boolean {
     const e = skipOuter(node);
     if (!ts.isIdentifier(e)) return false;
-    const decl = this.referenceSymbol(e)?.valueDeclaration;
-    if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !(decl.parent.flags & ts.NodeFlags.Const)) return false;
-    const init = skipOuter(decl.initializer);
-    return ts.isTaggedTemplateExpression(init) && this.operatorName(init.tag) === "sql";
+    const initializer = unannotatedConstInitializer(this.referenceSymbol(e)?.valueDeclaration);
+    const init = initializer && skipOuter(initializer);
+    return !!init && ts.isTaggedTemplateExpression(init) && this.operatorName(init.tag) === "sql";
   }
 
   private sqlTemplate(template: ts.TemplateLiteral, negated: boolean, depth: number): void {

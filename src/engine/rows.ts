@@ -2,7 +2,7 @@ import ts from "typescript";
 import { type DeclaredFunction, calledFunction, hasInferredReturnType, returnedExpressions } from "./declared-types.js";
 import { chainContaining, isFirstArgumentOfDbMethod, isPromiseCombinator } from "./queries.js";
 import { declarationScope, isAssignmentTarget, referencesIn } from "./references.js";
-import { isUserSourceFile, methodCall, skipOuter, skipOuterUp } from "./ts-utils.js";
+import { isUserSourceFile, methodCall, skipOuter, skipOuterUp, unannotatedConstInitializer } from "./ts-utils.js";
 import { symbolAt } from "./symbols.js";
 
 /*
@@ -36,9 +36,8 @@ export function isArrayValue(checker: ts.TypeChecker, expr: ts.Expression, depth
     return !!m && ts.isPropertyAccessExpression(e.expression) && ARRAY_RESULT_METHODS.has(m.name) && isArrayValue(checker, m.object, depth + 1);
   }
   if (!ts.isIdentifier(e)) return false;
-  const decl = symbolAt(checker, e)?.valueDeclaration;
-  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
-  return isArrayValue(checker, decl.initializer, depth + 1);
+  const initializer = unannotatedConstInitializer(symbolAt(checker, e)?.valueDeclaration);
+  return !!initializer && isArrayValue(checker, initializer, depth + 1);
 }
 
 /**
@@ -63,8 +62,9 @@ export function isRowsArray(program: ts.Program, expr: ts.Expression, depth = 0)
   if (!ts.isIdentifier(e)) return false;
   const decl = symbolAt(program.getTypeChecker(), e)?.valueDeclaration;
   if (decl && ts.isBindingElement(decl)) return awaitsRows(program, promiseAllItem(decl), depth + 1);
-  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
-  const init = skipOuter(decl.initializer);
+  const initializer = unannotatedConstInitializer(decl);
+  if (!initializer) return false;
+  const init = skipOuter(initializer);
   return ts.isAwaitExpression(init) ? awaitsRows(program, init.expression, depth + 1) : isRowsArray(program, init, depth + 1);
 }
 

@@ -75,6 +75,16 @@ export function methodCall(call: ts.CallExpression): { object: ts.Expression; na
   return undefined;
 }
 
+/**
+ * What an unannotated `const x = …` (a plain name) holds: its initializer,
+ * read without typing it. Undefined for an annotated `const` (whose type the
+ * checker reads from the annotation), a `let`, a destructuring, a parameter.
+ */
+export function unannotatedConstInitializer(decl: ts.Declaration | undefined): ts.Expression | undefined {
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.type || !decl.initializer) return undefined;
+  return ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const ? decl.initializer : undefined;
+}
+
 /** The name a call is made under: `f` in `f(…)`, `m` in `x.m(…)` / `x["m"](…)`; undefined for other callees. */
 export function calleeName(call: ts.CallExpression): string | undefined {
   const callee = skipOuter(call.expression);
