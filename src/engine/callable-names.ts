@@ -2,7 +2,7 @@ import ts from "typescript";
 import { programCache, programTextCache, sourceFileCache } from "./cache.js";
 import { QUERY_METHOD_NAMES } from "./queries.js";
 import { callsWithin, fileSyntax } from "./syntax-index.js";
-import { calleeName, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
+import { calleeName, isUserSourceFile, methodCall, skipOuter, userSourceFiles } from "./ts-utils.js";
 import { timed } from "./profile.js";
 import { guard } from "./guard.js";
 
@@ -59,7 +59,7 @@ function computeUserDeclaredNames(program: ts.Program): UserDeclaredNames {
   const enclosing: number[] = [];
   const direct: number[] = [];
   const mentionedBy = new Map<string, number[]>();
-  const userFiles = program.getSourceFiles().filter(isUserSourceFile);
+  const userFiles = userSourceFiles(program);
   for (const sourceFile of userFiles) {
     const facts = fileSyntax(sourceFile).definitions;
     const offset = definitions.length;

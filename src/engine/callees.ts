@@ -3,7 +3,7 @@ import { userDeclaredNames } from "./callable-names.js";
 import { calledFunction, declaredLiteralMembers, declaredMembers, hasInferredReturnType, mentionsName, returnedExpressions } from "./declared-types.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { chainContaining, isQueryChainCall } from "./queries.js";
-import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter } from "./ts-utils.js";
+import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter, unannotatedConstInitializer } from "./ts-utils.js";
 import { heldBuilder, isArrayValue, isRowsArray } from "./rows.js";
 import { localSymbolAt, resolveAlias, symbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
@@ -92,8 +92,9 @@ function isBodilessSignature(decl: ts.Declaration): boolean {
 
 /** `const f = lib.member` or `const f = imported`: a variable that only renames library code, by declarations. */
 function aliasesLibraryFunction(checker: ts.TypeChecker, decl: ts.Declaration): boolean {
-  if (!ts.isVariableDeclaration(decl) || !decl.initializer || decl.type || !(decl.parent.flags & ts.NodeFlags.Const)) return false;
-  const init = skipOuter(decl.initializer);
+  const initializer = unannotatedConstInitializer(decl);
+  if (!initializer) return false;
+  const init = skipOuter(initializer);
   let targets: ts.Symbol[] | undefined;
   if (ts.isPropertyAccessExpression(init)) targets = declaredMembers(checker, init.expression, init.name.text);
   else if (ts.isIdentifier(init)) {
@@ -113,8 +114,9 @@ function holdsQueryChain(program: ts.Program, receiver: ts.Expression): boolean 
   if (heldBuilder(program, receiver) || isRowsArray(program, receiver)) return true;
   const e = skipOuter(receiver);
   const decl = ts.isIdentifier(e) ? symbolAt(program.getTypeChecker(), e)?.valueDeclaration : undefined;
-  if (!decl || !ts.isVariableDeclaration(decl) || decl.type || !decl.initializer || !isUserCode(decl) || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
-  const init = skipOuter(decl.initializer);
+  const initializer = unannotatedConstInitializer(decl);
+  if (!initializer || !isUserCode(decl!)) return false;
+  const init = skipOuter(initializer);
   if (!ts.isAwaitExpression(init)) return false;
   const awaited = skipOuter(init.expression);
   return ts.isCallExpression(awaited) && chainContaining(program, awaited)?.end === awaited;
@@ -148,8 +150,8 @@ function holdsDeclaredFunctionType(checker: ts.TypeChecker, decl: ts.Declaration
 
 /** `const f = make(…)` (no type annotation) whose value is made by library code only: see `madeByLibrary`. */
 function holdsLibraryResult(checker: ts.TypeChecker, decl: ts.Declaration): boolean {
-  if (!ts.isVariableDeclaration(decl) || !decl.initializer || decl.type || !ts.isIdentifier(decl.name) || !(decl.parent.flags & ts.NodeFlags.Const)) return false;
-  return madeByLibrary(checker, decl.initializer, 0);
+  const initializer = unannotatedConstInitializer(decl);
+  return !!initializer && madeByLibrary(checker, initializer, 0);
 }
 
 /**
@@ -171,8 +173,8 @@ function madeByLibrary(checker: ts.TypeChecker, expr: ts.Expression, depth: numb
   if (ts.isIdentifier(e)) {
     const decl = resolveAlias(checker, symbolAt(checker, e))?.declarations;
     if (decl?.length !== 1) return false;
-    const [d] = decl;
-    return ts.isVariableDeclaration(d!) && !!d.initializer && !d.type && !!(d.parent.flags & ts.NodeFlags.Const) && isUserCode(d) && madeByLibrary(checker, d.initializer, depth + 1);
+    const initializer = unannotatedConstInitializer(decl[0]);
+    return !!initializer && isUserCode(initializer) && madeByLibrary(checker, initializer, depth + 1);
   }
   if (!ts.isCallExpression(e) || e.typeArguments?.length) return false;
   const callee = skipOuter(e.expression);

@@ -4,7 +4,7 @@ import { guard } from "./guard.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
 import { identifiersNamed } from "./syntax-index.js";
 import { symbolAt } from "./symbols.js";
-import { isNullishType, isUnknownType, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
+import { isNullishType, isUnknownType, methodCall, skipOuter, skipOuterUp, typeOf, userSourceFiles } from "./ts-utils.js";
 import { timed } from "./profile.js";
 import { declaredTypesOf, returnedExpressions } from "./declared-types.js";
 
@@ -561,7 +561,7 @@ function findCallSites(program: ts.Program, fn: ts.SignatureDeclaration): ts.Cal
   const target = symbolAt(checker, name);
   if (!target) return undefined;
   const exported = isExportedFunction(fn);
-  const files = exported ? program.getSourceFiles().filter(isUserSourceFile) : [fn.getSourceFile()];
+  const files = exported ? userSourceFiles(program) : [fn.getSourceFile()];
   const calls: ts.CallExpression[] = [];
   for (const file of files) {
     for (const id of identifiersNamed(file, name.text)) {

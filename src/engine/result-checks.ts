@@ -8,7 +8,7 @@ import { guard } from "./guard.js";
 import { identifiersNamed } from "./syntax-index.js";
 import { isAssignmentTarget } from "./references.js";
 import { symbolAt, valueSymbolAt } from "./symbols.js";
-import { isFallback, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, typeOf, walk } from "./ts-utils.js";
+import { isFallback, isFunctionLike, skipOuter, skipOuterUp, typeOf, userSourceFiles, walk } from "./ts-utils.js";
 
 /**
  * What code does with the value a query (or a helper returning a query's row)
@@ -346,7 +346,7 @@ export function callSitesOf(program: ts.Program, fn: ts.FunctionLikeDeclaration)
   const checker = program.getTypeChecker();
   const target = symbolAt(checker, name);
   const members = ts.isMethodDeclaration(fn) ? memberDeclarations(checker, fn, name) : undefined;
-  for (const ident of program.getSourceFiles().filter(isUserSourceFile).flatMap((file) => identifiersNamed(file, name.text))) {
+  for (const file of userSourceFiles(program)) for (const ident of identifiersNamed(file, name.text)) {
     if (ident === name) continue;
     const parent = ident.parent;
     if (!parent) continue;

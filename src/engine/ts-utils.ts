@@ -1,4 +1,5 @@
 import ts from "typescript";
+import { programCache } from "./cache.js";
 import { guard } from "./guard.js";
 
 /**
@@ -115,6 +116,9 @@ export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaratio
 export function isUserSourceFile(sourceFile: ts.SourceFile): boolean {
   return !sourceFile.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(sourceFile.fileName);
 }
+
+/** The program's user files (`isUserSourceFile`), once per program: the searches across the program read them per question. */
+export const userSourceFiles = programCache((program: ts.Program): readonly ts.SourceFile[] => program.getSourceFiles().filter(isUserSourceFile));
 
 /** `async function`, `async () => …`, `async m() {}`. */
 export function isAsyncFunction(fn: ts.Node): boolean {
