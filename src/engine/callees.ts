@@ -3,9 +3,9 @@ import { userDeclaredNames } from "./callable-names.js";
 import { calledFunction, declaredLiteralMembers, declaredMembers, hasInferredReturnType, mentionsName, returnedExpressions } from "./declared-types.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { chainContaining, isQueryChainCall } from "./queries.js";
-import { isAsyncFunction, isFunctionLike, isUserSourceFile, methodCall, skipOuter, unannotatedConstInitializer } from "./ts-utils.js";
+import { isAsyncFunction, isFunctionLike, isUserSourceFile, Kind, methodCall, skipOuter, unannotatedConstInitializer } from "./ts-utils.js";
 import { heldBuilder, isArrayValue, isRowsArray } from "./rows.js";
-import { localSymbolAt, resolveAlias, symbolAt } from "./symbols.js";
+import { localSymbolAt, resolveAlias, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 
 /*
@@ -53,6 +53,9 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   // `conditions.push(…)` on `const conditions = [eq(…)]`, `[...new Set(ids)].sort()`, `unknown.join(…)` on
   // `const unknown = ids.filter(…)`: an array's own method (typing the array would type its items)
   if (member && isArrayValue(program.getTypeChecker(), member.object)) return null;
+  // `client.subscription.list()` on `const client = createAuthClient({…})`: a member of a value library code made
+  // (typing the receiver would type, say, an auth client over the server's whole API)
+  if (member && receiverMadeByLibrary(program.getTypeChecker(), member.object)) return null;
   // a library member of the receiver's declared type (a framework's builder chain): no need to type the receiver
   const declaredMember = member && declaredMembers(program.getTypeChecker(), member.object, member.name);
   if (declaredMember?.every(isLibraryOnly)) return null;
@@ -148,6 +151,15 @@ function holdsDeclaredFunctionType(checker: ts.TypeChecker, decl: ts.Declaration
   return madeBy(decl.initializer);
 }
 
+/** `a.b.c` rooted at a `const` whose value library code made (`madeByLibrary`): its members are the library's too. */
+function receiverMadeByLibrary(checker: ts.TypeChecker, receiver: ts.Expression): boolean {
+  let e = skipOuter(receiver);
+  while (ts.isPropertyAccessExpression(e)) e = skipOuter(e.expression);
+  if (!ts.isIdentifier(e)) return false;
+  const decls = resolveAlias(checker, symbolAt(checker, e))?.declarations;
+  return decls?.length === 1 && holdsLibraryResult(checker, decls[0]!);
+}
+
 /** `const f = make(…)` (no type annotation) whose value is made by library code only: see `madeByLibrary`. */
 function holdsLibraryResult(checker: ts.TypeChecker, decl: ts.Declaration): boolean {
   const initializer = unannotatedConstInitializer(decl);
@@ -168,6 +180,7 @@ function holdsLibraryResult(checker: ts.TypeChecker, decl: ts.Declaration): bool
  */
 function madeByLibrary(checker: ts.TypeChecker, expr: ts.Expression, depth: number): boolean {
   if (depth > 4) return false;
+  if (holdsNoUserFunction(checker, expr, 0)) return true;
   let e = expr;
   while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
   if (ts.isIdentifier(e)) {
@@ -186,6 +199,97 @@ function madeByLibrary(checker: ts.TypeChecker, expr: ts.Expression, depth: numb
   if (!fn || !hasInferredReturnType(fn) || isAsyncFunction(fn)) return false;
   const returned = returnedExpressions(fn.body);
   return !!returned?.length && returned.every((r) => madeByLibrary(checker, r, depth + 1));
+}
+
+/**
+ * Whether a value cannot hold a user function at run time, read from syntax
+ * and declarations, without typing anything: literals and templates;
+ * operators whose result is a primitive; arrays and object literals (no
+ * methods) of such values; a `const` holding one; a value declared only in a
+ * library; a member of such a value; and a call of a library function (or of
+ * a library member of such a value) whose arguments are such values, or of a
+ * user function declared to return a primitive. Type arguments carry no
+ * value: `createAuthClient({ plugins: [customSessionClient<typeof auth>()] })`
+ * is library code calling library code, whatever its type says. A function
+ * reaches a library's result only through the call's arguments (not modelled:
+ * a library that loads user modules by path, or a global registry).
+ */
+function holdsNoUserFunction(checker: ts.TypeChecker, expr: ts.Expression, depth: number): boolean {
+  if (depth > 8) return false;
+  const next = (x: ts.Expression): boolean => holdsNoUserFunction(checker, x, depth + 1);
+  let e = skipOuter(expr);
+  while (ts.isAwaitExpression(e)) e = skipOuter(e.expression);
+  switch (e.kind) {
+    case Kind.StringLiteral:
+    case Kind.NumericLiteral:
+    case Kind.BigIntLiteral:
+    case Kind.RegularExpressionLiteral:
+    case Kind.NoSubstitutionTemplateLiteral:
+    case Kind.TemplateExpression:
+    case Kind.TrueKeyword:
+    case Kind.FalseKeyword:
+    case Kind.NullKeyword:
+    case Kind.PrefixUnaryExpression:
+    case Kind.PostfixUnaryExpression:
+    case Kind.TypeOfExpression:
+    case Kind.VoidExpression:
+    case Kind.DeleteExpression:
+      return true;
+  }
+  if (ts.isConditionalExpression(e)) return next(e.whenTrue) && next(e.whenFalse);
+  if (ts.isBinaryExpression(e)) {
+    switch (e.operatorToken.kind) {
+      // the value is one of the operands (a falsy left operand of `&&` is never a function)
+      case Kind.BarBarToken:
+      case Kind.QuestionQuestionToken:
+        return next(e.left) && next(e.right);
+      case Kind.AmpersandAmpersandToken:
+      case Kind.EqualsToken:
+      case Kind.CommaToken:
+        return next(e.right);
+      default:
+        // arithmetic, comparison, `in`, `instanceof`: a primitive; compound assignments: not read
+        return e.operatorToken.kind < Kind.FirstCompoundAssignment || e.operatorToken.kind > Kind.LastCompoundAssignment;
+    }
+  }
+  if (ts.isArrayLiteralExpression(e)) return e.elements.every((el) => ts.isOmittedExpression(el) || next(ts.isSpreadElement(el) ? el.expression : el));
+  if (ts.isObjectLiteralExpression(e)) {
+    return e.properties.every((p) =>
+      ts.isPropertyAssignment(p) ? next(p.initializer) : ts.isShorthandPropertyAssignment(p) ? next(p.name) : ts.isSpreadAssignment(p) ? next(p.expression) : false,
+    );
+  }
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return next(e.expression);
+  if (ts.isIdentifier(e)) {
+    if (e.text === "undefined") return true;
+    const decls = valueSymbolAt(checker, e)?.declarations;
+    if (!decls?.length) return false;
+    if (!decls.some(isUserCode)) return true;
+    if (decls.length !== 1) return false;
+    const decl = decls[0]!;
+    if (ts.isEnumDeclaration(decl)) return true;
+    if (ts.isVariableDeclaration(decl) && decl.type) return isPrimitiveTypeNode(decl.type);
+    const initializer = unannotatedConstInitializer(decl);
+    return !!initializer && next(initializer);
+  }
+  if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
+    const args = e.arguments ?? [];
+    const callee = skipOuter(e.expression);
+    if (ts.isPropertyAccessExpression(callee)) return next(callee.expression) && args.every(next);
+    if (!ts.isIdentifier(callee)) return false;
+    const decls = resolveAlias(checker, symbolAt(checker, callee))?.declarations;
+    if (!decls?.length) return false;
+    if (!decls.some(isUserCode)) return args.every(next);
+    // `getAuthBaseUrl(): string`: a user function declared to return a primitive
+    return decls.length === 1 && ts.isFunctionDeclaration(decls[0]!) && !!decls[0].type && isPrimitiveTypeNode(decls[0].type);
+  }
+  return false;
+}
+
+/** `string`, `number | undefined`, `"a" | "b"`: a type annotation that only primitives satisfy. */
+function isPrimitiveTypeNode(type: ts.TypeNode): boolean {
+  if (ts.isParenthesizedTypeNode(type)) return isPrimitiveTypeNode(type.type);
+  if (ts.isUnionTypeNode(type)) return type.types.every(isPrimitiveTypeNode);
+  return PRIMITIVE_KEYWORDS.has(type.kind) || type.kind === Kind.UndefinedKeyword || ts.isLiteralTypeNode(type);
 }
 
 /** Primitive type keywords: a type parameter constrained to these cannot be a function type. */

@@ -269,3 +269,82 @@ export async function list(sort: boolean, other: boolean) {
     for (const call of calls) expect([call.getText(), resolveCallee(p, call)]).toEqual([call.getText(), checkerCallee(checker, call)]);
   });
 });
+
+describe("a member of a value library code made from plain values", () => {
+  // Sim: `export const client = createAuthClient({ plugins: [customSessionClient<typeof auth>(), …] })` and
+  // `client.subscription.list()`: typing `client` typed better-auth's client over the server's whole API (5–13 s)
+  const authLibrary = `export interface Plugin<T = unknown> { id: string; $infer?: T }
+export declare function sessionPlugin<A>(): Plugin<A>;
+export declare function billingPlugin(options: { subscription: boolean }): Plugin<{}>;
+type ApiOf<O> = O extends { session: Plugin<infer A> } ? (A extends { api: infer X } ? X : {}) : {};
+export type Client<O> = {
+  subscription: { list(): Promise<unknown[]>; upgrade(plan: string): Promise<void> };
+  fetchOptions?: unknown;
+  api: ApiOf<O>;
+};
+export declare function createAuthClient<O extends { baseURL?: string; session?: Plugin; plugins?: Plugin[]; onError?: (e: unknown) => void }>(options?: O): Client<O>;
+`;
+  const server = `${HEADER}
+/** The server's endpoint: a user function that writes. */
+export async function list() {
+  return db.insert(posts).values({ title: "t", authorId: 1 });
+}
+export const auth = { api: { list } };
+`;
+  const client = `${HEADER}
+import { billingPlugin, createAuthClient, sessionPlugin } from "./auth-lib";
+import type { auth } from "./server";
+import { list } from "./server";
+
+function authBaseUrl(): string {
+  return process.env.AUTH_URL ?? "http://localhost";
+}
+const billingEnabled = process.env.BILLING === "1";
+const retries = 3;
+
+export const client = createAuthClient({
+  baseURL: authBaseUrl(),
+  session: sessionPlugin<typeof auth>(),
+  plugins: [...(billingEnabled ? [billingPlugin({ subscription: true })] : []), { id: \`r\${retries}\` }],
+});
+function reportError(e: unknown) {
+  console.error(e);
+}
+const reporting = createAuthClient({ session: sessionPlugin<typeof auth>(), onError: reportError });
+const refreshing = Object.assign(createAuthClient(), { refresh: list });
+
+export async function upgrade() {
+  await client.subscription.list();
+  await client.subscription.upgrade("pro");
+  await client.api.list();
+  await reporting.api.list();
+  await refreshing.refresh();
+}
+`;
+
+  it("answers without typing the receiver: no user callee, whatever the type argument carries", () => {
+    const p = fixtureProgram({ "auth-lib.d.ts": authLibrary, "server.ts": server, "client.ts": client });
+    const sf = sourceFileOf(p, "client.ts");
+    const checker = p.getTypeChecker();
+    const calls = callsOf(sf, "upgrade");
+    const asked = recordCheckerCalls(p);
+    const answers = calls.map((call) => {
+      asked.length = 0;
+      const callee = resolveCallee(p, call);
+      return [call.getText(), callee?.name?.getText() ?? null, asked.filter((a) => /^(getResolvedSignature|getTypeAtLocation) |^getSymbolAtLocation (list|upgrade|refresh)$/.test(a)).length > 0];
+    });
+    expect(answers).toEqual([
+      ["client.subscription.list()", null, false],
+      ["client.subscription.upgrade(\"pro\")", null, false],
+      // the type says the server's `list` (through `typeof auth`); at run time the client's member is the library's
+      ["client.api.list()", null, false],
+      // near misses, through the checker: a user function among the arguments
+      ["reporting.api.list()", "list", true],
+      ["refreshing.refresh()", "list", true],
+    ]);
+    // the checker follows the type argument to the server's function: the one answer that differs from it
+    expect(checkerCallee(checker, calls[2]!)).toBe(checkerCallee(checker, calls[3]!));
+    expect(checkerCallee(checker, calls[2]!)).toBeDefined();
+    for (const call of calls.filter((_, i) => i !== 2)) expect([call.getText(), resolveCallee(p, call)]).toEqual([call.getText(), checkerCallee(checker, call)]);
+  });
+});
