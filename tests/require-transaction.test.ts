@@ -59,6 +59,10 @@ ruleTester.run("require-transaction", rule, {
       code: `${H}export async function f(kind: string) {\n  if (kind === "a") await db.insert(tags).values({ name: "a" });\n  if (kind !== "a") await db.delete(comments).where(eq(comments.id, 1));\n}`,
     },
     {
+      name: "a best-effort write in a try whose catch logs and carries on (Sim's credit purchase, a per-member sync)",
+      code: `${H}export async function f(id: number, ids: number[]) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  try {\n    await db.delete(comments).where(eq(comments.id, id));\n  } catch (error) {\n    console.error("best effort", error);\n  }\n  for (const each of ids) {\n    try {\n      await db.update(posts).set({ title: "t" }).where(eq(posts.id, each));\n    } catch (error) {\n      if (error instanceof Error) console.error(error.message);\n    }\n  }\n}`,
+    },
+    {
       name: "a detached best-effort write (helper().catch) does not count",
       code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  logEvent("rename").catch((error) => console.error(error));\n  void logEvent("again");\n}`,
     },
@@ -81,6 +85,19 @@ ruleTester.run("require-transaction", rule, {
       options: [{ ignoreTables: ["comments"], reportLogTables: true }],
       code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  await logEvent("rename");\n}`,
       errors: [{ messageId: "requireTransactionWithLog", line: line(2), data: { tables: "users, tags", logTables: "tags" } }],
+    },
+    {
+      name: "two writes inside one try whose catch carries on still pair",
+      code: `${H}export async function f(id: number) {\n  try {\n    await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n    await db.delete(comments).where(eq(comments.id, id));\n  } catch (error) {\n    console.error(error);\n  }\n}`,
+      errors: [{ messageId: "requireTransaction", line: line(3), data: { tables: "users, comments" } }],
+    },
+    {
+      name: "a catch that returns an error or rethrows makes the write part of the operation",
+      code: `${H}export async function f(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  try {\n    await db.delete(comments).where(eq(comments.id, id));\n  } catch {\n    return { error: "could not delete" };\n  }\n  return { ok: true };\n}\nexport async function g(id: number) {\n  await db.update(users).set({ name: "x" }).where(eq(users.id, id));\n  try {\n    await db.delete(comments).where(eq(comments.id, id));\n  } catch (error) {\n    if (!(error instanceof TypeError)) throw error;\n  }\n}`,
+      errors: [
+        { messageId: "requireTransaction", line: line(2), data: { tables: "users, comments" } },
+        { messageId: "requireTransaction", line: line(11), data: { tables: "users, comments" } },
+      ],
     },
     {
       name: "insert organization then membership, no transaction",

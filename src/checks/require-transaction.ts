@@ -54,6 +54,35 @@ function isDetached(node: ts.Node): boolean {
 }
 
 /**
+ * The innermost `try` within `region` around `node` whose `catch` logs and
+ * carries on: no `throw` and no `return` in it (nested functions aside), so
+ * a failure of what its block writes is tolerated by design, as with
+ * `helper().catch(log)`. A write inside and one outside it are not paired;
+ * two writes inside the same block still are. A `catch` that returns or
+ * throws makes the write part of the operation.
+ */
+function bestEffortTry(node: ts.Node, region: ts.Node): ts.TryStatement | undefined {
+  for (let n: ts.Node = node; n !== region && n.parent; n = n.parent) {
+    const parent = n.parent;
+    if (isFunctionLike(parent)) return undefined;
+    if (ts.isTryStatement(parent) && parent.tryBlock === n && parent.catchClause && carriesOn(parent.catchClause.block)) return parent;
+  }
+  return undefined;
+}
+
+/** A `catch` block with no `throw` and no `return` (nested functions aside). */
+function carriesOn(block: ts.Block): boolean {
+  let exits = false;
+  const visit = (node: ts.Node): void => {
+    if (exits || isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isThrowStatement(node) || ts.isReturnStatement(node)) exits = true;
+    else ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(block, visit);
+  return !exits;
+}
+
+/**
  * `require-transaction`: two or more writes to different tables that can run
  * on one path of a function, outside any transaction or batch.
  */
@@ -90,7 +119,8 @@ export function analyzeRequireTransaction(context: AnalysisContext, options: Req
     const ordered = [...sites.entries()].sort(([a], [b]) => a.getStart(sourceFile) - b.getStart(sourceFile));
     for (let i = 0; i < ordered.length; i++) {
       const [first, firstTables] = ordered[i];
-      const partners = ordered.slice(i + 1).filter(([second]) => mayRunOnSamePath(first, second));
+      const tolerated = bestEffortTry(first, region);
+      const partners = ordered.slice(i + 1).filter(([second]) => mayRunOnSamePath(first, second) && bestEffortTry(second, region) === tolerated);
       const differs = partners.some(([, tables]) => [...tables].some((t) => [...firstTables].some((f) => f !== t)));
       if (!differs) continue;
       const all = new Set(firstTables);
