@@ -238,18 +238,25 @@ function fileQueryIndex(program: ts.Program, sourceFile: ts.SourceFile): FileQue
   return entry;
 }
 
+/** The chain that starts at `call`, classified by its root, if it is one. */
+function chainFrom(program: ts.Program, call: ts.CallExpression): QueryChain | undefined {
+  const start = guard<ReturnType<typeof chainStart>>(() => chainStart(program, call), undefined);
+  if (!start) return undefined;
+  const { calls, end } = extendChain(call);
+  const chain: QueryChain = { ...start, calls, end, tableExpr: undefined };
+  chain.tableExpr = tableOf(chain);
+  return chain;
+}
+
 function indexQueries(program: ts.Program, sourceFile: ts.SourceFile): FileQueries {
   const found: FileQueries = { chains: [], byStart: new Map(), calls: new Set() };
   for (const node of fileSyntax(sourceFile).calls) {
-    const start = guard<ReturnType<typeof chainStart>>(() => chainStart(program, node), undefined);
-    if (!start) continue;
-    const { calls, end } = extendChain(node);
-    const chain: QueryChain = { ...start, calls, end, tableExpr: undefined };
-    chain.tableExpr = tableOf(chain);
+    const chain = chainFrom(program, node);
+    if (!chain) continue;
     found.chains.push(chain);
     found.byStart.set(node, chain);
     found.calls.add(node);
-    for (const c of calls) found.calls.add(c.call);
+    for (const c of chain.calls) found.calls.add(c.call);
   }
   return found;
 }
@@ -257,6 +264,18 @@ function indexQueries(program: ts.Program, sourceFile: ts.SourceFile): FileQueri
 /** The chain whose start call is `call`, if any. */
 export function chainAtStart(program: ts.Program, call: ts.CallExpression): QueryChain | undefined {
   return fileQueryIndex(program, call.getSourceFile()).byStart.get(call);
+}
+
+/**
+ * `chainAtStart`'s answer without indexing the file: only `call`'s root is
+ * classified (and typed if need be), not the roots of the file's other
+ * chains. For the program-wide passes, which look at a few calls of every
+ * file (`emailFallback.execute(…)` next to a `cache.delete(key)` is not
+ * their business).
+ */
+export function chainStartingAt(program: ts.Program, call: ts.CallExpression): QueryChain | undefined {
+  const indexed = fileQueries(program).get(call.getSourceFile());
+  return indexed ? indexed.byStart.get(call) : chainFrom(program, call);
 }
 
 /** A call that belongs to a Drizzle query chain (`db.select()`, `.from(t)`, `.where(…)`): a drizzle-orm method, never user code. */

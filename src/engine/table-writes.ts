@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { programTextCache } from "./cache.js";
 import { codeRole, roleSettingsKey } from "./code-roles.js";
-import { chainAtStart, chainTable } from "./queries.js";
+import { chainStartingAt, chainTable } from "./queries.js";
 import type { TableModel } from "./schema/model.js";
 import { guard } from "./guard.js";
 import { timed } from "./profile.js";
@@ -58,7 +58,7 @@ function computeAppendOnly(program: ts.Program, settings: SharedSettings): Appen
     for (const call of fileSyntax(sourceFile).calls) {
       const name = methodCall(call)?.name;
       if (name === undefined || !MODIFYING_METHODS.has(name)) continue;
-      const chain = chainAtStart(program, call);
+      const chain = chainStartingAt(program, call);
       if (!chain || (chain.operation !== "insert" && chain.operation !== "update" && chain.operation !== "delete")) continue;
       const table = chainTable(program, chain);
       const upsert = chain.operation === "insert" && chain.calls.some((c) => c.name === "onConflictDoUpdate");
