@@ -6,7 +6,7 @@ import { transactionlessDriver } from "../engine/drizzle-symbols.js";
 import type { QueryExecution, RegionOptions } from "../engine/effects.js";
 import { callbackRole, visitRegion } from "../engine/effects.js";
 import { declaredTypesOf } from "../engine/declared-types.js";
-import { isRowsArray } from "../engine/rows.js";
+import { isArrayValue, isRowsArray } from "../engine/rows.js";
 import { resolveCallee } from "../engine/callees.js";
 import type { QueryChain, QueryOperation } from "../engine/queries.js";
 import { programCache } from "../engine/cache.js";
@@ -347,9 +347,13 @@ function isRowCollection(program: ts.Program, execution: QueryExecution, hop: nu
   let written = expr;
   while (ts.isParenthesizedExpression(written)) written = written.expression;
   if (ts.isObjectLiteralExpression(written)) return false;
+  // an array by syntax (`memberships.map((m) => m.organizationId)` on query rows, `ids.filter(…)`): typing it would type the rows;
   // declared as arrays (`batch.map(…)` on `batch = data.slice(…)`, `data: Row[]`): so is what a guard narrows it to
-  const declared = declaredTypesOf(checker, expr);
-  const array = declared?.every((t) => isArrayType(checker, t)) || isArrayType(checker, typeOf(checker, expr));
+  const array =
+    isRowsArray(program, expr) ||
+    isArrayValue(checker, expr) ||
+    declaredTypesOf(checker, expr)?.every((t) => isArrayType(checker, t)) ||
+    isArrayType(checker, typeOf(checker, expr));
   return array && !isFixedList(program, execution, hop, expr);
 }
 

@@ -44,7 +44,9 @@ export function isArrayValue(checker: ts.TypeChecker, expr: ts.Expression, depth
  * An array of rows, by syntax, declarations and the query index: a `const`
  * holding `await` of a select chain, a relational `findMany`, a write's
  * `.returning()`, or of a call to a user function that returns such rows (or
- * named for such an item of an awaited `Promise.all([…])`); a choice of two
+ * named for such an item of an awaited `Promise.all([…])`); an awaited
+ * `Promise.all` of such queries (`Promise.all(ids.map((id) => db.select()…))`:
+ * an array of rows arrays, whose items are read as rows); a choice of two
  * (`more ? rows.slice(0, n) : rows`); an
  * array method's result on one (`rows.filter(…)`); a `const` holding one of
  * these. Typing such a value infers the query's result type, which with a
@@ -103,8 +105,16 @@ function awaitsRows(program: ts.Program, expr: ts.Expression | undefined, depth:
     if (chain.operation === "insert" || chain.operation === "update" || chain.operation === "delete") return last === "returning";
     return false;
   }
-  // `await db.transaction(async (tx) => { …; return tx.select()… })`: what the callback returns
   const m = methodCall(awaited);
+  // `await Promise.all(ids.map((id) => db.select()…))`, `await Promise.all([q1, q2])`: an array of arrays of rows,
+  // whose items (rows arrays) and what is read from them are never columns either
+  if (isPromiseCombinator(awaited) && m?.name === "all" && awaited.arguments.length === 1) {
+    const items = skipOuter(awaited.arguments[0]!);
+    if (ts.isArrayLiteralExpression(items)) return items.elements.length > 0 && items.elements.every((item) => !ts.isSpreadElement(item) && awaitsRows(program, item, depth + 1));
+    const mapped = ts.isCallExpression(items) && methodCall(items)?.name === "map" && items.arguments[0] ? skipOuter(items.arguments[0]) : undefined;
+    return !!mapped && (ts.isArrowFunction(mapped) || ts.isFunctionExpression(mapped)) && returnsRows(program, mapped, depth);
+  }
+  // `await db.transaction(async (tx) => { …; return tx.select()… })`: what the callback returns
   const first = awaited.arguments[0] && skipOuter(awaited.arguments[0]);
   if (m?.name === "transaction" && first && (ts.isArrowFunction(first) || ts.isFunctionExpression(first)) && isFirstArgumentOfDbMethod(program, first, "transaction")) {
     return returnsRows(program, first, depth);

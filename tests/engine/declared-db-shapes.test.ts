@@ -149,7 +149,12 @@ export async function billing(userId: number, limit: number) {
   });
   await withLock(async (tx) => tx.select().from(posts));
   const [response] = await Promise.all([fetch("https://example.com")]);
-  return [personal, ids, page, response, related, label] as const;
+  // Sim's access.ts: one query per membership, then the ids read from their rows
+  const ownerResults = await Promise.all(ids.map((id) => db.select({ authorId: posts.authorId }).from(posts).where(eq(posts.id, id)).limit(1)));
+  const ownerIds = ownerResults.filter((owners) => owners.length > 0).map((owners) => owners[0].authorId);
+  const ownerPosts = await Promise.all(ownerIds.map((ownerId) => db.select().from(comments).where(eq(comments.postId, ownerId))));
+  const mixed = await Promise.all([db.select().from(posts), fetch("https://example.com")]);
+  return [personal, ids, page, response, related, label, ownerResults, ownerIds, ownerPosts, mixed] as const;
 }
 `;
 
@@ -177,7 +182,27 @@ describe("query rows and arrays, by syntax", () => {
       ["response", false],
       ["related", true],
       ["label", false],
+      ["ownerResults", true],
+      ["ownerIds", true],
+      ["ownerPosts", true],
+      // a Promise.all with an item that is not a query
+      ["mixed", false],
     ]);
+    expect(asked).toEqual([]);
+  });
+
+  it("reads `eq(comments.postId, ownerId)` over ids read from an awaited Promise.all of queries, without typing the array", () => {
+    const program = fixtureProgram({ "rows.ts": rowsCode });
+    const sf = sourceFileOf(program, "rows.ts");
+    let condition: ts.Expression | undefined;
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node) && node.getText() === "eq(comments.postId, ownerId)") condition = node;
+    });
+    const asked: string[] = [];
+    const restore = watchChecker(program.getTypeChecker(), "getTypeAtLocation", (node) => asked.push(node.getText()));
+    const summary = describeCondition(program, condition!);
+    restore();
+    expect([summary.complete, summary.mentions.map((m) => [m.column.key, m.values.map((v) => v.getText())])]).toEqual([true, [["postId", ["ownerId"]]]]);
     expect(asked).toEqual([]);
   });
 
@@ -226,6 +251,9 @@ describe("query rows and arrays, by syntax", () => {
       ["memberships.map", undefined],
       ["memberships.map", undefined],
       ["unknown.join", undefined],
+      ["ids.map", undefined],
+      ["ownerResults.filter((owners) => owners.length > 0).map", undefined],
+      ["ownerIds.map", undefined],
     ]);
     expect(asked).toEqual([]);
   });
