@@ -51,6 +51,17 @@ export const connectStore = async () => makeStore();
 export type AwaitedStore = Awaited<ReturnType<typeof connectStore>>;
 `;
 
+/** no-query-in-loop's findings (lines) on `code` next to `client.ts`, and the text of every node the checker typed meanwhile. */
+function loopFindings(code: string): { lines: number[]; inferred: string[] } {
+  const program = fixtureProgram({ "client.ts": client, "file.ts": code });
+  const sf = sourceFileOf(program, "file.ts");
+  const checker = program.getTypeChecker();
+  const inferred: string[] = [];
+  watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
+  const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
+  return { lines: findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1), inferred };
+}
+
 const code = `${HEADER}
 import type { Database, DatabaseOrTransaction, DatabaseWithPrimary, Store, AwaitedStore } from "./client";
 
@@ -207,13 +218,8 @@ export async function insertEach(database: Database, ids: number[]) {
   }
 }
 `;
-    const program = fixtureProgram({ "client.ts": client, "file.ts": loopCode });
-    const sf = sourceFileOf(program, "file.ts");
-    const checker = program.getTypeChecker();
-    const inferred: string[] = [];
-    watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
-    const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
-    expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([10, 13]);
+    const { lines, inferred } = loopFindings(loopCode);
+    expect(lines).toEqual([10, 13]);
     expect(inferred.filter((t) => t.startsWith("{"))).toEqual([]);
   });
 
@@ -232,13 +238,8 @@ export async function insertChunks(database: Database, data: { postId: number; b
   }
 }
 `;
-    const program = fixtureProgram({ "client.ts": client, "file.ts": chunkCode });
-    const sf = sourceFileOf(program, "file.ts");
-    const checker = program.getTypeChecker();
-    const inferred: string[] = [];
-    watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
-    const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
-    expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([14]);
+    const { lines, inferred } = loopFindings(chunkCode);
+    expect(lines).toEqual([14]);
     expect(inferred.filter((t) => t.startsWith("batch.map"))).toEqual([]);
   });
 });
@@ -304,13 +305,8 @@ export async function perUser(database: Database, userIds: number[]) {
   }
 }
 `;
-    const program = fixtureProgram({ "client.ts": client, "file.ts": code });
-    const sf = sourceFileOf(program, "file.ts");
-    const checker = program.getTypeChecker();
-    const inferred: string[] = [];
-    watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
-    const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
-    expect(findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1)).toEqual([10, 12]);
+    const { lines, inferred } = loopFindings(code);
+    expect(lines).toEqual([10, 12]);
     expect(inferred.filter((t) => t.startsWith("memberships"))).toEqual([]);
   });
 });
