@@ -128,6 +128,12 @@ async function withLock<T>(operation: (tx: Parameters<Parameters<typeof db.trans
   return db.transaction(async (tx) => operation(tx));
 }
 
+function buildConditions(id: number) {
+  const conditions = [eq(posts.authorId, id)];
+  if (id > 1) conditions.push(eq(posts.id, id));
+  return conditions;
+}
+
 export async function billing(userId: number, limit: number) {
   const [personal, memberships] = await Promise.all([
     db.select().from(posts).where(eq(posts.authorId, userId)),
@@ -139,6 +145,8 @@ export async function billing(userId: number, limit: number) {
   const related = await db.select().from(comments).where(inArray(comments.id, ids));
   const conditions = [eq(posts.authorId, userId)];
   conditions.push(eq(posts.id, 1));
+  const built = buildConditions(userId);
+  built.push(eq(posts.published, true));
   const sorted = [...new Set(memberships.map((m) => m.id))].sort();
   const known = new Set(memberships.map((m) => m.id));
   const candidates = [...known];
@@ -238,8 +246,11 @@ describe("query rows and arrays, by syntax", () => {
     for (const r of restore) r();
     expect(resolved).toEqual([
       ["operation", undefined],
+      ["conditions.push", undefined],
       ["memberships.map", undefined],
       ["conditions.push", undefined],
+      // `built = buildConditions(userId)`: a plain function returning an array literal's `const`
+      ["built.push", undefined],
       ["[...new Set(memberships.map((m) => m.id))].sort", undefined],
       ["memberships.map", undefined],
       ["memberships.map", undefined],
