@@ -6,7 +6,7 @@ import { transactionlessDriver } from "../engine/drizzle-symbols.js";
 import type { QueryExecution, RegionOptions } from "../engine/effects.js";
 import { callbackRole, visitRegion } from "../engine/effects.js";
 import { declaredTypesOf } from "../engine/declared-types.js";
-import { isArrayValue, isRowsArray } from "../engine/rows.js";
+import { isArrayValue, isRowObjectBinding, isRowsArray } from "../engine/rows.js";
 import { resolveCallee } from "../engine/callees.js";
 import type { QueryChain, QueryOperation } from "../engine/queries.js";
 import { programCache } from "../engine/cache.js";
@@ -397,9 +397,11 @@ function iterationSymbols(checker: ts.TypeChecker, loop: Loop): { bound: ts.Symb
  * `chunks.map((chunk) => ...)`), `xs.slice(i, i + n)` with a bound that
  * changes per iteration, `xs.splice(0, n)`, and variables derived from those.
  */
-function loopChunks(checker: ts.TypeChecker, loop: Loop): LoopChunks {
+function loopChunks(program: ts.Program, loop: Loop): LoopChunks {
+  const checker = program.getTypeChecker();
   const { bound, all } = iterationSymbols(checker, loop);
-  const seeds = bound.filter((symbol) => guard(() => isArrayType(checker, checker.getTypeOfSymbol(symbol)), false));
+  // one row of a query is an object, never a chunk (typing it would infer the query's rows)
+  const seeds = bound.filter((symbol) => !isRowObjectBinding(program, symbol.valueDeclaration) && guard(() => isArrayType(checker, checker.getTypeOfSymbol(symbol)), false));
   const sources = new Set<ts.Node>();
   walk(loopBody(loop), (node) => {
     if (!ts.isCallExpression(node)) return;
@@ -553,7 +555,7 @@ function loopExecutions(context: AnalysisContext, loop: Loop, options: QueryInLo
   if (executions.length === 0) return executions;
   // typing the loop's variables can be costly: only when a query filters with `inArray`
   let chunks: LoopChunks | undefined;
-  const chunksOfLoop = (): LoopChunks => (chunks ??= loopChunks(checker, loop));
+  const chunksOfLoop = (): LoopChunks => (chunks ??= loopChunks(program, loop));
   return executions.filter((e) => !filtersByChunk(program, e, chunksOfLoop));
 }
 

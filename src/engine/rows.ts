@@ -96,6 +96,64 @@ function promiseAllItem(element: ts.BindingElement): ts.Expression | undefined {
   return items.elements[index];
 }
 
+/**
+ * Whether awaiting `call` gives a query chain's rows (a select that ends so,
+ * a relational `findMany`, a write's `.returning()`); undefined when `call`
+ * is in no query chain.
+ */
+function chainRows(program: ts.Program, call: ts.CallExpression): boolean | undefined {
+  const chain = chainContaining(program, call);
+  if (!chain) return undefined;
+  if (chain.end !== call) return false;
+  const last = methodCall(call)?.name;
+  if (chain.operation === "select") return last !== undefined && SELECT_ENDS.has(last);
+  if (chain.operation === "relational") return chain.calls.length === 0 && last === "findMany";
+  if (chain.operation === "insert" || chain.operation === "update" || chain.operation === "delete") return last === "returning";
+  return false;
+}
+
+/** Array methods whose result holds some of the array's own items. */
+const ITEM_PRESERVING_METHODS = new Set(["filter", "slice", "toSorted", "toReversed", "sort", "reverse"]);
+
+/**
+ * An array of a query's rows themselves, by syntax and the query index: a
+ * `const` holding an awaited query chain's rows, or an item-preserving array
+ * method's result on one (not `.map(…)`, whose items are whatever it makes).
+ */
+function holdsRowObjects(program: ts.Program, expr: ts.Expression, depth: number): boolean {
+  if (depth > 6) return false;
+  const e = skipOuter(expr);
+  if (ts.isCallExpression(e)) {
+    const m = methodCall(e);
+    return !!m && ITEM_PRESERVING_METHODS.has(m.name) && holdsRowObjects(program, m.object, depth + 1);
+  }
+  if (!ts.isIdentifier(e)) return false;
+  const initializer = unannotatedConstInitializer(symbolAt(program.getTypeChecker(), e)?.valueDeclaration);
+  if (!initializer) return false;
+  const init = skipOuter(initializer);
+  if (!ts.isAwaitExpression(init)) return holdsRowObjects(program, init, depth + 1);
+  const awaited = skipOuter(init.expression);
+  return ts.isCallExpression(awaited) && chainRows(program, awaited) === true;
+}
+
+/**
+ * One row of a query, by syntax: the variable of `for (const row of rows)`,
+ * or the first parameter, never assigned, of `rows.map((row) => …)` (and the
+ * other element callbacks), over an array of a query's rows themselves
+ * (`holdsRowObjects`). Drizzle decodes each row into an object, never an
+ * array, so whether it is one needs no typing.
+ */
+export function isRowObjectBinding(program: ts.Program, decl: ts.Declaration | undefined): boolean {
+  if (!decl) return false;
+  if (ts.isParameter(decl)) {
+    const receiver = elementCallbackReceiver(decl);
+    return !!receiver && ts.isIdentifier(decl.name) && holdsRowObjects(program, receiver, 0) && !referencesIn(program.getTypeChecker(), decl.name, decl.parent).some(isAssignmentTarget);
+  }
+  if (!ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name)) return false;
+  const loop = decl.parent.parent;
+  return ts.isForOfStatement(loop) && !loop.awaitModifier && loop.initializer === decl.parent && holdsRowObjects(program, loop.expression, 0);
+}
+
 /** Whether awaiting `expr` gives an array of rows: a query chain that ends so, or a call to a user function whose every return does. */
 function awaitsRows(program: ts.Program, expr: ts.Expression | undefined, depth: number): boolean {
   if (!expr || depth > 6) return false;
@@ -103,15 +161,8 @@ function awaitsRows(program: ts.Program, expr: ts.Expression | undefined, depth:
   // `await finalQuery` for `finalQuery = query.limit(n)` on `let query = base.$dynamic()`: a select builder held in variables
   if (heldBuilder(program, awaited, depth + 1)?.select) return true;
   if (!ts.isCallExpression(awaited)) return false;
-  const chain = chainContaining(program, awaited);
-  if (chain) {
-    if (chain.end !== awaited) return false;
-    const last = methodCall(awaited)?.name;
-    if (chain.operation === "select") return last !== undefined && SELECT_ENDS.has(last);
-    if (chain.operation === "relational") return chain.calls.length === 0 && last === "findMany";
-    if (chain.operation === "insert" || chain.operation === "update" || chain.operation === "delete") return last === "returning";
-    return false;
-  }
+  const fromChain = chainRows(program, awaited);
+  if (fromChain !== undefined) return fromChain;
   const m = methodCall(awaited);
   // `await Promise.all(ids.map((id) => db.select()…))`, `await Promise.all([q1, q2])`: an array of arrays of rows,
   // whose items (rows arrays) and what is read from them are never columns either

@@ -58,6 +58,7 @@ function loopFindings(code: string): { lines: number[]; inferred: string[] } {
   const checker = program.getTypeChecker();
   const inferred: string[] = [];
   watchChecker(checker, "getTypeAtLocation", (node) => inferred.push(node.getText()));
+  watchChecker(checker, "getTypeOfSymbol", (node) => inferred.push(`symbol ${node.getText()}`));
   const findings = noQueryInLoop.analyze({ program, checker, sourceFile: sf, settings: {} }, noQueryInLoop.defaultOptions);
   return { lines: findings.map((f) => sf.getLineAndCharacterOfPosition(f.start).line + 1), inferred };
 }
@@ -308,6 +309,30 @@ export async function perUser(database: Database, userIds: number[]) {
     const { lines, inferred } = loopFindings(code);
     expect(lines).toEqual([10, 12]);
     expect(inferred.filter((t) => t.startsWith("memberships"))).toEqual([]);
+  });
+
+  it("knows a row of a query is not a chunk without typing it (Sim's webhooks: a sync per member)", () => {
+    const code = `${HEADER}
+import type { Database } from "./client";
+
+async function sync(database: Database, userId: number) {
+  const memberships = await database.select({ postId: comments.postId }).from(comments).where(eq(comments.authorId, userId));
+  await database.select().from(posts).where(inArray(posts.id, memberships.map((m) => m.postId)));
+}
+export async function perMember(database: Database) {
+  const members = await database.select({ userId: users.id }).from(users);
+  for (const member of members) {
+    await sync(database, member.userId);
+  }
+  for (const chunk of [members.slice(0, 10), members.slice(10)]) {
+    await database.select().from(posts).where(inArray(posts.authorId, chunk.map((row) => row.userId)));
+  }
+}
+`;
+    const { lines, inferred } = loopFindings(code);
+    // the per-member sync is reported; the second loop steps through chunks (one query per chunk), which is not an N+1
+    expect(lines).toEqual([15]);
+    expect(inferred.filter((t) => /^symbol member\b|^member/.test(t))).toEqual([]);
   });
 });
 
