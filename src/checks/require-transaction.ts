@@ -117,10 +117,10 @@ export function analyzeRequireTransaction(context: AnalysisContext, options: Req
       for (const t of execution.tables) tables.add(t);
     });
     const ordered = [...sites.entries()].sort(([a], [b]) => a.getStart(sourceFile) - b.getStart(sourceFile));
+    const tolerating = new Map(ordered.map(([site]) => [site, bestEffortTry(site, region)]));
     for (let i = 0; i < ordered.length; i++) {
       const [first, firstTables] = ordered[i];
-      const tolerated = bestEffortTry(first, region);
-      const partners = ordered.slice(i + 1).filter(([second]) => mayRunOnSamePath(first, second) && bestEffortTry(second, region) === tolerated);
+      const partners = ordered.slice(i + 1).filter(([second]) => mayRunOnSamePath(first, second) && tolerating.get(second) === tolerating.get(first));
       const differs = partners.some(([, tables]) => [...tables].some((t) => [...firstTables].some((f) => f !== t)));
       if (!differs) continue;
       const all = new Set(firstTables);

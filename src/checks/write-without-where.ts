@@ -5,8 +5,8 @@ import { ensureNamedImport } from "../engine/imports.js";
 import { tableDisplayName } from "../engine/schema/model.js";
 import { chainLabel, chainTable, type QueryChain, queryChainsIn } from "../engine/queries.js";
 import { isExportedVariable, variableReferences } from "../engine/references.js";
-import { calledFunction, hasInferredReturnType, returnedExpressions } from "../engine/declared-types.js";
-import { enclosingFunction, isAsyncFunction, isFunctionLike, isUserSourceFile, skipOuter, skipOuterUp, typeOf, unannotatedConstInitializer } from "../engine/ts-utils.js";
+import { calledPlainFunction, returnedExpressions } from "../engine/declared-types.js";
+import { enclosingFunction, isAsyncFunction, isFunctionLike, skipOuter, skipOuterUp, typeOf, unannotatedConstInitializer } from "../engine/ts-utils.js";
 import { symbolAt } from "../engine/symbols.js";
 import type { AnalysisContext, Finding, SuggestionResult } from "../engine/types.js";
 
@@ -49,8 +49,8 @@ function neverUndefined(checker: ts.TypeChecker, expr: ts.Expression, depth: num
   if (ts.isTaggedTemplateExpression(e)) return drizzleImportName(checker, e.tag) === "sql";
   if (!ts.isCallExpression(e) || depth > 3) return false;
   if (drizzleImportName(checker, e.expression) !== undefined) return true;
-  const fn = calledFunction(checker, e, { constOnly: true });
-  if (!fn || !hasInferredReturnType(fn) || !isUserSourceFile(fn.getSourceFile())) return false;
+  const fn = calledPlainFunction(checker, e);
+  if (!fn) return false;
   if (isAsyncFunction(fn)) return true;
   return returnedExpressions(fn.body)?.some((r) => neverUndefined(checker, r, depth + 1)) ?? false;
 }

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { userDeclaredNames } from "./callable-names.js";
-import { calledFunction, declaredLiteralMembers, declaredMembers, hasInferredReturnType, mentionsName, returnedExpressions } from "./declared-types.js";
+import { calledFunction, calledPlainFunction, declaredLiteralMembers, declaredMembers, mentionsName, returnedExpressions } from "./declared-types.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { chainContaining, isQueryChainCall } from "./queries.js";
 import { isAsyncFunction, isFunctionLike, isUserSourceFile, Kind, methodCall, skipOuter, unannotatedConstInitializer } from "./ts-utils.js";
@@ -156,7 +156,7 @@ function receiverMadeByLibrary(checker: ts.TypeChecker, receiver: ts.Expression)
   let e = skipOuter(receiver);
   while (ts.isPropertyAccessExpression(e)) e = skipOuter(e.expression);
   if (!ts.isIdentifier(e)) return false;
-  const decls = resolveAlias(checker, symbolAt(checker, e))?.declarations;
+  const decls = symbolAt(checker, e)?.declarations;
   return decls?.length === 1 && holdsLibraryResult(checker, decls[0]!);
 }
 
@@ -179,15 +179,19 @@ function holdsLibraryResult(checker: ts.TypeChecker, decl: ts.Declaration): bool
  * the function's type, so not answered here).
  */
 function madeByLibrary(checker: ts.TypeChecker, expr: ts.Expression, depth: number): boolean {
+  return holdsNoUserFunction(checker, expr, 0) || typedByLibrary(checker, expr, depth);
+}
+
+/** `madeByLibrary` by declared types; a `const` it holds is read the same way (`holdsNoUserFunction` already read through it). */
+function typedByLibrary(checker: ts.TypeChecker, expr: ts.Expression, depth: number): boolean {
   if (depth > 4) return false;
-  if (holdsNoUserFunction(checker, expr, 0)) return true;
   let e = expr;
   while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
   if (ts.isIdentifier(e)) {
     const decl = resolveAlias(checker, symbolAt(checker, e))?.declarations;
     if (decl?.length !== 1) return false;
     const initializer = unannotatedConstInitializer(decl[0]);
-    return !!initializer && isUserCode(initializer) && madeByLibrary(checker, initializer, depth + 1);
+    return !!initializer && isUserCode(initializer) && typedByLibrary(checker, initializer, depth + 1);
   }
   if (!ts.isCallExpression(e) || e.typeArguments?.length) return false;
   const callee = skipOuter(e.expression);
@@ -195,8 +199,8 @@ function madeByLibrary(checker: ts.TypeChecker, expr: ts.Expression, depth: numb
   const decls = resolveAlias(checker, symbolAt(checker, callee))?.declarations ?? [];
   if (decls.length === 0) return false;
   if (!decls.some(isUserCode)) return decls.every((d) => ts.isFunctionDeclaration(d) && !d.body && typeParametersStayLibrary(d));
-  const fn = calledFunction(checker, e, { constOnly: true });
-  if (!fn || !hasInferredReturnType(fn) || isAsyncFunction(fn)) return false;
+  const fn = calledPlainFunction(checker, e);
+  if (!fn || isAsyncFunction(fn)) return false;
   const returned = returnedExpressions(fn.body);
   return !!returned?.length && returned.every((r) => madeByLibrary(checker, r, depth + 1));
 }
@@ -276,7 +280,7 @@ function holdsNoUserFunction(checker: ts.TypeChecker, expr: ts.Expression, depth
     const callee = skipOuter(e.expression);
     if (ts.isPropertyAccessExpression(callee)) return next(callee.expression) && args.every(next);
     if (!ts.isIdentifier(callee)) return false;
-    const decls = resolveAlias(checker, symbolAt(checker, callee))?.declarations;
+    const decls = symbolAt(checker, callee)?.declarations;
     if (!decls?.length) return false;
     if (!decls.some(isUserCode)) return args.every(next);
     // `getAuthBaseUrl(): string`: a user function declared to return a primitive

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { checkerCache } from "./cache.js";
-import { isAsyncFunction, isFallback, isNullishType, methodCall, skipOuter, skipOuterUp, staticPropertyName } from "./ts-utils.js";
+import { isAsyncFunction, isFallback, isNullishType, isUserSourceFile, methodCall, skipOuter, skipOuterUp, staticPropertyName } from "./ts-utils.js";
 import { resolveAlias, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 import { referencesIn } from "./references.js";
@@ -255,6 +255,16 @@ function returnedTypes(checker: ts.TypeChecker, fn: DeclaredFunction, awaited: b
 export function calledFunction(checker: ts.TypeChecker, call: ts.CallExpression, options: { constOnly?: boolean; bodiless?: boolean } = {}): DeclaredFunction | undefined {
   const callee = skipOuter(call.expression);
   return ts.isIdentifier(callee) ? functionOf(resolveAlias(checker, symbolAt(checker, callee)), options) : undefined;
+}
+
+/**
+ * The plain user function a call names (`calledFunction`, `const` holders
+ * only) whose result is what its `return`s make (`hasInferredReturnType`),
+ * in the user's code: read its returns with `returnedExpressions`.
+ */
+export function calledPlainFunction(checker: ts.TypeChecker, call: ts.CallExpression): (DeclaredFunction & { body: ts.ConciseBody }) | undefined {
+  const fn = calledFunction(checker, call, { constOnly: true });
+  return fn && hasInferredReturnType(fn) && isUserSourceFile(fn.getSourceFile()) ? fn : undefined;
 }
 
 /**

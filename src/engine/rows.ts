@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { type DeclaredFunction, calledFunction, hasInferredReturnType, returnedExpressions } from "./declared-types.js";
+import { type DeclaredFunction, calledPlainFunction, hasInferredReturnType, returnedExpressions } from "./declared-types.js";
 import { chainContaining, isFirstArgumentOfDbMethod, isPromiseCombinator } from "./queries.js";
 import { declarationScope, isAssignmentTarget, referencesIn } from "./references.js";
 import { isAsyncFunction, isUserSourceFile, methodCall, skipOuter, skipOuterUp, unannotatedConstInitializer } from "./ts-utils.js";
@@ -22,8 +22,9 @@ const ARRAY_RESULT_METHODS = new Set(["filter", "map", "slice", "concat", "flat"
  * A built-in array, by syntax: an array literal (`[...new Set(ids)]`), an
  * array method's result on one (`ids.filter(…)`), a call of a plain user
  * function (no declared return type, not async or generic) whose every
- * `return` is one, or a `const` without a type annotation holding one. Its members are the library's `Array` members, so
- * calling one (`unknown.join(", ")`, `[...ids].sort()`) or iterating it needs
+ * `return` is one, or a `const` without a type annotation holding one. Its
+ * members are the library's `Array` members, so calling one
+ * (`unknown.join(", ")`, `[...ids].sort()`) or iterating it needs
  * no typing of the array — which would type its items, as far as a query's
  * rows. A type assertion (`[] as unknown as List`) is not looked through.
  */
@@ -36,9 +37,8 @@ export function isArrayValue(checker: ts.TypeChecker, expr: ts.Expression, depth
     const m = methodCall(e);
     if (m) return ts.isPropertyAccessExpression(e.expression) && ARRAY_RESULT_METHODS.has(m.name) && isArrayValue(checker, m.object, depth + 1);
     // `buildConditions(scope, filter)`: a plain user function without a declared return type whose every `return` is one
-    if (e.typeArguments?.length) return false;
-    const fn = calledFunction(checker, e, { constOnly: true });
-    if (!fn || !isUserSourceFile(fn.getSourceFile()) || !hasInferredReturnType(fn) || isAsyncFunction(fn)) return false;
+    const fn = calledPlainFunction(checker, e);
+    if (!fn || isAsyncFunction(fn)) return false;
     const returned = returnedExpressions(fn.body);
     return !!returned?.length && returned.every((r) => isArrayValue(checker, r, depth + 1));
   }
@@ -179,9 +179,8 @@ function awaitsRows(program: ts.Program, expr: ts.Expression | undefined, depth:
   }
   // `await getDeploymentsByType(id)`: a non-generic user function without a declared return type, read by its returns
   if (awaited.typeArguments?.length) return false;
-  const fn = calledFunction(program.getTypeChecker(), awaited, { constOnly: true });
-  if (!fn || !isUserSourceFile(fn.getSourceFile())) return false;
-  return returnsRows(program, fn, depth);
+  const fn = calledPlainFunction(program.getTypeChecker(), awaited);
+  return !!fn && returnsRows(program, fn, depth);
 }
 
 /** Builder methods that keep a select builder one (awaiting it gives its rows). */
