@@ -216,7 +216,9 @@ export default defineConfig({
   });
 
   it("finds a config named by a package.json script's --config, resolving out from the package folder", () => {
-    const app = fs.mkdtempSync(path.join(camel, "..", "..", "dg-config-flag-"));
+    // its own parent: migrationFilePatterns scans the folders below it, which must not be the shared temp folder
+    const app = path.join(fs.mkdtempSync(path.join(camel, "..", "..", "dg-config-flag-")), "app");
+    fs.mkdirSync(app);
     fs.mkdirSync(path.join(app, "server/db"), { recursive: true });
     fs.mkdirSync(path.join(app, "drizzle"));
     fs.writeFileSync(path.join(app, "server/db/drizzle.config.ts"), 'export default { dialect: "postgresql", schema: "./server/db/schema.ts", out: "drizzle" };');
