@@ -1,9 +1,8 @@
 import ts from "typescript";
 import { mayRunQueries } from "../engine/callable-names.js";
 import { callbackRole, type QueryExecution, visitRegion } from "../engine/effects.js";
-import { isPromiseCombinator } from "../engine/queries.js";
 import { fileSyntax } from "../engine/syntax-index.js";
-import { skipOuter } from "../engine/ts-utils.js";
+import { isPromiseCombinator, skipOuter } from "../engine/ts-utils.js";
 import { symbolAt } from "../engine/symbols.js";
 import type { AnalysisContext, Finding } from "../engine/types.js";
 

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
-import { assertedMemberType, declaredTypesOf } from "./declared-types.js";
+import { PRIMITIVE_FLAGS, assertedMemberType, declaredTypesOf, isDeclaredPrimitive, isPrimitiveType } from "./declared-types.js";
 import type { Lookup } from "./types.js";
 import { drizzleImportName, drizzleTypeInfo, isDrizzleSymbol } from "./drizzle-symbols.js";
 import type { TableModel } from "./schema/model.js";
@@ -389,6 +389,8 @@ class ConditionReader {
       for (const element of e.elements) this.sqlChunk(element, negated, depth + 1);
       return;
     }
+    // `${baseLimit}` with `const baseLimit = toDecimal(limit).toString()`: a value by declarations (typing it would type `limit`)
+    if (isDeclaredPrimitive(this.checker, e)) return;
     const info = drizzleTypeInfo(this.program, typeOf(this.checker, e));
     if (!info.complete) return this.unreadable();
     if (info.names.has("SQL")) return this.condition(e, negated, depth);
@@ -586,6 +588,8 @@ class ConditionReader {
     if (ts.isIdentifier(e) && this.declaredValue(this.referenceSymbol(e))) return undefined;
     // `item.id` in `chunk.map((item) => …)`: read through the array's element type
     if (ts.isPropertyAccessExpression(e) && this.elementPropertyValue(e)) return undefined;
+    // `toDecimal(limit).toString()`: a primitive by its callees' declared return types
+    if (isDeclaredPrimitive(this.checker, e)) return undefined;
     // `(table as unknown as Record<string, unknown>)[name]`: an `unknown` member of the asserted type is read as
     // the checker would type it, without typing `table`
     const asserted = assertedMemberType(this.checker, e);
@@ -681,7 +685,7 @@ class ConditionReader {
         if (!type) return false;
         type = typeof step === "number" ? (checker.isTupleType(type) ? checker.getTypeArguments(type as ts.TypeReference)[step] : checker.getIndexTypeOfType(type, ts.IndexKind.Number)) : type.getProperty(step) && checker.getTypeOfSymbol(type.getProperty(step)!);
       }
-      return !!type && (type.isUnion() ? type.types : [type]).every((m) => (m.flags & PRIMITIVE_FLAGS) !== 0);
+      return !!type && isPrimitiveType(type);
     }, false);
   }
 
@@ -714,9 +718,6 @@ class ConditionReader {
   }
 }
 
-/** Types a column cannot have: numbers, strings, booleans, bigints, enums and their literals. */
-const PRIMITIVE_FLAGS =
-  ts.TypeFlags.NumberLike | ts.TypeFlags.StringLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.EnumLike;
 
 function isDateLike(type: ts.Type): boolean {
   return type.getSymbol()?.name === "Date";

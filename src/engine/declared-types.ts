@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { checkerCache } from "./cache.js";
-import { isAsyncFunction, isFallback, isNullishType, isUserSourceFile, methodCall, skipOuter, skipOuterUp, staticPropertyName } from "./ts-utils.js";
+import { isAsyncFunction, isFallback, isNullishType, isUserSourceFile, methodCall, promiseAllItem, skipOuter, skipOuterUp, staticPropertyName, unannotatedConstInitializer } from "./ts-utils.js";
 import { resolveAlias, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 import { referencesIn } from "./references.js";
@@ -33,6 +33,32 @@ export function declaredTypesOf(checker: ts.TypeChecker, node: ts.Expression, de
     const types = declaredTypesOfExpression(checker, node, depth);
     return types && types.length > 0 && types.every(isPlainObjectType) ? types : undefined;
   }, undefined);
+}
+
+/** Types no drizzle object (a column, an `SQL`, a table) has: numbers, strings, booleans, bigints, enums and their literals. */
+export const PRIMITIVE_FLAGS =
+  ts.TypeFlags.NumberLike | ts.TypeFlags.StringLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.EnumLike;
+
+/** One of those primitives, or a union of them. */
+export function isPrimitiveType(type: ts.Type): boolean {
+  return (type.isUnion() ? type.types : [type]).every((m) => (m.flags & PRIMITIVE_FLAGS) !== 0);
+}
+
+/**
+ * Whether an expression is declared with primitive types only, read from
+ * declarations as `declaredTypesOf` reads them, and a `const` through its
+ * initializer: `toDecimal(limit).toString()` is a `string` by
+ * `toDecimal(…): Decimal` and `Decimal#toString(): string`, without typing
+ * `limit` (resolving a call checks its arguments, and `limit` may be a query's
+ * row). False when that cannot be read.
+ */
+export function isDeclaredPrimitive(checker: ts.TypeChecker, node: ts.Expression, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return false;
+  const e = skipOuter(node);
+  const initializer = ts.isIdentifier(e) ? unannotatedConstInitializer(symbolAt(checker, e)?.valueDeclaration) : undefined;
+  if (initializer) return isDeclaredPrimitive(checker, initializer, depth + 1);
+  const types = guard(() => declaredTypesOfExpression(checker, e, depth), undefined);
+  return !!types?.length && types.every(isPrimitiveType);
 }
 
 /** Object types (class and interface references, anonymous object types), their intersections and unions with nullish members. */
@@ -259,11 +285,13 @@ export function calledFunction(checker: ts.TypeChecker, call: ts.CallExpression,
 
 /**
  * The plain user function a call names (`calledFunction`, `const` holders
- * only) whose result is what its `return`s make (`hasInferredReturnType`),
+ * only) or calls in place (an IIFE) whose result is what its `return`s make (`hasInferredReturnType`),
  * in the user's code: read its returns with `returnedExpressions`.
  */
 export function calledPlainFunction(checker: ts.TypeChecker, call: ts.CallExpression): (DeclaredFunction & { body: ts.ConciseBody }) | undefined {
-  const fn = calledFunction(checker, call, { constOnly: true });
+  const callee = skipOuter(call.expression);
+  // an IIFE, `(async () => { … })()`
+  const fn = ts.isArrowFunction(callee) || ts.isFunctionExpression(callee) ? callee : calledFunction(checker, call, { constOnly: true });
   return fn && hasInferredReturnType(fn) && isUserSourceFile(fn.getSourceFile()) ? fn : undefined;
 }
 
@@ -436,13 +464,16 @@ function destructuredTypes(checker: ts.TypeChecker, element: ts.BindingElement, 
   if (!ts.isObjectBindingPattern(pattern) || element.dotDotDotToken || !ts.isIdentifier(element.name)) return undefined;
   const key = element.propertyName ? staticPropertyName(element.propertyName) : element.name.text;
   const holder = pattern.parent;
-  if (key === undefined || !(ts.isVariableDeclaration(holder) || ts.isParameter(holder))) return undefined;
+  if (key === undefined) return undefined;
+  // `const [{ db }, schema] = await Promise.all([import("@sim/db"), …])`
+  if (ts.isBindingElement(holder)) return element.initializer ? undefined : awaitedMemberTypes(checker, pattern, key, depth);
+  if (!(ts.isVariableDeclaration(holder) || ts.isParameter(holder))) return undefined;
   const holderTypes = holder.type
     ? fromTypeNode(checker, holder.type, depth)
     : ts.isVariableDeclaration(holder)
       ? holder.initializer && declaredTypesOf(checker, withoutEmptyFallback(holder.initializer), depth + 1)
       : callbackParameterTypes(checker, holder, depth);
-  if (!holderTypes) return undefined;
+  if (!holderTypes) return element.initializer || holder.type ? undefined : awaitedMemberTypes(checker, pattern, key, depth);
   const out: ts.Type[] = [];
   for (const type of holderTypes.flatMap((t) => (t.isUnion() ? t.types : [t]))) {
     if (isNullishType(type)) continue;
@@ -456,6 +487,61 @@ function destructuredTypes(checker: ts.TypeChecker, element: ts.BindingElement, 
     out.push(...defaults);
   }
   return out.length ? out : undefined;
+}
+
+/**
+ * Member `key` of the awaited value a pattern destructures, read through the
+ * code that makes that value when no declared type says what it is: Sim's
+ * `sandboxDb().then(({ db, sandboxImage }) => …)`, where `sandboxDb` is an
+ * async function returning `{ db, … }` of `const [{ db }, schema] = await
+ * Promise.all([import("@sim/db"), …])`. Typing `db` there infers the awaited
+ * `Promise.all` and with it the database's whole schema. The value is
+ * destructured from a `.then` callback's parameter, from `await X`, or from
+ * an awaited `Promise.all` item; `X` must be a call of an async plain user
+ * function (the member as each of its returned object literals sets it) or
+ * a dynamic `import()` (the module's export). Both make a native promise,
+ * whose `.then` passes the awaited value. Undefined for anything else.
+ */
+function awaitedMemberTypes(checker: ts.TypeChecker, pattern: ts.ObjectBindingPattern, key: string, depth: number): ts.Type[] | undefined {
+  const operand = awaitedOperand(pattern);
+  const e = operand && skipOuter(operand);
+  if (!e || !ts.isCallExpression(e) || depth > MAX_DEPTH) return undefined;
+  if (e.expression.kind === ts.SyntaxKind.ImportKeyword) {
+    const specifier = e.arguments[0];
+    const module = specifier && ts.isStringLiteralLike(specifier) ? checker.getSymbolAtLocation(specifier) : undefined;
+    const exported = module && checker.tryGetMemberInModuleExports(key, module);
+    return exported && declaredTypesOfSymbol(checker, resolveAlias(checker, exported), depth + 1);
+  }
+  const fn = calledPlainFunction(checker, e);
+  const returned = fn && isAsyncFunction(fn) ? returnedExpressions(fn.body) : undefined;
+  if (!returned?.length) return undefined;
+  const out: ts.Type[] = [];
+  for (const expr of returned) {
+    const object = skipOuter(expr);
+    const property = ts.isObjectLiteralExpression(object) && !object.properties.some(ts.isSpreadAssignment) ? object.properties.find((p) => p.name && staticPropertyName(p.name) === key) : undefined;
+    const value = property && (ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined);
+    const types = value && declaredTypesOf(checker, value, depth + 1);
+    if (!types) return undefined;
+    out.push(...types);
+  }
+  return out;
+}
+
+/** What a pattern destructures the awaited value of: `X` of `X.then(({ … }) => …)`, of `const { … } = await X`, or of an item `X` of `const [{ … }] = await Promise.all([X, …])`. */
+function awaitedOperand(pattern: ts.ObjectBindingPattern): ts.Expression | undefined {
+  const holder = pattern.parent;
+  if (ts.isBindingElement(holder)) return promiseAllItem(holder);
+  if (ts.isVariableDeclaration(holder)) {
+    const init = holder.initializer && skipOuter(holder.initializer);
+    return init && ts.isAwaitExpression(init) ? init.expression : undefined;
+  }
+  const fn = holder.parent;
+  if (!ts.isParameter(holder) || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || fn.parameters[0] !== holder) return undefined;
+  const up = skipOuterUp(fn);
+  const call = up.parent;
+  if (!call || !ts.isCallExpression(call) || call.arguments[0] !== up || !ts.isPropertyAccessExpression(skipOuter(call.expression))) return undefined;
+  const m = methodCall(call);
+  return m?.name === "then" ? m.object : undefined;
 }
 
 /** `options ?? {}` (or `|| {}`) destructured: `options`, since `{}` has no members to destructure. */
@@ -530,7 +616,8 @@ function declaredCallResults(checker: ts.TypeChecker, symbol: ts.Symbol, call: t
     for (const signature of signatures) {
       let types = signature.type ? fromTypeNode(checker, signature.type, 0) : undefined;
       // a return type made of the callee's type parameters (`Q & { … }`): read with them bound to the arguments' declared types
-      if (types && !types.every(isPlainObjectType) && signature.type) types = boundCallResult(checker, signature, call, depth);
+      // (a primitive, `toString(): string`, names none)
+      if (types && !types.every((t) => isPlainObjectType(t) || isPrimitiveType(t)) && signature.type) types = boundCallResult(checker, signature, call, depth);
       if (!types) return undefined;
       out.push(...types);
     }

@@ -5,7 +5,7 @@ import type { TableModel } from "./schema/model.js";
 import { relationalTableByDeclaration, relationalTableByRootType } from "./schema/relational.js";
 import { resolveTable, tablesWithSqlName } from "./schema/resolve.js";
 import { fileSyntax } from "./syntax-index.js";
-import { methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf } from "./ts-utils.js";
+import { isPromiseCombinator, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf } from "./ts-utils.js";
 import { guard } from "./guard.js";
 import { timed } from "./profile.js";
 
@@ -344,16 +344,6 @@ export function isDbMethodCall(program: ts.Program, node: ts.Node | undefined, n
 export function isFirstArgumentOfDbMethod(program: ts.Program, node: ts.Node, name: string): boolean {
   const up = skipOuterUp(node);
   return isDbMethodCall(program, up.parent, name) && up.parent.arguments[0] === up;
-}
-
-const COMBINATORS = new Set(["all", "allSettled", "any", "race"]);
-
-/** `Promise.all(...)`, `Promise.allSettled(...)`, `Promise.any(...)`, `Promise.race(...)`. */
-export function isPromiseCombinator(call: ts.CallExpression): boolean {
-  const m = methodCall(call);
-  if (!m || !COMBINATORS.has(m.name)) return false;
-  const object = skipOuter(m.object);
-  return ts.isIdentifier(object) && object.text === "Promise";
 }
 
 /** `.where(...)` arguments of a chain (and the relational `where` option / `$count` second argument). */

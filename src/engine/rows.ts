@@ -1,8 +1,8 @@
 import ts from "typescript";
 import { type DeclaredFunction, calledPlainFunction, hasInferredReturnType, returnedExpressions } from "./declared-types.js";
-import { chainContaining, isFirstArgumentOfDbMethod, isPromiseCombinator } from "./queries.js";
+import { chainContaining, isFirstArgumentOfDbMethod } from "./queries.js";
 import { declarationScope, isAssignmentTarget, referencesIn } from "./references.js";
-import { isAsyncFunction, isUserSourceFile, methodCall, skipOuter, skipOuterUp, unannotatedConstInitializer } from "./ts-utils.js";
+import { isAsyncFunction, isPromiseCombinator, isUserSourceFile, methodCall, promiseAllItem, skipOuter, skipOuterUp, unannotatedConstInitializer } from "./ts-utils.js";
 import { symbolAt } from "./symbols.js";
 
 /*
@@ -21,8 +21,8 @@ const ARRAY_RESULT_METHODS = new Set(["filter", "map", "slice", "concat", "flat"
 /**
  * A built-in array, by syntax: an array literal (`[...new Set(ids)]`), an
  * array method's result on one (`ids.filter(…)`), a call of a plain user
- * function (no declared return type, not async or generic) whose every
- * `return` is one, or a `const` without a type annotation holding one. Its
+ * function (no declared return type, not generic; an IIFE too) whose every
+ * `return` is one (awaited, for an async one), or a `const` without a type annotation holding one. Its
  * members are the library's `Array` members, so calling one
  * (`unknown.join(", ")`, `[...ids].sort()`) or iterating it needs
  * no typing of the array — which would type its items, as far as a query's
@@ -38,13 +38,25 @@ export function isArrayValue(checker: ts.TypeChecker, expr: ts.Expression, depth
     if (m) return ts.isPropertyAccessExpression(e.expression) && ARRAY_RESULT_METHODS.has(m.name) && isArrayValue(checker, m.object, depth + 1);
     // `buildConditions(scope, filter)`: a plain user function without a declared return type whose every `return` is one
     const fn = calledPlainFunction(checker, e);
-    if (!fn || isAsyncFunction(fn)) return false;
-    const returned = returnedExpressions(fn.body);
-    return !!returned?.length && returned.every((r) => isArrayValue(checker, r, depth + 1));
+    return !!fn && !isAsyncFunction(fn) && returnsArrays(checker, fn, depth);
+  }
+  if (ts.isAwaitExpression(e)) {
+    // `await (async () => { …; return [...ids].sort(); })()`: an async plain function whose every `return` is one
+    const operand = skipOuter(e.expression);
+    const fn = ts.isCallExpression(operand) ? calledPlainFunction(checker, operand) : undefined;
+    if (fn && isAsyncFunction(fn)) return returnsArrays(checker, fn, depth);
+    // awaiting an array gives the array
+    return isArrayValue(checker, e.expression, depth + 1);
   }
   if (!ts.isIdentifier(e)) return false;
   const initializer = unannotatedConstInitializer(symbolAt(checker, e)?.valueDeclaration);
   return !!initializer && isArrayValue(checker, initializer, depth + 1);
+}
+
+/** Whether every `return` of a plain function's body gives an array, by syntax (an async function's awaited). */
+function returnsArrays(checker: ts.TypeChecker, fn: ts.FunctionLikeDeclaration & { body: ts.ConciseBody }, depth: number): boolean {
+  const returned = returnedExpressions(fn.body);
+  return !!returned?.length && returned.every((r) => isArrayValue(checker, r, depth + 1));
 }
 
 /**
@@ -75,25 +87,6 @@ export function isRowsArray(program: ts.Program, expr: ts.Expression, depth = 0)
   if (!initializer) return false;
   const init = skipOuter(initializer);
   return ts.isAwaitExpression(init) ? awaitsRows(program, init.expression, depth + 1) : isRowsArray(program, init, depth + 1);
-}
-
-/**
- * `const [subs, members] = await Promise.all([q1, q2])`: the item of the
- * awaited `Promise.all` array that a plain name of the `const`'s array
- * pattern stands at. Undefined for other bindings.
- */
-function promiseAllItem(element: ts.BindingElement): ts.Expression | undefined {
-  const pattern = element.parent;
-  if (!ts.isArrayBindingPattern(pattern) || element.dotDotDotToken || element.initializer || !ts.isIdentifier(element.name)) return undefined;
-  const holder = pattern.parent;
-  if (!ts.isVariableDeclaration(holder) || holder.type || !holder.initializer || !(ts.getCombinedNodeFlags(holder) & ts.NodeFlags.Const)) return undefined;
-  const init = skipOuter(holder.initializer);
-  const call = ts.isAwaitExpression(init) ? skipOuter(init.expression) : undefined;
-  if (!call || !ts.isCallExpression(call) || !isPromiseCombinator(call) || methodCall(call)?.name !== "all" || call.arguments.length !== 1) return undefined;
-  const items = skipOuter(call.arguments[0]!);
-  const index = pattern.elements.indexOf(element);
-  if (!ts.isArrayLiteralExpression(items) || items.elements.slice(0, index + 1).some(ts.isSpreadElement)) return undefined;
-  return items.elements[index];
 }
 
 /**

@@ -86,6 +86,36 @@ export function unannotatedConstInitializer(decl: ts.Declaration | undefined): t
   return ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const ? decl.initializer : undefined;
 }
 
+const COMBINATORS = new Set(["all", "allSettled", "any", "race"]);
+
+/** `Promise.all(...)`, `Promise.allSettled(...)`, `Promise.any(...)`, `Promise.race(...)`. */
+export function isPromiseCombinator(call: ts.CallExpression): boolean {
+  const m = methodCall(call);
+  if (!m || !COMBINATORS.has(m.name)) return false;
+  const object = skipOuter(m.object);
+  return ts.isIdentifier(object) && object.text === "Promise";
+}
+
+/**
+ * `const [subs, { db }] = await Promise.all([q1, import("@sim/db")])`: the item
+ * of the awaited `Promise.all` array that an element of the `const`'s array
+ * pattern (a name or a nested pattern, without a default) stands at.
+ * Undefined for other bindings.
+ */
+export function promiseAllItem(element: ts.BindingElement): ts.Expression | undefined {
+  const pattern = element.parent;
+  if (!ts.isArrayBindingPattern(pattern) || element.dotDotDotToken || element.initializer) return undefined;
+  const holder = pattern.parent;
+  if (!ts.isVariableDeclaration(holder) || holder.type || !holder.initializer || !(ts.getCombinedNodeFlags(holder) & ts.NodeFlags.Const)) return undefined;
+  const init = skipOuter(holder.initializer);
+  const call = ts.isAwaitExpression(init) ? skipOuter(init.expression) : undefined;
+  if (!call || !ts.isCallExpression(call) || !isPromiseCombinator(call) || methodCall(call)?.name !== "all" || call.arguments.length !== 1) return undefined;
+  const items = skipOuter(call.arguments[0]!);
+  const index = pattern.elements.indexOf(element);
+  if (!ts.isArrayLiteralExpression(items) || items.elements.slice(0, index + 1).some(ts.isSpreadElement)) return undefined;
+  return items.elements[index];
+}
+
 /** The name a call is made under: `f` in `f(…)`, `m` in `x.m(…)` / `x["m"](…)`; undefined for other callees. */
 export function calleeName(call: ts.CallExpression): string | undefined {
   const callee = skipOuter(call.expression);

@@ -50,6 +50,22 @@ export function lookAlikes(store: Map<string, number>, options: { cache?: Map<st
   cache.delete("k");
   (options.cache ?? store).delete("k");
 }
+
+// Sim's remote-sandbox/resolve.ts: the database loaded on first use, by dynamic imports
+async function lazyDb() {
+  const [{ db: lazy }, schema] = await Promise.all([import("./db"), import("./schema/posts")]);
+  return { db: lazy, posts: schema.posts };
+}
+async function lazyStore() {
+  const store = new Map<string, number>();
+  return { db: store };
+}
+export async function lazily(id: number) {
+  void lazyDb().then(({ db: lazyHandle, posts: lazyPosts }) => lazyHandle.delete(lazyPosts).where(eq(lazyPosts.id, id)));
+  void lazyStore().then(({ db: lazyStoreHandle }) => lazyStoreHandle.delete("k"));
+  const { db: awaitedHandle } = await lazyDb();
+  await awaitedHandle.delete(posts);
+}
 `;
 
 function deleteReceivers(sf: ts.SourceFile): ts.Expression[] {
@@ -93,6 +109,11 @@ describe("database handles typed through `typeof db`, read from declarations", (
       ["inner", "yes", "yes"],
       ["cache", "no", "no"],
       ["(options.cache ?? store)", "no", "no"],
+      // through a `.then` callback or `await` of an async function returning an object, an awaited
+      // `Promise.all` item and a dynamic `import()`'s export
+      ["lazyHandle", "yes", "no"],
+      ["lazyStoreHandle", "no", "no"],
+      ["awaitedHandle", "yes", "no"],
     ]);
   });
 
@@ -162,7 +183,14 @@ export async function billing(userId: number, limit: number) {
   const ownerIds = ownerResults.filter((owners) => owners.length > 0).map((owners) => owners[0].authorId);
   const ownerPosts = await Promise.all(ownerIds.map((ownerId) => db.select().from(comments).where(eq(comments.postId, ownerId))));
   const mixed = await Promise.all([db.select().from(posts), fetch("https://example.com")]);
-  return [personal, ids, page, response, related, label, ownerResults, ownerIds, ownerPosts, mixed] as const;
+  // Sim's organization-workspaces.ts: ids made by an async IIFE that queries, then mapped
+  const detached = await (async () => {
+    if (ids.length === 0) return [];
+    await db.select().from(posts).where(inArray(posts.id, ids));
+    return [...ids].sort();
+  })();
+  const entries = detached.map((id) => ({ id }));
+  return [personal, ids, page, response, related, label, ownerResults, ownerIds, ownerPosts, mixed, entries] as const;
 }
 `;
 
@@ -195,6 +223,8 @@ describe("query rows and arrays, by syntax", () => {
       ["ownerPosts", true],
       // a Promise.all with an item that is not a query
       ["mixed", false],
+      // made by an IIFE: an array (isArrayValue), not known here as rows
+      ["entries", false],
     ]);
     expect(asked).toEqual([]);
   });
@@ -258,6 +288,9 @@ describe("query rows and arrays, by syntax", () => {
       ["ids.map", undefined],
       ["ownerResults.filter((owners) => owners.length > 0).map", undefined],
       ["ownerIds.map", undefined],
+      ["[...ids].sort", undefined],
+      // `detached = await (async () => { …; return [...ids].sort(); })()`: an async IIFE whose every return is an array
+      ["detached.map", undefined],
     ]);
     expect(asked).toEqual([]);
   });
@@ -333,6 +366,56 @@ export async function sync(userId: number, base: string) {
       ],
     ]);
     expect(asked).not.toContain("liveMinimum");
+  });
+});
+
+describe("interpolated values declared primitive", () => {
+  // Sim's usage.ts: \`const baseLimit = toDecimal(getPerUserMinimumLimit(subscription)).toString()\` interpolated into a
+  // condition, where \`subscription\` is a query's row: typing the call checks its arguments, which types the query
+  const code = `${HEADER}
+class Money {
+  constructor(private readonly cents: number) {}
+  toString(): string {
+    return String(this.cents);
+  }
+}
+declare function toMoney(value: number | null): Money;
+declare function minimumOf(row: unknown): number;
+declare function columnFor(): typeof posts.userId;
+export async function sync(userId: number) {
+  const [row] = await db.select().from(posts).where(eq(posts.userId, userId));
+  const base = toMoney(minimumOf(row)).toString();
+  const owner = columnFor();
+  await db.update(posts).set({ title: "y" }).where(and(sql\`\${posts.title} < \${base}::numeric\`, sql\`\${owner} = \${userId}\`));
+}
+`;
+
+  it("reads a value whose callees declare a primitive result as a parameter without typing it, and a helper's column as a column", () => {
+    const program = fixtureProgram({ "primitive.ts": code });
+    const sf = sourceFileOf(program, "primitive.ts");
+    let condition: ts.Expression | undefined;
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "where" && node.arguments[0]!.getText().startsWith("and")) condition = node.arguments[0];
+    });
+    const asked: string[] = [];
+    const restore = watchChecker(program.getTypeChecker(), "getTypeAtLocation", (node) => asked.push(node.getText()));
+    const summary = describeCondition(program, condition!);
+    restore();
+    // the helper's column is known by its type (table and column SQL names)
+    expect([summary.complete, summary.mentions.map((m) => ["key" in m.column ? m.column.key : m.column.columnSqlName, m.operator])]).toEqual([
+      true,
+      [
+        ["title", "sql"],
+        ["user_id", "sql"],
+      ],
+    ]);
+    expect(asked.filter((text) => /toMoney|base/u.test(text))).toEqual([]);
+    // the checker's own answer: a string, a value bound as a parameter
+    let base: ts.Identifier | undefined;
+    walk(sf, (node) => {
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === "base") base = node.name;
+    });
+    expect(program.getTypeChecker().typeToString(typeOf(program.getTypeChecker(), base!)!)).toBe("string");
   });
 });
 
