@@ -211,14 +211,14 @@ function typedByLibrary(checker: ts.TypeChecker, expr: ts.Expression, depth: num
  * operators whose result is a primitive; arrays and object literals (no
  * methods) of such values; a `const` holding one; a value declared only in a
  * library; a member of such a value; and a call of a library function (or of
- * a library member of such a value) whose arguments are such values, or of a
+ * a library member of such a value, or a library tag on a template) whose arguments are such values, or of a
  * user function declared to return a primitive. Type arguments carry no
  * value: `createAuthClient({ plugins: [customSessionClient<typeof auth>()] })`
  * is library code calling library code, whatever its type says. A function
  * reaches a library's result only through the call's arguments (not modelled:
  * a library that loads user modules by path, or a global registry).
  */
-function holdsNoUserFunction(checker: ts.TypeChecker, expr: ts.Expression, depth: number): boolean {
+export function holdsNoUserFunction(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): boolean {
   if (depth > 8) return false;
   const next = (x: ts.Expression): boolean => holdsNoUserFunction(checker, x, depth + 1);
   let e = skipOuter(expr);
@@ -274,6 +274,14 @@ function holdsNoUserFunction(checker: ts.TypeChecker, expr: ts.Expression, depth
     if (ts.isVariableDeclaration(decl) && decl.type) return isPrimitiveTypeNode(decl.type);
     const initializer = unannotatedConstInitializer(decl);
     return !!initializer && next(initializer);
+  }
+  // `String.raw` on a template: a library tag, read as a call of it with the template's values
+  if (ts.isTaggedTemplateExpression(e)) {
+    const tag = skipOuter(e.tag);
+    const values = ts.isTemplateExpression(e.template) ? e.template.templateSpans.map((span) => span.expression) : [];
+    if (ts.isPropertyAccessExpression(tag)) return next(tag.expression) && values.every(next);
+    const decls = ts.isIdentifier(tag) ? symbolAt(checker, tag)?.declarations : undefined;
+    return !!decls?.length && !decls.some(isUserCode) && values.every(next);
   }
   if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
     const args = e.arguments ?? [];

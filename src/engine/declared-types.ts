@@ -296,6 +296,34 @@ export function calledPlainFunction(checker: ts.TypeChecker, call: ts.CallExpres
 }
 
 /**
+ * Whether a value is an object literal by syntax: one without spreads, a
+ * `const` holding one, or a call of a user function without a declared
+ * return type (generic or not: type parameters do not change what a literal
+ * is) whose every `return` is one (awaited, for an async one). Sim's
+ * `emailFallback = wireServerFallback({…})`, whose helper returns
+ * `wireFallback({ …options, values: env })`, which returns `{ providers, async execute(…) {…} }`.
+ * Never a class instance, so never a Drizzle database or transaction
+ * (typing it infers, there, t3-env's whole schema). An assertion (`{} as Db`)
+ * is not looked through: the checker's type is then the asserted one.
+ */
+export function isObjectLiteralValue(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return false;
+  let e = expr;
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (ts.isAwaitExpression(e)) return isObjectLiteralValue(checker, e.expression, depth + 1);
+  if (ts.isObjectLiteralExpression(e)) return !e.properties.some(ts.isSpreadAssignment);
+  if (ts.isIdentifier(e)) {
+    const initializer = unannotatedConstInitializer(symbolAt(checker, e)?.valueDeclaration);
+    return !!initializer && isObjectLiteralValue(checker, initializer, depth + 1);
+  }
+  if (!ts.isCallExpression(e)) return false;
+  const fn = calledFunction(checker, e, { constOnly: true });
+  if (!fn?.body || fn.type || fn.asteriskToken || !isUserSourceFile(fn.getSourceFile())) return false;
+  const returned = returnedExpressions(fn.body);
+  return !!returned?.length && returned.every((r) => isObjectLiteralValue(checker, r, depth + 1));
+}
+
+/**
  * Whether a function's return type is the one its `return`s make (read
  * them with `returnedExpressions`): it has a body and no declared return
  * type, and is neither generic nor a generator.

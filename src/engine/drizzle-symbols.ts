@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { topLevelBindingOf } from "./bindings.js";
 import { programCache } from "./cache.js";
-import { declaredTypesOf } from "./declared-types.js";
+import { declaredTypesOf, isObjectLiteralValue } from "./declared-types.js";
 import { guard } from "./guard.js";
 import { symbolAt } from "./symbols.js";
 import { isNullishType, isUnknownType, skipOuter, typeOf } from "./ts-utils.js";
@@ -221,6 +221,8 @@ function classifyExpression(program: ts.Program, expr: ts.Expression, match: (na
   const declared = declaredDrizzleNames(program, expr);
   if (declared?.names) return match(declared.names) ? "yes" : "no";
   if (declared?.members === 1) return "no";
+  // `emailFallback = wireServerFallback({…})`, a user function's object literal: never a Drizzle class instance
+  if (isObjectLiteralValue(program.getTypeChecker(), expr)) return "no";
   return timed(program, "types.inferredDrizzleClass", () => classify(program, typeOf(program.getTypeChecker(), expr), match));
 }
 

@@ -66,6 +66,24 @@ export async function lazily(id: number) {
   const { db: awaitedHandle } = await lazyDb();
   await awaitedHandle.delete(posts);
 }
+
+// Sim's email providers: \`emailFallback = wireServerFallback({…})\`, helpers returning an object literal
+function wire<T>(options: { make: () => T; label: string }) {
+  const made = options.make();
+  return {
+    made,
+    delete(key: string) {
+      return key.length + options.label.length;
+    },
+  };
+}
+function wireWithDefaults<T>(options: { make: () => T }) {
+  return wire({ ...options, label: "default" });
+}
+export const fallback = wireWithDefaults({ make: () => db });
+export function forget() {
+  fallback.delete("k");
+}
 `;
 
 function deleteReceivers(sf: ts.SourceFile): ts.Expression[] {
@@ -114,6 +132,8 @@ describe("database handles typed through `typeof db`, read from declarations", (
       ["lazyHandle", "yes", "no"],
       ["lazyStoreHandle", "no", "no"],
       ["awaitedHandle", "yes", "no"],
+      // an object literal a generic user function returns, holding a database: not one itself
+      ["fallback", "no", "no"],
     ]);
   });
 
