@@ -212,9 +212,10 @@ export function preparedExecution(program: ts.Program, call: ts.CallExpression):
   // (known without typing the chain, which infers the query's result)
   const held = skipOuter(m.object);
   if (ts.isCallExpression(held) && methodCall(held)?.name !== "prepare" && chainContaining(program, held)) return undefined;
-  if (builderKind(program, typeOf(program.getTypeChecker(), m.object)) !== "prepared") return undefined;
+  // the chain first, by syntax: typing a receiver that holds no prepared chain (`emailFallback.execute(…)` on a
+  // helper's object literal) may infer a schema
   const chain = preparedStatementChain(program, m.object);
-  if (!chain) return undefined;
+  if (!chain || builderKind(program, typeOf(program.getTypeChecker(), m.object)) !== "prepared") return undefined;
   const inner = directExecution(program, chain);
   const receiver = skipOuter(m.object);
   const named = ts.isIdentifier(receiver) || ts.isPropertyAccessExpression(receiver);

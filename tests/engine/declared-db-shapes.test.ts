@@ -4,7 +4,7 @@ import { userDeclaredNames } from "../../src/engine/callable-names.js";
 import { resolveCallee } from "../../src/engine/callees.js";
 import { describeCondition } from "../../src/engine/conditions.js";
 import { analyzeWriteWithoutWhere } from "../../src/checks/write-without-where.js";
-import { callbackRole } from "../../src/engine/effects.js";
+import { callbackRole, preparedExecution } from "../../src/engine/effects.js";
 import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction } from "../../src/engine/drizzle-symbols.js";
 import { isRowsArray } from "../../src/engine/rows.js";
 import { typeOf, walk } from "../../src/engine/ts-utils.js";
@@ -75,14 +75,18 @@ function wire<T>(options: { make: () => T; label: string }) {
     delete(key: string) {
       return key.length + options.label.length;
     },
+    async execute<R>(operation: (value: T) => Promise<R>): Promise<R> {
+      return operation(made);
+    },
   };
 }
 function wireWithDefaults<T>(options: { make: () => T }) {
   return wire({ ...options, label: "default" });
 }
 export const fallback = wireWithDefaults({ make: () => db });
-export function forget() {
+export async function forget() {
   fallback.delete("k");
+  await fallback.execute(async (value) => value);
 }
 `;
 
@@ -135,6 +139,20 @@ describe("database handles typed through `typeof db`, read from declarations", (
       // an object literal a generic user function returns, holding a database: not one itself
       ["fallback", "no", "no"],
     ]);
+  });
+
+  it("knows `fallback.execute(…)` on a helper's object literal is no prepared statement without typing it", () => {
+    const program = fixtureProgram({ "shapes.ts": shapes });
+    const sf = sourceFileOf(program, "shapes.ts");
+    let call: ts.CallExpression | undefined;
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node) && node.expression.getText() === "fallback.execute") call = node;
+    });
+    const asked: string[] = [];
+    const restore = watchChecker(program.getTypeChecker(), "getTypeAtLocation", (node) => asked.push(node.getText()));
+    const execution = preparedExecution(program, call!);
+    restore();
+    expect([execution, asked]).toEqual([undefined, []]);
   });
 
   it("gives the classification of the checker's types", () => {
