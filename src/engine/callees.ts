@@ -1,9 +1,9 @@
 import ts from "typescript";
 import { userDeclaredNames } from "./callable-names.js";
-import { calledFunction, calledPlainFunction, declaredLiteralMembers, declaredMembers, mentionsName, returnedExpressions } from "./declared-types.js";
+import { calledFunction, calledPlainFunction, declaredLiteralMembers, declaredMembers, mentionsName, objectLiteralsOf, returnedExpressions } from "./declared-types.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { chainContaining, isQueryChainCall } from "./queries.js";
-import { isAsyncFunction, isFunctionLike, isUserSourceFile, Kind, methodCall, skipOuter, unannotatedConstInitializer } from "./ts-utils.js";
+import { isAsyncFunction, isFunctionLike, isUserSourceFile, Kind, methodCall, skipOuter, staticPropertyName, unannotatedConstInitializer } from "./ts-utils.js";
 import { heldBuilder, isArrayValue, isRowsArray } from "./rows.js";
 import { localSymbolAt, resolveAlias, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
@@ -56,6 +56,10 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   // `client.subscription.list()` on `const client = createAuthClient({…})`: a member of a value library code made
   // (typing the receiver would type, say, an auth client over the server's whole API)
   if (member && receiverMadeByLibrary(program.getTypeChecker(), member.object)) return null;
+  // `emailFallback.execute(…)` on a helper's object literal: that literal's own member, by syntax (typing the
+  // receiver may infer, say, t3-env's whole schema)
+  const literals = member && objectLiteralsOf(program.getTypeChecker(), member.object);
+  if (member && literals) return literalMember(literals, member.name);
   // a library member of the receiver's declared type (a framework's builder chain): no need to type the receiver
   const declaredMember = member && declaredMembers(program.getTypeChecker(), member.object, member.name);
   if (declaredMember?.every(isLibraryOnly)) return null;
@@ -86,6 +90,22 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   const bodies = decls.map(functionOfDeclaration).filter((d): d is ts.FunctionLikeDeclaration => !!d);
   if (bodies.length === 1 && decls.length === 1) return bodies[0];
   return undefined;
+}
+
+/**
+ * The function member `name` of object literals without spreads: the one
+ * method (or function-valued property) they all declare last under that
+ * name; null when none declares it (an `Object.prototype` member); undefined
+ * when it is something else (a getter, a value held elsewhere) or differs
+ * between them.
+ */
+function literalMember(literals: readonly ts.ObjectLiteralExpression[], name: string): ts.FunctionLikeDeclaration | null | undefined {
+  const found = new Set<ts.FunctionLikeDeclaration | null | undefined>();
+  for (const literal of literals) {
+    const property = [...literal.properties].reverse().find((p) => p.name !== undefined && staticPropertyName(p.name) === name);
+    found.add(property === undefined ? null : ts.isMethodDeclaration(property) || ts.isPropertyAssignment(property) ? functionOfDeclaration(property) : undefined);
+  }
+  return found.size === 1 ? [...found][0] : undefined;
 }
 
 /** `m(): T` or `m: (…) => T` in a type literal, or a parameter `fn: (…) => T`: the checker's resolved signature would be this declaration's, which has no body. */

@@ -306,21 +306,31 @@ export function calledPlainFunction(checker: ts.TypeChecker, call: ts.CallExpres
  * (typing it infers, there, t3-env's whole schema). An assertion (`{} as Db`)
  * is not looked through: the checker's type is then the asserted one.
  */
-export function isObjectLiteralValue(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): boolean {
-  if (depth > MAX_DEPTH) return false;
+export function isObjectLiteralValue(checker: ts.TypeChecker, expr: ts.Expression): boolean {
+  return objectLiteralsOf(checker, expr) !== undefined;
+}
+
+/** The object literals a value is, as `isObjectLiteralValue` reads it (one per `return` of the helpers that make it); undefined when it is not one. */
+export function objectLiteralsOf(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): ts.ObjectLiteralExpression[] | undefined {
+  if (depth > MAX_DEPTH) return undefined;
   let e = expr;
   while (ts.isParenthesizedExpression(e)) e = e.expression;
-  if (ts.isAwaitExpression(e)) return isObjectLiteralValue(checker, e.expression, depth + 1);
-  if (ts.isObjectLiteralExpression(e)) return !e.properties.some(ts.isSpreadAssignment);
+  if (ts.isAwaitExpression(e)) return objectLiteralsOf(checker, e.expression, depth + 1);
+  if (ts.isObjectLiteralExpression(e)) return e.properties.some(ts.isSpreadAssignment) ? undefined : [e];
   if (ts.isIdentifier(e)) {
     const initializer = unannotatedConstInitializer(symbolAt(checker, e)?.valueDeclaration);
-    return !!initializer && isObjectLiteralValue(checker, initializer, depth + 1);
+    return initializer && objectLiteralsOf(checker, initializer, depth + 1);
   }
-  if (!ts.isCallExpression(e)) return false;
+  if (!ts.isCallExpression(e)) return undefined;
   const fn = calledFunction(checker, e, { constOnly: true });
-  if (!fn?.body || fn.type || fn.asteriskToken || !isUserSourceFile(fn.getSourceFile())) return false;
-  const returned = returnedExpressions(fn.body);
-  return !!returned?.length && returned.every((r) => isObjectLiteralValue(checker, r, depth + 1));
+  if (!fn?.body || fn.type || fn.asteriskToken || !isUserSourceFile(fn.getSourceFile())) return undefined;
+  const out: ts.ObjectLiteralExpression[] = [];
+  for (const r of returnedExpressions(fn.body) ?? []) {
+    const literals = objectLiteralsOf(checker, r, depth + 1);
+    if (!literals) return undefined;
+    out.push(...literals);
+  }
+  return out.length ? out : undefined;
 }
 
 /**

@@ -141,7 +141,7 @@ describe("database handles typed through `typeof db`, read from declarations", (
     ]);
   });
 
-  it("knows `fallback.execute(…)` on a helper's object literal is no prepared statement without typing it", () => {
+  it("knows `fallback.execute(…)` on a helper's object literal is no prepared statement, and its callee the literal's method, without typing it", () => {
     const program = fixtureProgram({ "shapes.ts": shapes });
     const sf = sourceFileOf(program, "shapes.ts");
     let call: ts.CallExpression | undefined;
@@ -149,10 +149,21 @@ describe("database handles typed through `typeof db`, read from declarations", (
       if (ts.isCallExpression(node) && node.expression.getText() === "fallback.execute") call = node;
     });
     const asked: string[] = [];
-    const restore = watchChecker(program.getTypeChecker(), "getTypeAtLocation", (node) => asked.push(node.getText()));
+    const checker = program.getTypeChecker();
+    const restore = [
+      watchChecker(checker, "getTypeAtLocation", (node) => asked.push(node.getText())),
+      watchChecker(checker, "getSymbolAtLocation", (node) => {
+        if (ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) asked.push(`symbol of ${node.parent.getText()}`);
+      }),
+    ];
     const execution = preparedExecution(program, call!);
-    restore();
+    // the callee: the literal's own method, read from the helper's `return`
+    const callee = resolveCallee(program, call!);
+    for (const r of restore) r();
     expect([execution, asked]).toEqual([undefined, []]);
+    expect(callee?.getText().startsWith("async execute<R>(")).toBe(true);
+    // the checker's callee is the same method
+    expect(checker.getResolvedSignature(call!)?.getDeclaration()).toBe(callee);
   });
 
   it("gives the classification of the checker's types", () => {
