@@ -39,7 +39,7 @@ function functionOfDeclaration(decl: ts.Declaration): ts.FunctionLikeDeclaration
  * resolving the call's signature (which would check every argument, lambdas
  * included); a single user declaration with a body answers directly.
  */
-function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.FunctionLikeDeclaration | null | undefined {
+function calleeBySymbol(program: ts.Program, call: ts.CallExpression, noUserEffects?: () => boolean): ts.FunctionLikeDeclaration | null | undefined {
   const callee = skipOuter(call.expression);
   // a callee name no user code declares, or a query builder's own method: no user callee,
   // known without typing the receiver
@@ -60,6 +60,9 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   // receiver may infer, say, t3-env's whole schema)
   const literals = member && objectLiteralsOf(program.getTypeChecker(), member.object);
   if (member && literals) return literalMember(literals, member.name);
+  // what follows may type the receiver (its declared members through a property's symbol, the member's symbol):
+  // a caller that only needs the callee's query effects may know there are none
+  if (member && noUserEffects?.()) return null;
   // a library member of the receiver's declared type (a framework's builder chain): no need to type the receiver
   const declaredMember = member && declaredMembers(program.getTypeChecker(), member.object, member.name);
   if (declaredMember?.every(isLibraryOnly)) return null;
@@ -344,9 +347,14 @@ function isMadeByDrizzle(checker: ts.TypeChecker, decl: ts.Declaration): boolean
   return ts.isCallExpression(init) && drizzleImportName(checker, init.expression) !== undefined;
 }
 
-/** The body-bearing declaration a call resolves to, if it is user code (not a library or declaration file). */
-export function resolveCallee(program: ts.Program, call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
-  const fast = calleeBySymbol(program, call);
+/**
+ * The body-bearing declaration a call resolves to, if it is user code (not a
+ * library or declaration file). `noUserEffects`, for a caller that only needs
+ * the callee's query effects, is asked just before a method call's receiver
+ * would be typed; true answers "none to follow".
+ */
+export function resolveCallee(program: ts.Program, call: ts.CallExpression, noUserEffects?: () => boolean): ts.FunctionLikeDeclaration | undefined {
+  const fast = calleeBySymbol(program, call, noUserEffects);
   if (fast === null) return undefined;
   if (fast) return fast;
   const checker = program.getTypeChecker();

@@ -424,7 +424,9 @@ function declaredTypesOfExpression(checker: ts.TypeChecker, node: ts.Expression,
     return declaredTypesOfSymbol(checker, symbolAt(checker, node.name), depth);
   }
   if (ts.isNewExpression(node)) {
-    const symbol = symbolAt(checker, node.expression);
+    const named = symbolAt(checker, node.expression);
+    // `new Daytona(…)` with `const { Daytona } = await import("@daytona/sdk")`
+    const symbol = destructuredImport(checker, named?.valueDeclaration) ?? named;
     if (!symbol) return undefined;
     if (symbol.flags & ts.SymbolFlags.Class) return [checker.getDeclaredTypeOfSymbol(symbol)];
     // `new Map()`: `declare var Map: MapConstructor`, whose construct signatures declare the instance type
@@ -545,10 +547,8 @@ function awaitedMemberTypes(checker: ts.TypeChecker, pattern: ts.ObjectBindingPa
   const e = operand && skipOuter(operand);
   if (!e || !ts.isCallExpression(e) || depth > MAX_DEPTH) return undefined;
   if (e.expression.kind === ts.SyntaxKind.ImportKeyword) {
-    const specifier = e.arguments[0];
-    const module = specifier && ts.isStringLiteralLike(specifier) ? checker.getSymbolAtLocation(specifier) : undefined;
-    const exported = module && checker.tryGetMemberInModuleExports(key, module);
-    return exported && declaredTypesOfSymbol(checker, resolveAlias(checker, exported), depth + 1);
+    const exported = importedExport(checker, e, key);
+    return exported && declaredTypesOfSymbol(checker, exported, depth + 1);
   }
   const fn = calledPlainFunction(checker, e);
   const returned = fn && isAsyncFunction(fn) ? returnedExpressions(fn.body) : undefined;
@@ -563,6 +563,27 @@ function awaitedMemberTypes(checker: ts.TypeChecker, pattern: ts.ObjectBindingPa
     out.push(...types);
   }
   return out;
+}
+
+/** Export `key` of the module a dynamic `import("m")` loads, through aliases. */
+function importedExport(checker: ts.TypeChecker, call: ts.CallExpression, key: string): ts.Symbol | undefined {
+  const specifier = call.arguments[0];
+  const module = specifier && ts.isStringLiteralLike(specifier) ? checker.getSymbolAtLocation(specifier) : undefined;
+  const exported = module && checker.tryGetMemberInModuleExports(key, module);
+  return exported && resolveAlias(checker, exported);
+}
+
+/**
+ * The symbol a name destructured from an awaited dynamic import stands for:
+ * `Daytona` in `const { Daytona } = await import("@daytona/sdk")` is that
+ * module's export (the class), found without typing the import.
+ */
+function destructuredImport(checker: ts.TypeChecker, decl: ts.Declaration | undefined): ts.Symbol | undefined {
+  if (!decl || !ts.isBindingElement(decl) || decl.initializer || decl.dotDotDotToken || !ts.isObjectBindingPattern(decl.parent)) return undefined;
+  const key = decl.propertyName ? staticPropertyName(decl.propertyName) : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+  const operand = awaitedOperand(decl.parent);
+  const call = operand && skipOuter(operand);
+  return key !== undefined && call && ts.isCallExpression(call) && call.expression.kind === ts.SyntaxKind.ImportKeyword ? importedExport(checker, call, key) : undefined;
 }
 
 /** What a pattern destructures the awaited value of: `X` of `X.then(({ … }) => …)`, of `const { … } = await X`, or of an item `X` of `const [{ … }] = await Promise.all([X, …])`. */

@@ -276,10 +276,10 @@ export function callEffects(program: ts.Program, call: ts.CallExpression, depth:
   // a callee name under which no user code queries: nothing to resolve
   const name = calleeName(call);
   if (name !== undefined && !userDeclaredNames(program).queryReaching.has(name)) return EMPTY;
-  // `orgsData.organizations?.find(…)`: no user code reachable under the member name runs a query, whatever the
-  // receiver is (typing it may infer, say, a zod-parsed API response or t3-env's whole schema)
-  if (name !== undefined && methodCall(call) && memberRunsNoQuery(program, name, depth)) return EMPTY;
-  const callee = resolveCallee(program, call);
+  // `orgsData.organizations?.find(…)`: where the callee needs the receiver typed, no user code reachable under the
+  // member name may run a query, whatever the receiver is (typing it may infer, say, a zod-parsed API response or
+  // t3-env's whole schema)
+  const callee = resolveCallee(program, call, () => name !== undefined && memberRunsNoQuery(program, name, depth));
   if (!callee) return EMPTY;
   const inner = functionEffects(program, callee, depth - 1);
   return {

@@ -88,7 +88,16 @@ export async function forget() {
   fallback.delete("k");
   await fallback.execute(async (value) => value);
 }
+
+// Sim's remote-sandbox/daytona.ts: an SDK class loaded on first use
+export async function lazyClass() {
+  const { Store } = await import("./lazy-store");
+  const lazyInstance = new Store();
+  lazyInstance.delete("k");
+}
 `;
+
+const shapesFiles = { "shapes.ts": shapes, "lazy-store.ts": "export class Store {\n  delete(key: string) {\n    return key.length > 0;\n  }\n}\n" };
 
 function deleteReceivers(sf: ts.SourceFile): ts.Expression[] {
   const out: ts.Expression[] = [];
@@ -100,7 +109,7 @@ function deleteReceivers(sf: ts.SourceFile): ts.Expression[] {
 
 describe("database handles typed through `typeof db`, read from declarations", () => {
   it("classifies each without typing `db`: no inferred expression, no type node naming `typeof db`, no member symbol of a declared receiver", () => {
-    const program = fixtureProgram({ "shapes.ts": shapes });
+    const program = fixtureProgram(shapesFiles);
     const sf = sourceFileOf(program, "shapes.ts");
     const checker = program.getTypeChecker();
     const asked: string[] = [];
@@ -138,11 +147,13 @@ describe("database handles typed through `typeof db`, read from declarations", (
       ["awaitedHandle", "yes", "no"],
       // an object literal a generic user function returns, holding a database: not one itself
       ["fallback", "no", "no"],
+      // an instance of a class destructured from an awaited dynamic import
+      ["lazyInstance", "no", "no"],
     ]);
   });
 
   it("knows `fallback.execute(…)` on a helper's object literal is no prepared statement, and its callee the literal's method, without typing it", () => {
-    const program = fixtureProgram({ "shapes.ts": shapes });
+    const program = fixtureProgram(shapesFiles);
     const sf = sourceFileOf(program, "shapes.ts");
     let call: ts.CallExpression | undefined;
     walk(sf, (node) => {
@@ -167,7 +178,7 @@ describe("database handles typed through `typeof db`, read from declarations", (
   });
 
   it("gives the classification of the checker's types", () => {
-    const program = fixtureProgram({ "shapes.ts": shapes });
+    const program = fixtureProgram(shapesFiles);
     const checker = program.getTypeChecker();
     for (const r of deleteReceivers(sourceFileOf(program, "shapes.ts"))) {
       const full = typeOf(checker, r);
