@@ -142,25 +142,6 @@ function addReachableMembers(program: ts.Program, userFiles: readonly ts.SourceF
   for (const member of members) for (const name of aliasedBy.get(member) ?? []) members.add(name);
 }
 
-/** Per program: member name → its sites across the user's files. */
-const memberSitesCache = programCache(() => new Map<string, readonly ts.Node[]>());
-
-/**
- * The nodes across the program's user files that make a user value
- * reachable as `x.name` (each file's `memberSites`): what a call `x.name(…)`
- * may land on in user code, whatever `x` is.
- */
-export function memberSitesNamed(program: ts.Program, name: string): readonly ts.Node[] {
-  const cache = memberSitesCache(program);
-  let sites = cache.get(name);
-  if (!sites) {
-    const out: ts.Node[] = [];
-    for (const file of userSourceFiles(program)) for (const site of fileSyntax(file).definitions.memberSites.get(name) ?? []) out.push(site);
-    cache.set(name, (sites = out));
-  }
-  return sites;
-}
-
 const mayRunQueriesCache = programCache(() => new WeakMap<ts.Node, boolean>());
 
 /**

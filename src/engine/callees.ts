@@ -39,7 +39,7 @@ function functionOfDeclaration(decl: ts.Declaration): ts.FunctionLikeDeclaration
  * resolving the call's signature (which would check every argument, lambdas
  * included); a single user declaration with a body answers directly.
  */
-function calleeBySymbol(program: ts.Program, call: ts.CallExpression, noUserEffects?: () => boolean): ts.FunctionLikeDeclaration | null | undefined {
+function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.FunctionLikeDeclaration | null | undefined {
   const callee = skipOuter(call.expression);
   // a callee name no user code declares, or a query builder's own method: no user callee,
   // known without typing the receiver
@@ -60,9 +60,6 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression, noUserEffe
   // receiver may infer, say, t3-env's whole schema)
   const literals = member && objectLiteralsOf(program.getTypeChecker(), member.object);
   if (member && literals) return literalMember(literals, member.name);
-  // what follows may type the receiver (its declared members through a property's symbol, the member's symbol):
-  // a caller that only needs the callee's query effects may know there are none
-  if (member && noUserEffects?.()) return null;
   // a library member of the receiver's declared type (a framework's builder chain): no need to type the receiver
   const declaredMember = member && declaredMembers(program.getTypeChecker(), member.object, member.name);
   if (declaredMember?.every(isLibraryOnly)) return null;
@@ -234,14 +231,14 @@ function typedByLibrary(checker: ts.TypeChecker, expr: ts.Expression, depth: num
  * operators whose result is a primitive; arrays and object literals (no
  * methods) of such values; a `const` holding one; a value declared only in a
  * library; a member of such a value; and a call of a library function (or of
- * a library member of such a value, or a library tag on a template) whose arguments are such values, or of a
+ * a library member of such a value) whose arguments are such values, or of a
  * user function declared to return a primitive. Type arguments carry no
  * value: `createAuthClient({ plugins: [customSessionClient<typeof auth>()] })`
  * is library code calling library code, whatever its type says. A function
  * reaches a library's result only through the call's arguments (not modelled:
  * a library that loads user modules by path, or a global registry).
  */
-export function holdsNoUserFunction(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): boolean {
+function holdsNoUserFunction(checker: ts.TypeChecker, expr: ts.Expression, depth: number): boolean {
   if (depth > 8) return false;
   const next = (x: ts.Expression): boolean => holdsNoUserFunction(checker, x, depth + 1);
   let e = skipOuter(expr);
@@ -298,14 +295,6 @@ export function holdsNoUserFunction(checker: ts.TypeChecker, expr: ts.Expression
     const initializer = unannotatedConstInitializer(decl);
     return !!initializer && next(initializer);
   }
-  // `String.raw` on a template: a library tag, read as a call of it with the template's values
-  if (ts.isTaggedTemplateExpression(e)) {
-    const tag = skipOuter(e.tag);
-    const values = ts.isTemplateExpression(e.template) ? e.template.templateSpans.map((span) => span.expression) : [];
-    if (ts.isPropertyAccessExpression(tag)) return next(tag.expression) && values.every(next);
-    const decls = ts.isIdentifier(tag) ? symbolAt(checker, tag)?.declarations : undefined;
-    return !!decls?.length && !decls.some(isUserCode) && values.every(next);
-  }
   if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
     const args = e.arguments ?? [];
     const callee = skipOuter(e.expression);
@@ -347,14 +336,9 @@ function isMadeByDrizzle(checker: ts.TypeChecker, decl: ts.Declaration): boolean
   return ts.isCallExpression(init) && drizzleImportName(checker, init.expression) !== undefined;
 }
 
-/**
- * The body-bearing declaration a call resolves to, if it is user code (not a
- * library or declaration file). `noUserEffects`, for a caller that only needs
- * the callee's query effects, is asked just before a method call's receiver
- * would be typed; true answers "none to follow".
- */
-export function resolveCallee(program: ts.Program, call: ts.CallExpression, noUserEffects?: () => boolean): ts.FunctionLikeDeclaration | undefined {
-  const fast = calleeBySymbol(program, call, noUserEffects);
+/** The body-bearing declaration a call resolves to, if it is user code (not a library or declaration file). */
+export function resolveCallee(program: ts.Program, call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
+  const fast = calleeBySymbol(program, call);
   if (fast === null) return undefined;
   if (fast) return fast;
   const checker = program.getTypeChecker();
