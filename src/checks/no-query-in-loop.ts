@@ -13,7 +13,7 @@ import { programCache } from "../engine/cache.js";
 import { chainContaining, chainTable, whereArguments } from "../engine/queries.js";
 import { isAssignmentOperator, isIncrementOrDecrement } from "../engine/references.js";
 import { fileSyntax } from "../engine/syntax-index.js";
-import { isFunctionLike, methodCall, skipOuter, skipOuterUp, staticPropertyName, typeOf, walk } from "../engine/ts-utils.js";
+import { bindingElementKey, isFunctionLike, literalProperty, methodCall, skipOuter, skipOuterUp, typeOf, walk } from "../engine/ts-utils.js";
 import { symbolAt, valueSymbolAt } from "../engine/symbols.js";
 import type { AnalysisContext, Finding } from "../engine/types.js";
 import { guard } from "../engine/guard.js";
@@ -297,7 +297,7 @@ function argumentFor(callee: ts.FunctionLikeDeclaration, call: ts.CallExpression
   const path: string[] = [];
   let node: ts.Node = decl;
   while (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent)) {
-    const key = staticPropertyName(node.propertyName ?? (ts.isIdentifier(node.name) ? node.name : undefined));
+    const key = bindingElementKey(node);
     if (key === undefined) return undefined;
     path.unshift(key);
     node = node.parent.parent;
@@ -307,7 +307,7 @@ function argumentFor(callee: ts.FunctionLikeDeclaration, call: ts.CallExpression
   for (const key of path) {
     const object: ts.Expression | undefined = arg && skipOuter(arg);
     if (!object || !ts.isObjectLiteralExpression(object)) return undefined;
-    const property: ts.ObjectLiteralElementLike | undefined = object.properties.find((p) => p.name && staticPropertyName(p.name) === key);
+    const property = literalProperty(object, key);
     if (property && ts.isPropertyAssignment(property)) arg = property.initializer;
     else if (property && ts.isShorthandPropertyAssignment(property)) arg = property.name;
     else return undefined;

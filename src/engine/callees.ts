@@ -3,7 +3,7 @@ import { userDeclaredNames } from "./callable-names.js";
 import { calledFunction, calledPlainFunction, declaredLiteralMembers, declaredMembers, mentionsName, objectLiteralsOf, returnedExpressions } from "./declared-types.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { chainContaining, isQueryChainCall } from "./queries.js";
-import { isAsyncFunction, isFunctionLike, isUserSourceFile, Kind, methodCall, skipOuter, staticPropertyName, unannotatedConstInitializer } from "./ts-utils.js";
+import { isAsyncFunction, isFunctionLike, isUserSourceFile, Kind, literalProperty, methodCall, skipOuter, unannotatedConstInitializer } from "./ts-utils.js";
 import { heldBuilder, isArrayValue, isRowsArray } from "./rows.js";
 import { localSymbolAt, resolveAlias, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
@@ -102,7 +102,7 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
 function literalMember(literals: readonly ts.ObjectLiteralExpression[], name: string): ts.FunctionLikeDeclaration | null | undefined {
   const found = new Set<ts.FunctionLikeDeclaration | null | undefined>();
   for (const literal of literals) {
-    const property = [...literal.properties].reverse().find((p) => p.name !== undefined && staticPropertyName(p.name) === name);
+    const property = literalProperty(literal, name);
     found.add(property === undefined ? null : ts.isMethodDeclaration(property) || ts.isPropertyAssignment(property) ? functionOfDeclaration(property) : undefined);
   }
   return found.size === 1 ? [...found][0] : undefined;

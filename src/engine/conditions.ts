@@ -8,7 +8,7 @@ import { resolveCallee } from "./callees.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
 import { resolveTable } from "./schema/resolve.js";
 import { elementCallbackReceiver, isRowValue, isRowsArray } from "./rows.js";
-import { isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, typeOf, unannotatedConstInitializer, walk } from "./ts-utils.js";
+import { bindingElementKey, isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, typeOf, unannotatedConstInitializer, walk } from "./ts-utils.js";
 import { localSymbolAt, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 
@@ -668,7 +668,7 @@ class ConditionReader {
       if (node.dotDotDotToken) return false;
       if (ts.isArrayBindingPattern(pattern)) path.unshift(pattern.elements.indexOf(node));
       else {
-        const key = node.propertyName ? staticPropertyName(node.propertyName) : ts.isIdentifier(node.name) ? node.name.text : undefined;
+        const key = bindingElementKey(node);
         if (key === undefined) return false;
         path.unshift(key);
       }
@@ -706,7 +706,7 @@ class ConditionReader {
     if (!ts.isIdentifier(e)) return undefined;
     const decl = localSymbolAt(this.checker, e)?.valueDeclaration;
     if (!decl || !ts.isBindingElement(decl) || !ts.isObjectBindingPattern(decl.parent)) return undefined;
-    const key = decl.propertyName ? staticPropertyName(decl.propertyName) : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+    const key = bindingElementKey(decl);
     const patternType = key !== undefined ? typeOf(this.checker, decl.parent) : undefined;
     const property = key !== undefined ? patternType?.getProperty(key) : undefined;
     return property && isDrizzleSymbol(property) ? key : undefined;
@@ -717,7 +717,6 @@ class ConditionReader {
     return ts.isIdentifier(e) ? valueSymbolAt(this.checker, e) : symbolAt(this.checker, e.name);
   }
 }
-
 
 function isDateLike(type: ts.Type): boolean {
   return type.getSymbol()?.name === "Date";

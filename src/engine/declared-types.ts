@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { checkerCache } from "./cache.js";
-import { isAsyncFunction, isFallback, isNullishType, isUserSourceFile, methodCall, promiseAllItem, skipOuter, skipOuterUp, staticPropertyName, unannotatedConstInitializer } from "./ts-utils.js";
+import { bindingElementKey, isAsyncFunction, isFallback, isNullishType, isUserSourceFile, literalProperty, methodCall, promiseAllItem, skipOuter, skipOuterUp, staticPropertyName, unannotatedConstInitializer } from "./ts-utils.js";
 import { resolveAlias, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 import { referencesIn } from "./references.js";
@@ -502,7 +502,7 @@ function readDeclaredTypesOfSymbol(checker: ts.TypeChecker, symbol: ts.Symbol, d
 function destructuredTypes(checker: ts.TypeChecker, element: ts.BindingElement, depth: number): ts.Type[] | undefined {
   const pattern = element.parent;
   if (!ts.isObjectBindingPattern(pattern) || element.dotDotDotToken || !ts.isIdentifier(element.name)) return undefined;
-  const key = element.propertyName ? staticPropertyName(element.propertyName) : element.name.text;
+  const key = bindingElementKey(element);
   const holder = pattern.parent;
   if (key === undefined) return undefined;
   // `const [{ db }, schema] = await Promise.all([import("@sim/db"), …])`
@@ -556,7 +556,7 @@ function awaitedMemberTypes(checker: ts.TypeChecker, pattern: ts.ObjectBindingPa
   const out: ts.Type[] = [];
   for (const expr of returned) {
     const object = skipOuter(expr);
-    const property = ts.isObjectLiteralExpression(object) && !object.properties.some(ts.isSpreadAssignment) ? object.properties.find((p) => p.name && staticPropertyName(p.name) === key) : undefined;
+    const property = ts.isObjectLiteralExpression(object) && !object.properties.some(ts.isSpreadAssignment) ? literalProperty(object, key) : undefined;
     const value = property && (ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined);
     const types = value && declaredTypesOf(checker, value, depth + 1);
     if (!types) return undefined;
@@ -580,7 +580,7 @@ function importedExport(checker: ts.TypeChecker, call: ts.CallExpression, key: s
  */
 function destructuredImport(checker: ts.TypeChecker, decl: ts.Declaration | undefined): ts.Symbol | undefined {
   if (!decl || !ts.isBindingElement(decl) || decl.initializer || decl.dotDotDotToken || !ts.isObjectBindingPattern(decl.parent)) return undefined;
-  const key = decl.propertyName ? staticPropertyName(decl.propertyName) : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+  const key = bindingElementKey(decl);
   const operand = awaitedOperand(decl.parent);
   const call = operand && skipOuter(operand);
   return key !== undefined && call && ts.isCallExpression(call) && call.expression.kind === ts.SyntaxKind.ImportKeyword ? importedExport(checker, call, key) : undefined;

@@ -86,6 +86,20 @@ export function unannotatedConstInitializer(decl: ts.Declaration | undefined): t
   return ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const ? decl.initializer : undefined;
 }
 
+/** The key a binding element reads: `a` in `{ a: x }` and `{ a }`; undefined for a computed key that is not static, or a nested pattern without a key. */
+export function bindingElementKey(element: ts.BindingElement): string | undefined {
+  return staticPropertyName(element.propertyName ?? (ts.isIdentifier(element.name) ? element.name : undefined));
+}
+
+/** The property of an object literal under a static name: the last one, as at run time (TypeScript rejects two); undefined for none. */
+export function literalProperty(literal: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralElementLike | undefined {
+  for (let i = literal.properties.length - 1; i >= 0; i--) {
+    const property = literal.properties[i]!;
+    if (property.name !== undefined && staticPropertyName(property.name) === name) return property;
+  }
+  return undefined;
+}
+
 const COMBINATORS = new Set(["all", "allSettled", "any", "race"]);
 
 /** `Promise.all(...)`, `Promise.allSettled(...)`, `Promise.any(...)`, `Promise.race(...)`. */

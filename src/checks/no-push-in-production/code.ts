@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { isTestFile } from "../../engine/code-roles.js";
 import { directPush } from "./command.js";
-import { alwaysExits, constantString, skipOuter, staticPropertyName, stringValue } from "../../engine/ts-utils.js";
+import { alwaysExits, bindingElementKey, constantString, skipOuter, stringValue } from "../../engine/ts-utils.js";
 import { fileSyntax, identifiersNamed } from "../../engine/syntax-index.js";
 import { localSymbolAt, resolveAlias } from "../../engine/symbols.js";
 import type { AnalysisContext, Finding } from "../../engine/types.js";
@@ -190,7 +190,7 @@ function bindingOf(checker: ts.TypeChecker, id: ts.Identifier, depth = 0): Bindi
     if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) return { module: ref.expression.text, name: undefined };
   } else if (ts.isBindingElement(decl) && ts.isObjectBindingPattern(decl.parent) && ts.isVariableDeclaration(decl.parent.parent)) {
     const module = moduleOfRequireOrImport(decl.parent.parent.initializer);
-    const name = decl.propertyName ? staticPropertyName(decl.propertyName) : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+    const name = bindingElementKey(decl);
     if (module !== undefined) return { module, name };
   } else if (ts.isVariableDeclaration(decl) && decl.initializer) {
     const module = moduleOfRequireOrImport(decl.initializer);
@@ -344,7 +344,7 @@ function pushSchemaImports(checker: ts.TypeChecker, sourceFile: ts.SourceFile, r
     const parent = outer.parent;
     if (ts.isVariableDeclaration(parent) && parent.initializer === outer && ts.isObjectBindingPattern(parent.name)) {
       for (const el of parent.name.elements) {
-        const name = el.propertyName ? staticPropertyName(el.propertyName) : ts.isIdentifier(el.name) ? el.name.text : undefined;
+        const name = bindingElementKey(el);
         if (name !== undefined && PUSH_EXPORT.test(name)) report(el, name, module);
       }
     } else if (ts.isPropertyAccessExpression(parent) && parent.expression === outer && PUSH_EXPORT.test(parent.name.text)) {

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { drizzleImportName, drizzleImportSpecifierName, isDrizzleSymbol } from "../drizzle-symbols.js";
-import { constantString, methodCall, skipOuter, staticPropertyName, stringValue, typeOf } from "../ts-utils.js";
+import { bindingElementKey, constantString, methodCall, skipOuter, staticPropertyName, stringValue, typeOf } from "../ts-utils.js";
 import { localSymbolAt, symbolAt, valueSymbolAt } from "../symbols.js";
 import type {
   Casing,
@@ -477,7 +477,7 @@ function readExtra(
     else if (ts.isObjectBindingPattern(param.name)) {
       for (const el of param.name.elements) {
         if (!ts.isIdentifier(el.name)) continue;
-        const key = el.propertyName ? staticPropertyName(el.propertyName) : el.name.text;
+        const key = bindingElementKey(el);
         if (key) scope.destructured.set(el.name.text, key);
       }
     }
