@@ -33,6 +33,11 @@ export interface UserDeclaredNames {
    * not scoped.
    */
   queryReaching: ReadonlySet<string>;
+  /**
+   * Member name → the user files holding its sites (`memberSites` of the syntax index), by file name: a
+   * later program with the same texts (this index's reuse) finds them without walking every file again.
+   */
+  memberSiteFiles: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Definitions of a file that query by themselves (innermost only): from its index, once per file version. */
@@ -59,10 +64,16 @@ function computeUserDeclaredNames(program: ts.Program): UserDeclaredNames {
   const enclosing: number[] = [];
   const direct: number[] = [];
   const mentionedBy = new Map<string, number[]>();
+  const memberSiteFiles = new Map<string, string[]>();
   const userFiles = userSourceFiles(program);
   for (const sourceFile of userFiles) {
     const facts = fileSyntax(sourceFile).definitions;
     const offset = definitions.length;
+    for (const name of facts.memberSites.keys()) {
+      const files = memberSiteFiles.get(name);
+      if (files) files.push(sourceFile.fileName);
+      else memberSiteFiles.set(name, [sourceFile.fileName]);
+    }
     for (const name of facts.bindings) bindings.add(name);
     for (const name of facts.members) members.add(name);
     // a loop, not a spread: a generated file may hold more definitions than a call takes arguments
@@ -97,7 +108,7 @@ function computeUserDeclaredNames(program: ts.Program): UserDeclaredNames {
   for (let name = work.pop(); name !== undefined; name = work.pop()) {
     for (const def of mentionedBy.get(name) ?? []) flag(def);
   }
-  return { bindings, members, queryReaching };
+  return { bindings, members, queryReaching, memberSiteFiles };
 }
 
 /**
@@ -140,6 +151,29 @@ function addReachableMembers(program: ts.Program, userFiles: readonly ts.SourceF
   }
   // a Set's iteration visits what is added during it: the fixed point
   for (const member of members) for (const name of aliasedBy.get(member) ?? []) members.add(name);
+}
+
+/** Per program: member name → its sites across the user's files. */
+const memberSitesCache = programCache(() => new Map<string, readonly ts.Node[]>());
+
+/**
+ * The nodes across the program's user files that make a user value
+ * reachable as `x.name` (each file's `memberSites`): what a call `x.name(…)`
+ * may land on in user code, whatever `x` is. Only the files the name index
+ * lists are read: a program rebuilt with new trees walks those, not all.
+ */
+export function memberSitesNamed(program: ts.Program, name: string): readonly ts.Node[] {
+  const cache = memberSitesCache(program);
+  let sites = cache.get(name);
+  if (!sites) {
+    const out: ts.Node[] = [];
+    for (const fileName of userDeclaredNames(program).memberSiteFiles.get(name) ?? []) {
+      const file = program.getSourceFile(fileName);
+      for (const site of (file && fileSyntax(file).definitions.memberSites.get(name)) ?? []) out.push(site);
+    }
+    cache.set(name, (sites = out));
+  }
+  return sites;
 }
 
 const mayRunQueriesCache = programCache(() => new WeakMap<ts.Node, boolean>());

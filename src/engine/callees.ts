@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { userDeclaredNames } from "./callable-names.js";
-import { calledFunction, calledPlainFunction, declaredLiteralMembers, declaredMembers, mentionsName, objectLiteralsOf, returnedExpressions } from "./declared-types.js";
+import { calledFunction, calledPlainFunction, declaredLiteralMembers, declaredMembers, destructuredImport, mentionsName, objectLiteralsOf, returnedExpressions } from "./declared-types.js";
 import { drizzleImportName } from "./drizzle-symbols.js";
 import { chainContaining, isQueryChainCall } from "./queries.js";
 import { isAsyncFunction, isFunctionLike, isUserSourceFile, Kind, literalProperty, methodCall, skipOuter, unannotatedConstInitializer } from "./ts-utils.js";
@@ -35,11 +35,37 @@ function functionOfDeclaration(decl: ts.Declaration): ts.FunctionLikeDeclaration
 }
 
 /**
+ * `orgsData.organizations` on `let orgsData; orgsData = await requestJson(contract, {})`, `env.X` on
+ * `export const env = createEnv({…})`: a receiver rooted at an unannotated user variable whose type the
+ * checker infers through a generic call with inferred type arguments (or, for a `let` declared without a
+ * value, from what is assigned to it), read from declarations. Typing such a receiver instantiates the
+ * callee's types over its arguments (a zod-inferred response, t3-env's whole schema).
+ */
+function inferredThroughGenericCall(checker: ts.TypeChecker, receiver: ts.Expression): boolean {
+  let e = skipOuter(receiver);
+  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) e = skipOuter(e.expression);
+  if (!ts.isIdentifier(e)) return false;
+  const decls = resolveAlias(checker, symbolAt(checker, e))?.declarations;
+  const decl = decls?.length === 1 ? decls[0]! : undefined;
+  if (!decl || !ts.isVariableDeclaration(decl) || decl.type || !ts.isIdentifier(decl.name) || !isUserCode(decl) || !ts.isVariableStatement(decl.parent.parent)) return false;
+  if (!decl.initializer) return !(decl.parent.flags & ts.NodeFlags.Const);
+  let init = skipOuter(decl.initializer);
+  while (ts.isAwaitExpression(init)) init = skipOuter(init.expression);
+  if (!ts.isCallExpression(init) || init.typeArguments?.length) return false;
+  const callee = skipOuter(init.expression);
+  const signatures = ts.isIdentifier(callee) ? (resolveAlias(checker, symbolAt(checker, callee))?.declarations ?? []) : [];
+  return signatures.some((d) => {
+    const fn = ts.isVariableDeclaration(d) && d.initializer ? skipOuter(d.initializer) : d;
+    return (ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && !!fn.typeParameters?.length;
+  });
+}
+
+/**
  * Fast path: the callee's symbol. Library symbols answer "no user code" without
  * resolving the call's signature (which would check every argument, lambdas
  * included); a single user declaration with a body answers directly.
  */
-function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.FunctionLikeDeclaration | null | undefined {
+function calleeBySymbol(program: ts.Program, call: ts.CallExpression, noUserEffects?: () => boolean): ts.FunctionLikeDeclaration | null | undefined {
   const callee = skipOuter(call.expression);
   // a callee name no user code declares, or a query builder's own method: no user callee,
   // known without typing the receiver
@@ -60,6 +86,10 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   // receiver may infer, say, t3-env's whole schema)
   const literals = member && objectLiteralsOf(program.getTypeChecker(), member.object);
   if (member && literals) return literalMember(literals, member.name);
+  // what follows may type the receiver (its declared members through a property's symbol, the member's symbol);
+  // where that means inferring it through a generic call, a caller that only needs the callee's query effects may
+  // know there are none (asked only then: reading the member name's sites costs more than typing a plain receiver)
+  if (member && noUserEffects && inferredThroughGenericCall(program.getTypeChecker(), member.object) && noUserEffects()) return null;
   // a library member of the receiver's declared type (a framework's builder chain): no need to type the receiver
   const declaredMember = member && declaredMembers(program.getTypeChecker(), member.object, member.name);
   if (declaredMember?.every(isLibraryOnly)) return null;
@@ -68,7 +98,10 @@ function calleeBySymbol(program: ts.Program, call: ts.CallExpression): ts.Functi
   if (member && !declaredMember && declaredLiteralMembers(program.getTypeChecker(), member.object, member.name)?.every(isBodilessSignature)) return null;
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
   if (!nameNode) return undefined;
-  const symbol = resolveAlias(program.getTypeChecker(), localSymbolAt(program.getTypeChecker(), nameNode));
+  const local = resolveAlias(program.getTypeChecker(), localSymbolAt(program.getTypeChecker(), nameNode));
+  // `renderEmail(…)` with `const { renderEmail } = await import("@/components/emails")`: that module's export
+  // (resolving the call would check its arguments, say a query's rows)
+  const symbol = (local?.declarations?.length === 1 && destructuredImport(program.getTypeChecker(), local.declarations[0])) || local;
   const decls = symbol?.declarations;
   if (!decls?.length) return undefined;
   if (!decls.some((d) => isUserCode(d))) return null;
@@ -231,14 +264,14 @@ function typedByLibrary(checker: ts.TypeChecker, expr: ts.Expression, depth: num
  * operators whose result is a primitive; arrays and object literals (no
  * methods) of such values; a `const` holding one; a value declared only in a
  * library; a member of such a value; and a call of a library function (or of
- * a library member of such a value) whose arguments are such values, or of a
+ * a library member of such a value, or a library tag on a template) whose arguments are such values, or of a
  * user function declared to return a primitive. Type arguments carry no
  * value: `createAuthClient({ plugins: [customSessionClient<typeof auth>()] })`
  * is library code calling library code, whatever its type says. A function
  * reaches a library's result only through the call's arguments (not modelled:
  * a library that loads user modules by path, or a global registry).
  */
-function holdsNoUserFunction(checker: ts.TypeChecker, expr: ts.Expression, depth: number): boolean {
+export function holdsNoUserFunction(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): boolean {
   if (depth > 8) return false;
   const next = (x: ts.Expression): boolean => holdsNoUserFunction(checker, x, depth + 1);
   let e = skipOuter(expr);
@@ -295,6 +328,14 @@ function holdsNoUserFunction(checker: ts.TypeChecker, expr: ts.Expression, depth
     const initializer = unannotatedConstInitializer(decl);
     return !!initializer && next(initializer);
   }
+  // `String.raw` on a template: a library tag, read as a call of it with the template's values
+  if (ts.isTaggedTemplateExpression(e)) {
+    const tag = skipOuter(e.tag);
+    const values = ts.isTemplateExpression(e.template) ? e.template.templateSpans.map((span) => span.expression) : [];
+    if (ts.isPropertyAccessExpression(tag)) return next(tag.expression) && values.every(next);
+    const decls = ts.isIdentifier(tag) ? symbolAt(checker, tag)?.declarations : undefined;
+    return !!decls?.length && !decls.some(isUserCode) && values.every(next);
+  }
   if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
     const args = e.arguments ?? [];
     const callee = skipOuter(e.expression);
@@ -336,9 +377,14 @@ function isMadeByDrizzle(checker: ts.TypeChecker, decl: ts.Declaration): boolean
   return ts.isCallExpression(init) && drizzleImportName(checker, init.expression) !== undefined;
 }
 
-/** The body-bearing declaration a call resolves to, if it is user code (not a library or declaration file). */
-export function resolveCallee(program: ts.Program, call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
-  const fast = calleeBySymbol(program, call);
+/**
+ * The body-bearing declaration a call resolves to, if it is user code (not a
+ * library or declaration file). `noUserEffects`, for a caller that only needs
+ * the callee's query effects, is asked just before a method call's receiver
+ * would be typed; true answers "none to follow".
+ */
+export function resolveCallee(program: ts.Program, call: ts.CallExpression, noUserEffects?: () => boolean): ts.FunctionLikeDeclaration | undefined {
+  const fast = calleeBySymbol(program, call, noUserEffects);
   if (fast === null) return undefined;
   if (fast) return fast;
   const checker = program.getTypeChecker();

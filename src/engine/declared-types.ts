@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { checkerCache } from "./cache.js";
-import { bindingElementKey, isAsyncFunction, isFallback, isNullishType, isUserSourceFile, literalProperty, methodCall, promiseAllItem, skipOuter, skipOuterUp, staticPropertyName, unannotatedConstInitializer } from "./ts-utils.js";
+import { bindingElementKey, isAsyncFunction, isFallback, isNullishLiteral, isNullishType, isUserSourceFile, literalProperty, methodCall, promiseAllItem, skipOuter, skipOuterUp, staticPropertyName, unannotatedConstInitializer } from "./ts-utils.js";
 import { resolveAlias, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 import { referencesIn } from "./references.js";
@@ -314,9 +314,15 @@ export function isObjectLiteralValue(checker: ts.TypeChecker, expr: ts.Expressio
 export function objectLiteralsOf(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): ts.ObjectLiteralExpression[] | undefined {
   if (depth > MAX_DEPTH) return undefined;
   let e = expr;
-  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
   if (ts.isAwaitExpression(e)) return objectLiteralsOf(checker, e.expression, depth + 1);
   if (ts.isObjectLiteralExpression(e)) return e.properties.some(ts.isSpreadAssignment) ? undefined : [e];
+  // `done ? null : await preview(id)`: a member is read, or a method called, only on the literal (on `null` it throws)
+  if (ts.isConditionalExpression(e)) {
+    const choices = [e.whenTrue, e.whenFalse].filter((choice) => !isNullishLiteral(choice));
+    const literals = choices.map((choice) => objectLiteralsOf(checker, choice, depth + 1));
+    return literals.length > 0 && literals.every((l) => l !== undefined) ? (literals as ts.ObjectLiteralExpression[][]).flat() : undefined;
+  }
   if (ts.isIdentifier(e)) {
     const initializer = unannotatedConstInitializer(symbolAt(checker, e)?.valueDeclaration);
     return initializer && objectLiteralsOf(checker, initializer, depth + 1);
@@ -487,7 +493,7 @@ function readDeclaredTypesOfSymbol(checker: ts.TypeChecker, symbol: ts.Symbol, d
   if (ts.isShorthandPropertyAssignment(decl)) return declaredTypesOfSymbol(checker, valueSymbolAt(checker, decl.name), depth + 1);
   if (ts.isParameter(decl)) {
     if (decl.type) return fromTypeNode(checker, decl.type, depth);
-    return callbackParameterTypes(checker, decl, depth);
+    return callbackParameterTypes(checker, decl, depth) ?? memberParameterTypes(checker, decl, depth);
   }
   if (ts.isBindingElement(decl)) return destructuredTypes(checker, decl, depth);
   return undefined;
@@ -578,7 +584,7 @@ function importedExport(checker: ts.TypeChecker, call: ts.CallExpression, key: s
  * `Daytona` in `const { Daytona } = await import("@daytona/sdk")` is that
  * module's export (the class), found without typing the import.
  */
-function destructuredImport(checker: ts.TypeChecker, decl: ts.Declaration | undefined): ts.Symbol | undefined {
+export function destructuredImport(checker: ts.TypeChecker, decl: ts.Declaration | undefined): ts.Symbol | undefined {
   if (!decl || !ts.isBindingElement(decl) || decl.initializer || decl.dotDotDotToken || !ts.isObjectBindingPattern(decl.parent)) return undefined;
   const key = bindingElementKey(decl);
   const operand = awaitedOperand(decl.parent);
@@ -803,6 +809,46 @@ function isSignatureDeclaration(decl: ts.Declaration): decl is ts.SignatureDecla
  * `{ tx }` in `prepare(params, async ({ tx }) => …)` is what `prepare`'s
  * parameter (a function type, or an alias of one) declares.
  */
+/**
+ * A parameter of a method (or a function-valued property) of an object
+ * literal whose type a `const` annotation or `satisfies` declares:
+ * `tx` in `const store: LeaseStore = { async assertHeld(tx, lease) {…} }` is
+ * what `LeaseStore`'s one, non-generic `assertHeld` declares for it (the
+ * literal's contextual type, as the checker types it).
+ */
+function memberParameterTypes(checker: ts.TypeChecker, param: ts.ParameterDeclaration, depth: number): ts.Type[] | undefined {
+  const fn = param.parent;
+  if (param.dotDotDotToken || !(ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+  const member = ts.isMethodDeclaration(fn) ? fn : fn.parent;
+  if (!(ts.isMethodDeclaration(member) || (ts.isPropertyAssignment(member) && member.initializer === fn)) || !ts.isObjectLiteralExpression(member.parent)) return undefined;
+  const name = staticPropertyName(member.name);
+  const holder = member.parent.parent;
+  const declared = ts.isVariableDeclaration(holder) ? holder.type : ts.isSatisfiesExpression(holder) ? holder.type : undefined;
+  const literalTypes = name !== undefined && declared ? fromTypeNode(checker, declared, depth) : undefined;
+  if (!literalTypes) return undefined;
+  const index = fn.parameters.indexOf(param);
+  const out: ts.Type[] = [];
+  for (const literalType of literalTypes) {
+    const decls = checker.getPropertyOfType(literalType, name!)?.declarations;
+    const signatureDecl = decls?.length === 1 ? decls[0]! : undefined;
+    let signature: ts.SignatureDeclaration | undefined;
+    if (signatureDecl && ts.isMethodSignature(signatureDecl)) signature = signatureDecl;
+    else if (signatureDecl && ts.isPropertySignature(signatureDecl) && signatureDecl.type) {
+      const written = declaredTypeNode(checker, signatureDecl.type, depth);
+      if (written && ts.isFunctionTypeNode(written)) signature = written;
+    }
+    const owner = signatureDecl?.parent;
+    // a generic signature or owner: the checker instantiates it, which a type node read alone does not
+    const generic = (node: ts.Node | undefined): boolean => !!node && (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) && !!node.typeParameters?.length;
+    if (!signature || signature.typeParameters?.length || !owner || !(ts.isInterfaceDeclaration(owner) || ts.isTypeLiteralNode(owner)) || generic(owner) || generic(owner.parent)) return undefined;
+    const written = signature.parameters[index]?.type;
+    const types = written && fromTypeNode(checker, written, depth);
+    if (!types) return undefined;
+    out.push(...types);
+  }
+  return out.length ? out : undefined;
+}
+
 function callbackParameterTypes(checker: ts.TypeChecker, param: ts.ParameterDeclaration, depth: number): ts.Type[] | undefined {
   const fn = param.parent;
   if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || param.dotDotDotToken) return undefined;

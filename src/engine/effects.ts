@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { programCache } from "./cache.js";
-import { mayRunQueries, userDeclaredNames } from "./callable-names.js";
+import { mayRunQueries, memberSitesNamed, userDeclaredNames } from "./callable-names.js";
 import { declaredTypesOf } from "./declared-types.js";
 import { builderKind } from "./drizzle-symbols.js";
 import type { QueryChain, QueryOperation } from "./queries.js";
@@ -8,10 +8,10 @@ import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirs
 import { variableReferences } from "./references.js";
 import { isArrayValue, isRowsArray } from "./rows.js";
 import { tableDisplayName } from "./schema/model.js";
-import { calleeName, isAsyncFunction, isFunctionLike, isPromiseCombinator, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
-import { symbolAt } from "./symbols.js";
+import { calleeName, isAsyncFunction, isFunctionLike, isPromiseCombinator, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
+import { resolveAlias, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
-import { resolveCallee } from "./callees.js";
+import { holdsNoUserFunction, resolveCallee } from "./callees.js";
 import { timed } from "./profile.js";
 
 /**
@@ -276,13 +276,87 @@ export function callEffects(program: ts.Program, call: ts.CallExpression, depth:
   // a callee name under which no user code queries: nothing to resolve
   const name = calleeName(call);
   if (name !== undefined && !userDeclaredNames(program).queryReaching.has(name)) return EMPTY;
-  const callee = resolveCallee(program, call);
+  // `orgsData.organizations?.find(…)`: where the callee needs the receiver inferred through a generic call, no user
+  // code reachable under the member name may run a query, whatever the receiver is (typing it may infer, say, a
+  // zod-parsed API response or t3-env's whole schema)
+  const callee = resolveCallee(program, call, () => name !== undefined && memberRunsNoQuery(program, name, depth));
   if (!callee) return EMPTY;
   const inner = functionEffects(program, callee, depth - 1);
   return {
     eager: inner.eager.map((e) => viaCall(call, callee, e)),
     lazy: inner.lazy.map((e) => viaCall(call, callee, e)),
   };
+}
+
+/** The most sites a member name may have for `memberRunsNoQuery` to read them (a common name has hundreds, some querying). */
+const MAX_MEMBER_SITES = 32;
+
+/** Per program: `name@depth` → whether no user code reachable as `x.name` runs a query. */
+const memberNoQueryCache = programCache(() => new Map<string, boolean>());
+
+/**
+ * Whether no user code that a call `x.name(…)` may land on runs a query,
+ * whatever `x` is: every site of the member name (`memberSitesNamed`) is a
+ * function without effects, a value that holds no user function, a library
+ * value, or an alias of a member of the same name (itself one of the sites).
+ * The callee, user code or the library, then has no effects either, and its
+ * receiver need not be typed. False when a site cannot be read (a class
+ * field set elsewhere, a getter, a value made by a call) or there are too many.
+ */
+function memberRunsNoQuery(program: ts.Program, name: string, depth: number): boolean {
+  const cache = memberNoQueryCache(program);
+  const key = `${name}@${depth}`;
+  let answer = cache.get(key);
+  if (answer === undefined) {
+    const sites = memberSitesNamed(program, name);
+    const checker = program.getTypeChecker();
+    cache.set(key, false); // a site's effects may reach this name again
+    answer = sites.length <= MAX_MEMBER_SITES && sites.every((site) => guard(() => siteRunsNoQuery(program, checker, site, name, depth), false));
+    cache.set(key, answer);
+  }
+  return answer;
+}
+
+function siteRunsNoQuery(program: ts.Program, checker: ts.TypeChecker, site: ts.Node, name: string, depth: number): boolean {
+  if (ts.isFunctionDeclaration(site) || ts.isMethodDeclaration(site)) return hasNoEffects(program, site, depth);
+  if (ts.isShorthandPropertyAssignment(site)) return symbolRunsNoQuery(program, checker, checker.getShorthandAssignmentValueSymbol(site), name, depth, 0);
+  if (ts.isExportSpecifier(site)) return symbolRunsNoQuery(program, checker, checker.getExportSpecifierLocalTargetSymbol(site), name, depth, 0);
+  if (ts.isVariableDeclaration(site) && !ts.isIdentifier(site.name)) return false;
+  const value =
+    ts.isPropertyAssignment(site) || ts.isPropertyDeclaration(site) || ts.isVariableDeclaration(site)
+      ? site.initializer
+      : ts.isBinaryExpression(site)
+        ? site.right
+        : ts.isExportAssignment(site)
+          ? site.expression
+          : undefined;
+  return !!value && valueRunsNoQuery(program, checker, value, name, depth, 0);
+}
+
+function valueRunsNoQuery(program: ts.Program, checker: ts.TypeChecker, value: ts.Expression, name: string, depth: number, hops: number): boolean {
+  const e = skipOuter(value);
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return hasNoEffects(program, e, depth);
+  // `find: compiled.find`: whatever member `find` it is, it is one of the sites
+  if (ts.isPropertyAccessExpression(e) && e.name.text === name) return true;
+  if (ts.isIdentifier(e) && e.text !== "undefined") return symbolRunsNoQuery(program, checker, valueSymbolAt(checker, e), name, depth, hops + 1);
+  return holdsNoUserFunction(checker, e);
+}
+
+/** `find: LINK_INPUT_RULE`, `{ trim }`, `export { trim }`: what the named declarations hold. */
+function symbolRunsNoQuery(program: ts.Program, checker: ts.TypeChecker, symbol: ts.Symbol | undefined, name: string, depth: number, hops: number): boolean {
+  const decls = symbol && resolveAlias(checker, symbol)?.declarations;
+  if (!decls?.length || hops > 4) return false;
+  return decls.every((decl) => {
+    if (!isUserSourceFile(decl.getSourceFile())) return true;
+    if (ts.isFunctionDeclaration(decl)) return hasNoEffects(program, decl, depth);
+    if (ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && decl.initializer) return valueRunsNoQuery(program, checker, decl.initializer, name, depth, hops);
+    return false;
+  });
+}
+
+function hasNoEffects(program: ts.Program, fn: ts.FunctionLikeDeclaration, depth: number): boolean {
+  const effects = functionEffects(program, fn, depth - 1);
+  return effects.eager.length === 0 && effects.lazy.length === 0;
 }
 
 /** "executed" | "returned" | "built" for a call's result, with Promise.all/await/return handled by valueUse. */

@@ -1,8 +1,8 @@
 import ts from "typescript";
-import { type DeclaredFunction, calledPlainFunction, hasInferredReturnType, returnedExpressions } from "./declared-types.js";
+import { type DeclaredFunction, calledPlainFunction, hasInferredReturnType, objectLiteralsOf, returnedExpressions } from "./declared-types.js";
 import { chainContaining, isFirstArgumentOfDbMethod } from "./queries.js";
 import { declarationScope, isAssignmentTarget, referencesIn } from "./references.js";
-import { isAsyncFunction, isPromiseCombinator, isUserSourceFile, methodCall, promiseAllItem, skipOuter, skipOuterUp, unannotatedConstInitializer } from "./ts-utils.js";
+import { isAsyncFunction, isPromiseCombinator, isUserSourceFile, literalProperty, methodCall, promiseAllItem, skipOuter, skipOuterUp, unannotatedConstInitializer } from "./ts-utils.js";
 import { symbolAt } from "./symbols.js";
 
 /*
@@ -14,7 +14,7 @@ import { symbolAt } from "./symbols.js";
  */
 
 /** Builder methods that may end a select chain whose awaited value is its rows. */
-const SELECT_ENDS = new Set(["from", "where", "orderBy", "limit", "offset", "groupBy", "having", "innerJoin", "leftJoin", "rightJoin", "fullJoin", "crossJoin"]);
+const SELECT_ENDS = new Set(["from", "where", "orderBy", "limit", "offset", "groupBy", "having", "innerJoin", "leftJoin", "rightJoin", "fullJoin", "crossJoin", "for"]);
 /** Array methods that return a new array when called on one. */
 const ARRAY_RESULT_METHODS = new Set(["filter", "map", "slice", "concat", "flat", "flatMap", "toSorted", "toReversed", "sort", "reverse"]);
 
@@ -66,7 +66,8 @@ function returnsArrays(checker: ts.TypeChecker, fn: ts.FunctionLikeDeclaration &
  * named for such an item of an awaited `Promise.all([…])`); an awaited
  * `Promise.all` of such queries (`Promise.all(ids.map((id) => db.select()…))`:
  * an array of rows arrays, whose items are read as rows); a choice of two
- * (`more ? rows.slice(0, n) : rows`); an
+ * (`more ? rows.slice(0, n) : rows`, `ids.length ? await db.select()… : []`); a
+ * property of the object literal a helper returns holding one; an
  * array method's result on one (`rows.filter(…)`); a `const` holding one of
  * these. Typing such a value infers the query's result type, which with a
  * large schema is the costliest type of the program.
@@ -78,8 +79,18 @@ export function isRowsArray(program: ts.Program, expr: ts.Expression, depth = 0)
     const m = methodCall(e);
     return !!m && ts.isPropertyAccessExpression(skipOuter(e.expression)) && ARRAY_RESULT_METHODS.has(m.name) && isRowsArray(program, m.object, depth + 1);
   }
-  // `hasMore ? logs.slice(0, limit) : logs`
-  if (ts.isConditionalExpression(e)) return isRowsArray(program, e.whenTrue, depth + 1) && isRowsArray(program, e.whenFalse, depth + 1);
+  // `hasMore ? logs.slice(0, limit) : logs`; `ids.length === 0 ? [] : await db.select()…`, where `[]` holds no rows
+  // (nothing is read from its items) and the other choice holds a query's
+  if (ts.isConditionalExpression(e)) return everyRowsChoice(e, false, (choice) => isRowsArray(program, choice, depth + 1));
+  if (ts.isAwaitExpression(e)) return awaitsRows(program, e.expression, depth + 1);
+  // `preview.workspaces` on `const preview = await loadPreview(id)`, whose helper returns `{ workspaces: rows.map(…) }`
+  if (ts.isPropertyAccessExpression(e)) {
+    const literals = objectLiteralsOf(program.getTypeChecker(), e.expression);
+    return !!literals && literals.every((literal) => {
+      const property = literalProperty(literal, e.name.text);
+      return !!property && ts.isPropertyAssignment(property) && isRowsArray(program, property.initializer, depth + 1);
+    });
+  }
   if (!ts.isIdentifier(e)) return false;
   const decl = symbolAt(program.getTypeChecker(), e)?.valueDeclaration;
   if (decl && ts.isBindingElement(decl)) return awaitsRows(program, promiseAllItem(decl), depth + 1);
@@ -87,6 +98,29 @@ export function isRowsArray(program: ts.Program, expr: ts.Expression, depth = 0)
   if (!initializer) return false;
   const init = skipOuter(initializer);
   return ts.isAwaitExpression(init) ? awaitsRows(program, init.expression, depth + 1) : isRowsArray(program, init, depth + 1);
+}
+
+/**
+ * `ids.length === 0 ? [] : rows`: whether every choice that may hold items
+ * passes `test`; a choice that holds none (`[]`, and when the value is
+ * awaited, `Promise.resolve([])`) is left out, but not both.
+ */
+function everyRowsChoice(choice: ts.ConditionalExpression, awaited: boolean, test: (choice: ts.Expression) => boolean): boolean {
+  const withItems = [choice.whenTrue, choice.whenFalse].filter((c) => !(isEmptyArrayLiteral(c) || (awaited && resolvesEmptyArray(c))));
+  return withItems.length > 0 && withItems.every(test);
+}
+
+function isEmptyArrayLiteral(expr: ts.Expression): boolean {
+  const e = skipOuter(expr);
+  return ts.isArrayLiteralExpression(e) && e.elements.length === 0;
+}
+
+/** `Promise.resolve([])`. */
+function resolvesEmptyArray(expr: ts.Expression): boolean {
+  const e = skipOuter(expr);
+  const m = ts.isCallExpression(e) ? methodCall(e) : undefined;
+  const object = m && skipOuter(m.object);
+  return m?.name === "resolve" && !!object && ts.isIdentifier(object) && object.text === "Promise" && (e as ts.CallExpression).arguments.length === 1 && isEmptyArrayLiteral((e as ts.CallExpression).arguments[0]!);
 }
 
 /**
@@ -110,8 +144,10 @@ const ITEM_PRESERVING_METHODS = new Set(["filter", "slice", "toSorted", "toRever
 
 /**
  * An array of a query's rows themselves, by syntax and the query index: a
- * `const` holding an awaited query chain's rows, or an item-preserving array
- * method's result on one (not `.map(…)`, whose items are whatever it makes).
+ * `const` holding an awaited query chain's rows (also as an item of an
+ * awaited `Promise.all`, or as a choice with `[]`), or an item-preserving
+ * array method's result on one (not `.map(…)`, whose items are whatever it
+ * makes).
  */
 function holdsRowObjects(program: ts.Program, expr: ts.Expression, depth: number): boolean {
   if (depth > 6) return false;
@@ -120,12 +156,22 @@ function holdsRowObjects(program: ts.Program, expr: ts.Expression, depth: number
     const m = methodCall(e);
     return !!m && ITEM_PRESERVING_METHODS.has(m.name) && holdsRowObjects(program, m.object, depth + 1);
   }
+  // `ids.length === 0 ? [] : await db.select()…`
+  if (ts.isConditionalExpression(e)) return everyRowsChoice(e, false, (choice) => holdsRowObjects(program, choice, depth + 1));
+  if (ts.isAwaitExpression(e)) return awaitsRowObjects(program, e.expression);
   if (!ts.isIdentifier(e)) return false;
-  const initializer = unannotatedConstInitializer(symbolAt(program.getTypeChecker(), e)?.valueDeclaration);
-  if (!initializer) return false;
-  const init = skipOuter(initializer);
-  if (!ts.isAwaitExpression(init)) return holdsRowObjects(program, init, depth + 1);
-  const awaited = skipOuter(init.expression);
+  const decl = symbolAt(program.getTypeChecker(), e)?.valueDeclaration;
+  // `const [total, rows] = await Promise.all([count, db.select()…])`
+  if (decl && ts.isBindingElement(decl)) return awaitsRowObjects(program, promiseAllItem(decl));
+  const initializer = unannotatedConstInitializer(decl);
+  return !!initializer && holdsRowObjects(program, initializer, depth + 1);
+}
+
+/** Whether awaiting `expr` gives a query chain's rows themselves (or, by a choice, no rows: `Promise.resolve([])`). */
+function awaitsRowObjects(program: ts.Program, expr: ts.Expression | undefined): boolean {
+  const awaited = expr && skipOuter(expr);
+  if (!awaited) return false;
+  if (ts.isConditionalExpression(awaited)) return everyRowsChoice(awaited, true, (choice) => awaitsRowObjects(program, choice));
   return ts.isCallExpression(awaited) && chainRows(program, awaited) === true;
 }
 
@@ -151,6 +197,8 @@ export function isRowObjectBinding(program: ts.Program, decl: ts.Declaration | u
 function awaitsRows(program: ts.Program, expr: ts.Expression | undefined, depth: number): boolean {
   if (!expr || depth > 6) return false;
   const awaited = skipOuter(expr);
+  // `emails.length === 0 ? Promise.resolve([]) : executor.select()…` (an item of `Promise.all`): no rows, or a query's
+  if (ts.isConditionalExpression(awaited)) return everyRowsChoice(awaited, true, (choice) => awaitsRows(program, choice, depth + 1));
   // `await finalQuery` for `finalQuery = query.limit(n)` on `let query = base.$dynamic()`: a select builder held in variables
   if (heldBuilder(program, awaited, depth + 1)?.select) return true;
   if (!ts.isCallExpression(awaited)) return false;

@@ -33,6 +33,12 @@ export interface FileDefinitions {
   reexportedModules: ts.StringLiteralLike[];
   /** An `import()` or `require()` of a computed specifier, not destructured on the spot: any module's namespace. */
   unknownNamespace: boolean;
+  /**
+   * Member name → the nodes that make a user value reachable as `x.name`: the declarations and aliases
+   * above that put the name in `members`, `moduleMembers`, `memberAliases` or `bindingAliases` (plain
+   * data excluded, as there). What a call `x.name(…)` may land on in user code, whatever `x` is.
+   */
+  memberSites: Map<string, ts.Node[]>;
   /** Per definition of the file: the names it is reachable under. */
   definitions: string[][];
   /** Per definition: the definition whose text contains it (-1: none). Its text holds all that the inner one's does. */
@@ -105,6 +111,7 @@ export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
     namespaceModules: [],
     reexportedModules: [],
     unknownNamespace: false,
+    memberSites: new Map(),
     definitions: [],
     enclosing: [],
     mentionedBy: new Map(),
@@ -159,7 +166,11 @@ export const fileSyntax = sourceFileCache((file: ts.SourceFile): FileSyntax => {
   };
   ts.forEachChild(file, visit);
   // `export default function` / `export default class` are reached as `.default` too
-  if (file.statements.some(isDefaultExport)) definitions.moduleMembers.add("default");
+  const defaults = file.statements.filter(isDefaultExport);
+  if (defaults.length) {
+    definitions.moduleMembers.add("default");
+    definitions.memberSites.set("default", [...(definitions.memberSites.get("default") ?? []), ...defaults]);
+  }
   return index;
 });
 
@@ -243,6 +254,11 @@ export function bindsName(node: ts.Node): node is ts.NamedDeclaration & { name: 
  */
 function collect(node: ts.Node, facts: FileDefinitions): string[] | undefined {
   const { bindings, members } = facts;
+  const site = (name: string): void => {
+    const list = facts.memberSites.get(name);
+    if (list) list.push(node);
+    else facts.memberSites.set(name, [node]);
+  };
   switch (node.kind) {
     case Kind.FunctionDeclaration: {
       const fn = node as ts.FunctionDeclaration;
@@ -251,6 +267,7 @@ function collect(node: ts.Node, facts: FileDefinitions): string[] | undefined {
         bindings.add(name);
         // a top-level function is reached as a member only through its module's namespace; one in a `namespace` as `N.f`
         (ts.isSourceFile(fn.parent) ? facts.moduleMembers : members).add(name);
+        site(name);
       }
       return [...(name !== undefined ? [name] : []), ...(isDefaultExport(fn) ? ["default"] : [])];
     }
@@ -269,21 +286,29 @@ function collect(node: ts.Node, facts: FileDefinitions): string[] | undefined {
         if (ts.isPropertyAccessExpression(value)) facts.memberAliases.push([name, value.name.text]);
         else if (ts.isIdentifier(value)) facts.bindingAliases.push([name, value.text]);
         else if (!isPlainData(decl.initializer)) members.add(name);
+        else return [name];
       } else {
         members.add(name);
       }
+      site(name);
       return [name];
     }
     case Kind.ShorthandPropertyAssignment: {
       const name = (node as ts.ShorthandPropertyAssignment).name.text;
       facts.bindingAliases.push([name, name]);
+      site(name);
       return undefined;
     }
     case Kind.VariableDeclaration: {
       const decl = node as ts.VariableDeclaration;
       const names = bindingNames(decl.name);
       for (const name of names.local) bindings.add(name);
-      if (isModuleLevel(decl)) for (const name of names.local) (ts.isSourceFile(decl.parent.parent.parent) ? facts.moduleMembers : members).add(name);
+      if (isModuleLevel(decl)) {
+        for (const name of names.local) {
+          (ts.isSourceFile(decl.parent.parent.parent) ? facts.moduleMembers : members).add(name);
+          site(name);
+        }
+      }
       return [...names.local, ...names.keys];
     }
     case Kind.Parameter:
@@ -308,6 +333,7 @@ function collect(node: ts.Node, facts: FileDefinitions): string[] | undefined {
         else if (ts.isNamespaceExport(declaration.exportClause)) {
           facts.namespaceModules.push(specifier);
           facts.moduleMembers.add(declaration.exportClause.name.text);
+          site(declaration.exportClause.name.text);
         }
       }
       return undefined;
@@ -329,10 +355,12 @@ function collect(node: ts.Node, facts: FileDefinitions): string[] | undefined {
     case Kind.ExportSpecifier: {
       const spec = node as ts.ExportSpecifier;
       facts.moduleMembers.add(spec.name.text);
+      site(spec.name.text);
       return spec.propertyName ? [spec.name.text] : undefined;
     }
     case Kind.ExportAssignment:
       facts.moduleMembers.add("default");
+      site("default");
       return ["default"];
     case Kind.BinaryExpression: {
       const binary = node as ts.BinaryExpression;
@@ -346,6 +374,7 @@ function collect(node: ts.Node, facts: FileDefinitions): string[] | undefined {
           : undefined;
       if (name === undefined) return undefined;
       members.add(name);
+      site(name);
       return [name];
     }
     default:

@@ -100,6 +100,12 @@ export function literalProperty(literal: ts.ObjectLiteralExpression, name: strin
   return undefined;
 }
 
+/** `null`, `undefined` or `void x`, as written (not a local variable named `undefined`, which TypeScript rejects). */
+export function isNullishLiteral(expr: ts.Expression): boolean {
+  const e = skipOuter(expr);
+  return e.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(e) || (ts.isIdentifier(e) && e.text === "undefined");
+}
+
 const COMBINATORS = new Set(["all", "allSettled", "any", "race"]);
 
 /** `Promise.all(...)`, `Promise.allSettled(...)`, `Promise.any(...)`, `Promise.race(...)`. */

@@ -348,3 +348,45 @@ export async function upgrade() {
     for (const call of calls.filter((_, i) => i !== 2)) expect([call.getText(), resolveCallee(p, call)]).toEqual([call.getText(), checkerCallee(checker, call)]);
   });
 });
+
+describe("a function destructured from a dynamic import", () => {
+  // Sim's subscription.ts: `const { renderPlanWelcomeEmail } = await import("@/components/emails")`, then
+  // `renderPlanWelcomeEmail({ userName: users[0].name })`; resolving the call checked its argument, a query's rows (1.8 s)
+  const emails = `export async function renderWelcome(params: { name: string }) {
+  return \`<p>\${params.name}</p>\`;
+}
+export const subject = (name: string) => \`Welcome, \${name}\`;
+`;
+  const code = `${HEADER}
+export async function welcome(id: number) {
+  const users = await db.select().from(posts).where(eq(posts.id, id));
+  const { renderWelcome, subject: titled } = await import("./emails-index");
+  const { renderWelcome: notAwaited } = import("./emails-index") as unknown as { renderWelcome: () => void };
+  notAwaited();
+  return [await renderWelcome({ name: users[0]!.title }), titled(users[0]!.title)];
+}
+`;
+
+  it("lands on the module's export without resolving the call, as the checker does", () => {
+    const p = fixtureProgram({ "emails.ts": emails, "emails-index.ts": 'export * from "./emails";\n', "file.ts": code });
+    const sf = sourceFileOf(p, "file.ts");
+    const calls = callsOf(sf, "welcome").filter((c) => ts.isIdentifier(c.expression) && c.expression.text !== "eq");
+    expect(calls.map((c) => c.expression.getText())).toEqual(["notAwaited", "renderWelcome", "titled"]);
+    const asked = recordCheckerCalls(p);
+    const answers = calls.map((call) => {
+      asked.length = 0;
+      const callee = resolveCallee(p, call);
+      return [call.expression.getText(), callee ? `${callee.getSourceFile().fileName.split("/").pop()}:${callee.getStart()}` : null, asked.some((a) => a.startsWith("getResolvedSignature"))];
+    });
+    const checker = p.getTypeChecker();
+    const byChecker = calls.map((call) => {
+      const decl = checker.getResolvedSignature(call)?.declaration;
+      return decl && isFunctionLike(decl) && decl.body && isUserSourceFile(decl.getSourceFile()) ? `${decl.getSourceFile().fileName.split("/").pop()}:${decl.getStart()}` : null;
+    });
+    // not destructured from an awaited import: resolved as before
+    expect(answers[0]).toEqual(["notAwaited", null, true]);
+    expect(answers.slice(1).map(([, , resolved]) => resolved)).toEqual([false, false]);
+    expect(answers.map(([, callee]) => callee)).toEqual(byChecker);
+    expect(byChecker.slice(1).every((c) => c?.startsWith("emails.ts:"))).toBe(true);
+  });
+});

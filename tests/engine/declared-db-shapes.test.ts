@@ -6,7 +6,7 @@ import { describeCondition } from "../../src/engine/conditions.js";
 import { analyzeWriteWithoutWhere } from "../../src/checks/write-without-where.js";
 import { callbackRole, preparedExecution } from "../../src/engine/effects.js";
 import { exprIsDbLike, exprIsTransaction, isDrizzleDbLike, isDrizzleTransaction } from "../../src/engine/drizzle-symbols.js";
-import { isRowsArray } from "../../src/engine/rows.js";
+import { isRowObjectBinding, isRowsArray } from "../../src/engine/rows.js";
 import { typeOf, walk } from "../../src/engine/ts-utils.js";
 import { fixtureProgram, sourceFileOf, watchChecker } from "../program.js";
 import { HEADER } from "../rule-tester.js";
@@ -89,6 +89,28 @@ export async function forget() {
   await fallback.execute(async (value) => value);
 }
 
+// Sim's enterprise-reconciliation-lease.ts: a store object typed by its interface
+interface LeaseStore {
+  assertHeld(tx: DbOrTx, key: string): Promise<void>;
+  release: (handle: DbOrTx) => Promise<void>;
+}
+export const leaseStore: LeaseStore = {
+  async assertHeld(memberTx, key) {
+    await memberTx.delete(posts).where(eq(posts.title, key));
+  },
+  release: async (propertyTx) => {
+    await propertyTx.delete(posts);
+  },
+};
+export const checkedStore = {
+  async assertHeld(satisfiedTx: DbOrTx) {
+    await satisfiedTx.delete(posts);
+  },
+  release: async (satisfiesTx) => {
+    await satisfiesTx.delete(posts);
+  },
+} satisfies LeaseStore;
+
 // Sim's remote-sandbox/daytona.ts: an SDK class loaded on first use
 export async function lazyClass() {
   const { Store } = await import("./lazy-store");
@@ -147,9 +169,37 @@ describe("database handles typed through `typeof db`, read from declarations", (
       ["awaitedHandle", "yes", "no"],
       // an object literal a generic user function returns, holding a database: not one itself
       ["fallback", "no", "no"],
+      // a parameter of a method of an object literal whose declared type declares it
+      ["memberTx", "yes", "yes"],
+      ["propertyTx", "yes", "yes"],
+      ["satisfiedTx", "yes", "yes"],
+      ["satisfiesTx", "yes", "yes"],
       // an instance of a class destructured from an awaited dynamic import
       ["lazyInstance", "no", "no"],
     ]);
+  });
+
+  it("types a method's parameter whose declared type is generic (`GenericStore<DbOrTx>`), as the checker instantiates it", () => {
+    const program = fixtureProgram({
+      "generic-store.ts": `${HEADER}
+type DbOrTx = typeof db | Parameters<Parameters<typeof db.transaction>[0]>[0];
+interface GenericStore<H> {
+  clear(handle: H): Promise<void>;
+}
+export const genericStore: GenericStore<DbOrTx> = {
+  async clear(genericTx) {
+    await genericTx.delete(posts);
+  },
+};
+`,
+    });
+    const [receiver] = deleteReceivers(sourceFileOf(program, "generic-store.ts"));
+    const asked: string[] = [];
+    const restore = watchChecker(program.getTypeChecker(), "getTypeAtLocation", (node) => asked.push(node.getText()));
+    const answer = [exprIsDbLike(program, receiver!), exprIsTransaction(program, receiver!)];
+    restore();
+    expect(answer).toEqual(["yes", "yes"]);
+    expect(asked).toContain("genericTx");
   });
 
   it("knows `fallback.execute(…)` on a helper's object literal is no prepared statement, and its callee the literal's method, without typing it", () => {
@@ -189,6 +239,11 @@ describe("database handles typed through `typeof db`, read from declarations", (
 
 /** Rows reached without typing them, and array methods known without typing the array (Sim's billing code). */
 const rowsCode = `${HEADER}
+// Sim's enterprise-owner-claim.ts: a helper returning an object literal with (some of) its query's rows
+async function preview(id: number) {
+  const found = await db.select().from(posts).where(eq(posts.authorId, id));
+  return { items: found.filter((p) => p.id > 0), label: "preview" };
+}
 /** User code declaring members named like array methods, which run queries: calls of \`push\` and \`map\` must be resolved. */
 export class Outbox {
   async push(id: number) {
@@ -250,7 +305,19 @@ export async function billing(userId: number, limit: number) {
     return [...ids].sort();
   })();
   const entries = detached.map((id) => ({ id }));
-  return [personal, ids, page, response, related, label, ownerResults, ownerIds, ownerPosts, mixed, entries] as const;
+  // Sim's enterprise-provisioning.ts: no query when there is nothing to look up
+  const maybeRows = ids.length === 0 ? [] : await db.select().from(posts).where(inArray(posts.id, ids));
+  const notRows = ids.length === 0 ? [ids] : await db.select().from(posts);
+  const empty = ids.length === 0 ? [] : [];
+  const shown = ids.length ? null : await preview(1);
+  // Sim's organization-workspaces.ts: rows locked for update
+  const locked = await db.select({ id: posts.id }).from(posts).where(inArray(posts.id, ids)).for("update");
+  const [counted, pendingRows, notPending] = await Promise.all([
+    ids.length ? db.select().from(posts) : Promise.resolve([{ value: 1 }]),
+    ids.length === 0 ? Promise.resolve([]) : db.select({ id: posts.id }).from(posts).where(inArray(posts.id, ids)),
+    ids.length === 0 ? Promise.resolve([ids]) : db.select().from(posts),
+  ]);
+  return [personal, ids, page, response, related, label, ownerResults, ownerIds, ownerPosts, mixed, entries, maybeRows, notRows, empty, [], counted, pendingRows, notPending, shown!.items, shown!.label, locked] as const;
 }
 `;
 
@@ -285,8 +352,62 @@ describe("query rows and arrays, by syntax", () => {
       ["mixed", false],
       // made by an IIFE: an array (isArrayValue), not known here as rows
       ["entries", false],
+      // a choice of no rows and a query's rows; not when the other choice holds an item
+      ["maybeRows", true],
+      ["notRows", false],
+      // an empty array by itself is not a query's (a loop over it is bounded)
+      ["empty", false],
+      ["[]", false],
+      // items of an awaited Promise.all: a query or \`Promise.resolve([])\`, not another resolved value
+      ["counted", false],
+      ["pendingRows", true],
+      ["notPending", false],
+      // a property of the object literal an awaited helper returns (or \`null\`)
+      ["shown!.items", true],
+      ["shown!.label", false],
+      ["locked", true],
     ]);
     expect(asked).toEqual([]);
+  });
+
+  it("knows one row of a query item of an awaited Promise.all, or of a choice with no rows, as an object, as the checker does", () => {
+    const program = fixtureProgram({
+      "row-items.ts": `${HEADER}
+// Sim's enterprise-owner-claim.ts: a count and a page of rows, then one view per row
+export async function page(ids: number[]) {
+  const [total, pageRows] = await Promise.all([db.select({ id: posts.id }).from(posts).limit(1), db.select().from(posts).limit(10)]);
+  const views = await Promise.all(pageRows.map(async (pageRow) => pageRow.title));
+  const pending = ids.length === 0 ? [] : await db.select().from(posts).where(inArray(posts.id, ids));
+  for (const pendingRow of pending) void pendingRow.id;
+  const [, chosen] = await Promise.all([total, ids.length ? db.select().from(posts) : Promise.resolve([])]);
+  chosen.forEach((chosenRow) => chosenRow.id);
+  // not rows: a fetched response's items, an array of ids chosen instead
+  const [fetched] = await Promise.all([fetch("https://example.com").then((r) => r.json() as Promise<number[][]>)]);
+  fetched.forEach((fetchedItem) => fetchedItem.length);
+  const [, mixed] = await Promise.all([total, ids.length ? db.select().from(posts) : Promise.resolve([ids])]);
+  mixed.forEach((mixedItem) => mixedItem);
+  return [views, total];
+}
+`,
+    });
+    const sf = sourceFileOf(program, "row-items.ts");
+    const checker = program.getTypeChecker();
+    const answers: [string, boolean, boolean][] = [];
+    walk(sf, (node) => {
+      if ((ts.isParameter(node) || ts.isVariableDeclaration(node)) && ts.isIdentifier(node.name) && /Row$|Item$/.test(node.name.text)) {
+        const type = checker.getTypeAtLocation(node.name);
+        const objectByChecker = (type.isUnion() ? type.types : [type]).every((t) => !checker.isArrayType(t) && !!(t.flags & ts.TypeFlags.Object));
+        answers.push([node.name.text, isRowObjectBinding(program, node), objectByChecker]);
+      }
+      return undefined;
+    });
+    expect(answers).toEqual([
+      ["pageRow", true, true],
+      ["pendingRow", true, true],
+      ["chosenRow", true, true],
+      ["fetchedItem", false, false],
+      ["mixedItem", false, false],
+    ]);
   });
 
   /** The condition whose text starts with `text` in rowsCode, read: whether complete, its (column, values), and what the checker typed. */
