@@ -7,7 +7,7 @@ import type { TableModel } from "./schema/model.js";
 import { resolveCallee } from "./callees.js";
 import { isAssignmentTarget, isExportedVariable, variableReferences } from "./references.js";
 import { resolveTable } from "./schema/resolve.js";
-import { elementCallbackReceiver, isRowValue, isRowsArray } from "./rows.js";
+import { elementCallbackReceiver, isRowValue, isRowsArray, spreadItemTypes } from "./rows.js";
 import { bindingElementKey, isFunctionLike, skipOuter, skipOuterUp, staticPropertyName, typeOf, unannotatedConstInitializer, walk } from "./ts-utils.js";
 import { localSymbolAt, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
@@ -631,6 +631,9 @@ class ConditionReader {
       if (decl.type) return isValueType(checker.getTypeFromTypeNode(decl.type));
       const loop = decl.parent.parent;
       if (ts.isVariableDeclaration(decl) && ts.isForOfStatement(loop) && !loop.awaitModifier && ts.isIdentifier(decl.name)) {
+        // `for (const id of [...byId.keys()].sort())` over `byId = new Map<string, …>()`
+        const items = spreadItemTypes(checker, loop.expression);
+        if (items) return items.every((t) => isValueType(t, 1));
         const iterated = declaredTypesOf(checker, loop.expression);
         return (
           !!iterated?.length &&

@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { type DeclaredFunction, calledPlainFunction, hasInferredReturnType, objectLiteralsOf, returnedExpressions } from "./declared-types.js";
+import { type DeclaredFunction, calledPlainFunction, declaredTypesOf, hasInferredReturnType, objectLiteralsOf, returnedExpressions } from "./declared-types.js";
 import { chainContaining, isFirstArgumentOfDbMethod } from "./queries.js";
 import { declarationScope, isAssignmentTarget, referencesIn } from "./references.js";
 import { isAsyncFunction, isPromiseCombinator, isUserSourceFile, literalProperty, methodCall, promiseAllItem, skipOuter, skipOuterUp, unannotatedConstInitializer } from "./ts-utils.js";
@@ -143,6 +143,54 @@ function chainRows(program: ts.Program, call: ts.CallExpression): boolean | unde
 const ITEM_PRESERVING_METHODS = new Set(["filter", "slice", "toSorted", "toReversed", "sort", "reverse"]);
 
 /**
+ * The declared types of the items of an array made by spreading one
+ * collection, `[...byId.keys()]` (then sorted, filtered, sliced, or held in
+ * a `const`): a `Map`'s keys (`.keys()`) or values (`.values()`), a `Set`'s
+ * items, or an array's, each read from the collection's declared type
+ * arguments (`new Map<string, Delta>()`), without typing the array.
+ * Undefined when a declaration does not say.
+ */
+export function spreadItemTypes(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): ts.Type[] | undefined {
+  if (depth > 6) return undefined;
+  const e = skipOuter(expr);
+  if (ts.isIdentifier(e)) {
+    const initializer = unannotatedConstInitializer(symbolAt(checker, e)?.valueDeclaration);
+    return initializer && spreadItemTypes(checker, initializer, depth + 1);
+  }
+  if (ts.isCallExpression(e)) {
+    const m = methodCall(e);
+    return m && ITEM_PRESERVING_METHODS.has(m.name) ? spreadItemTypes(checker, m.object, depth + 1) : undefined;
+  }
+  const only = ts.isArrayLiteralExpression(e) && e.elements.length === 1 ? e.elements[0]! : undefined;
+  if (!only || !ts.isSpreadElement(only)) return undefined;
+  const spread = skipOuter(only.expression);
+  const m = ts.isCallExpression(spread) && spread.arguments.length === 0 ? methodCall(spread) : undefined;
+  if (m && m.name !== "keys" && m.name !== "values") return undefined;
+  const source = m ? m.object : spread;
+  // `const byId = new Map<string, Delta>()`: the written type arguments (the constructor's declared result is generic)
+  const held = ts.isIdentifier(skipOuter(source)) ? unannotatedConstInitializer(symbolAt(checker, skipOuter(source))?.valueDeclaration) : undefined;
+  const made = held && skipOuter(held);
+  if (made && ts.isNewExpression(made) && made.typeArguments && ts.isIdentifier(made.expression)) {
+    const name = made.expression.text;
+    const library = symbolAt(checker, made.expression)?.declarations?.every((d) => !isUserSourceFile(d.getSourceFile()));
+    const index = name === "Map" ? (m?.name === "keys" ? 0 : m?.name === "values" ? 1 : undefined) : name === "Set" && m?.name !== "keys" ? 0 : undefined;
+    const written = index !== undefined && library && made.typeArguments.length === (name === "Map" ? 2 : 1) ? made.typeArguments[index] : undefined;
+    return written && [checker.getTypeFromTypeNode(written)];
+  }
+  const collections = declaredTypesOf(checker, source);
+  const out: ts.Type[] = [];
+  for (const collection of collections ?? []) {
+    const name = collection.getSymbol()?.getName();
+    const args = collection.flags & ts.TypeFlags.Object ? checker.getTypeArguments(collection as ts.TypeReference) : [];
+    // `Map<K, V>`: `keys()` gives K, `values()` V; `Set<T>` and `T[]` (spread whole, or their `values()`): T
+    const item = name === "Map" || name === "ReadonlyMap" ? (m ? args[m.name === "keys" ? 0 : 1] : undefined) : (name === "Set" || name === "ReadonlySet" || checker.isArrayType(collection)) && m?.name !== "keys" ? args[0] : undefined;
+    if (!item || args.length !== (name === "Map" || name === "ReadonlyMap" ? 2 : 1)) return undefined;
+    out.push(item);
+  }
+  return out.length ? out : undefined;
+}
+
+/**
  * An array of a query's rows themselves, by syntax and the query index: a
  * `const` holding an awaited query chain's rows (also as an item of an
  * awaited `Promise.all`, or as a choice with `[]`), or an item-preserving
@@ -271,10 +319,10 @@ export function heldBuilder(program: ts.Program, expr: ts.Expression, depth = 0,
   return { select };
 }
 
-/** Whether every `return` of a function (non-generic, without a declared return type) gives rows once awaited. */
+/** Whether every `return` of a function (non-generic, without a declared return type) gives rows once awaited; an early `return []` gives none. */
 function returnsRows(program: ts.Program, fn: DeclaredFunction, depth: number): boolean {
   if (!hasInferredReturnType(fn)) return false;
-  const returned = returnedExpressions(fn.body);
+  const returned = returnedExpressions(fn.body)?.filter((r) => !isEmptyArrayLiteral(r));
   return (
     !!returned?.length &&
     returned.every((r) => {

@@ -245,6 +245,36 @@ export async function insertChunks(database: Database, data: { postId: number; b
   });
 });
 
+describe("no-query-in-loop and ids spread from a Map's keys", () => {
+  it("reports one update per id of `[...byId.keys()].sort()` without typing the id, and types it when the keys are not declared", () => {
+    // Sim's storage/tracking.ts: `workspaceIds = [...workspaceDeltaById.keys()].sort()` over `new Map<string, {…}>()`
+    const mapCode = `${HEADER}
+import type { Database } from "./client";
+
+export async function applyDeltas(database: Database, deltas: { postId: number; bytes: number }[]) {
+  const deltaById = new Map<number, { bytes: number }>();
+  for (const delta of deltas) deltaById.set(delta.postId, { bytes: delta.bytes });
+  const postIds = [...deltaById.keys()].sort();
+  for (const postId of postIds) {
+    await database.update(posts).set({ title: "t" }).where(eq(posts.id, postId));
+  }
+  const seen = new Set<number>(postIds);
+  for (const seenId of [...seen]) {
+    await database.update(posts).set({ title: "s" }).where(eq(posts.id, seenId));
+  }
+  const untyped = new Map(deltas.map((d) => [d.postId, d] as const));
+  for (const untypedId of [...untyped.keys()]) {
+    await database.update(posts).set({ title: "u" }).where(eq(posts.id, untypedId));
+  }
+}
+`;
+    const { lines, inferred } = loopFindings(mapCode);
+    expect(lines).toEqual([13, 17, 21]);
+    expect(inferred.filter((t) => /postId$|seenId$/.test(t))).toEqual([]);
+    expect(inferred.some((t) => t.endsWith("untypedId"))).toBe(true);
+  });
+});
+
 describe("iteration over query rows", () => {
   it("reports a query per element of rows.filter(…).map(…), and of a helper's rows sliced, without typing the rows", () => {
     const mapCode = `${HEADER}
