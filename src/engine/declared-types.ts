@@ -803,13 +803,6 @@ function isSignatureDeclaration(decl: ts.Declaration): decl is ts.SignatureDecla
 }
 
 /**
- * The parameter of a callback passed to a method or a function, by the
- * callee's declared parameter type: `tx` in `db.transaction(async (tx) => …)`
- * is what `transaction(fn: (tx: PgTransaction<…>) => Promise<T>)` declares;
- * `{ tx }` in `prepare(params, async ({ tx }) => …)` is what `prepare`'s
- * parameter (a function type, or an alias of one) declares.
- */
-/**
  * A parameter of a method (or a function-valued property) of an object
  * literal whose type a `const` annotation or `satisfies` declares:
  * `tx` in `const store: LeaseStore = { async assertHeld(tx, lease) {…} }` is
@@ -839,8 +832,7 @@ function memberParameterTypes(checker: ts.TypeChecker, param: ts.ParameterDeclar
     }
     const owner = signatureDecl?.parent;
     // a generic signature or owner: the checker instantiates it, which a type node read alone does not
-    const generic = (node: ts.Node | undefined): boolean => !!node && (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) && !!node.typeParameters?.length;
-    if (!signature || signature.typeParameters?.length || !owner || !(ts.isInterfaceDeclaration(owner) || ts.isTypeLiteralNode(owner)) || generic(owner) || generic(owner.parent)) return undefined;
+    if (!signature || signature.typeParameters?.length || !owner || !(ts.isInterfaceDeclaration(owner) || ts.isTypeLiteralNode(owner)) || isGenericDeclaration(owner) || isGenericDeclaration(owner.parent)) return undefined;
     const written = signature.parameters[index]?.type;
     const types = written && fromTypeNode(checker, written, depth);
     if (!types) return undefined;
@@ -849,6 +841,18 @@ function memberParameterTypes(checker: ts.TypeChecker, param: ts.ParameterDeclar
   return out.length ? out : undefined;
 }
 
+/** An interface or type alias with type parameters. */
+function isGenericDeclaration(node: ts.Node): boolean {
+  return (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) && !!node.typeParameters?.length;
+}
+
+/**
+ * The parameter of a callback passed to a method or a function, by the
+ * callee's declared parameter type: `tx` in `db.transaction(async (tx) => …)`
+ * is what `transaction(fn: (tx: PgTransaction<…>) => Promise<T>)` declares;
+ * `{ tx }` in `prepare(params, async ({ tx }) => …)` is what `prepare`'s
+ * parameter (a function type, or an alias of one) declares.
+ */
 function callbackParameterTypes(checker: ts.TypeChecker, param: ts.ParameterDeclaration, depth: number): ts.Type[] | undefined {
   const fn = param.parent;
   if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || param.dotDotDotToken) return undefined;

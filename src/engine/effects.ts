@@ -8,7 +8,7 @@ import { chainAtStart, chainContaining, chainLabel, chainTable, chainUse, isFirs
 import { variableReferences } from "./references.js";
 import { isArrayValue, isRowsArray } from "./rows.js";
 import { tableDisplayName } from "./schema/model.js";
-import { calleeName, isAsyncFunction, isFunctionLike, isPromiseCombinator, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
+import { calleeName, isAsyncFunction, isFunctionLike, isNullishLiteral, isPromiseCombinator, isUserSourceFile, methodCall, skipOuter, skipOuterUp, typeOf } from "./ts-utils.js";
 import { resolveAlias, symbolAt, valueSymbolAt } from "./symbols.js";
 import { guard } from "./guard.js";
 import { holdsNoUserFunction, resolveCallee } from "./callees.js";
@@ -338,7 +338,7 @@ function valueRunsNoQuery(program: ts.Program, checker: ts.TypeChecker, value: t
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return hasNoEffects(program, e, depth);
   // `find: compiled.find`: whatever member `find` it is, it is one of the sites
   if (ts.isPropertyAccessExpression(e) && e.name.text === name) return true;
-  if (ts.isIdentifier(e) && e.text !== "undefined") return symbolRunsNoQuery(program, checker, valueSymbolAt(checker, e), name, depth, hops + 1);
+  if (ts.isIdentifier(e) && !isNullishLiteral(e)) return symbolRunsNoQuery(program, checker, valueSymbolAt(checker, e), name, depth, hops + 1);
   return holdsNoUserFunction(checker, e);
 }
 

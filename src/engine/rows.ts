@@ -2,7 +2,7 @@ import ts from "typescript";
 import { type DeclaredFunction, calledPlainFunction, declaredTypesOf, hasInferredReturnType, objectLiteralsOf, returnedExpressions } from "./declared-types.js";
 import { chainContaining, isFirstArgumentOfDbMethod } from "./queries.js";
 import { declarationScope, isAssignmentTarget, referencesIn } from "./references.js";
-import { isAsyncFunction, isPromiseCombinator, isUserSourceFile, literalProperty, methodCall, promiseAllItem, skipOuter, skipOuterUp, unannotatedConstInitializer } from "./ts-utils.js";
+import { isAsyncFunction, isPromiseCombinator, isUserSourceFile, literalProperty, methodCall, promiseAllItem, promiseMethod, skipOuter, skipOuterUp, unannotatedConstInitializer } from "./ts-utils.js";
 import { symbolAt } from "./symbols.js";
 
 /*
@@ -118,9 +118,7 @@ function isEmptyArrayLiteral(expr: ts.Expression): boolean {
 /** `Promise.resolve([])`. */
 function resolvesEmptyArray(expr: ts.Expression): boolean {
   const e = skipOuter(expr);
-  const m = ts.isCallExpression(e) ? methodCall(e) : undefined;
-  const object = m && skipOuter(m.object);
-  return m?.name === "resolve" && !!object && ts.isIdentifier(object) && object.text === "Promise" && (e as ts.CallExpression).arguments.length === 1 && isEmptyArrayLiteral((e as ts.CallExpression).arguments[0]!);
+  return ts.isCallExpression(e) && promiseMethod(e) === "resolve" && e.arguments.length === 1 && isEmptyArrayLiteral(e.arguments[0]!);
 }
 
 /**
@@ -167,27 +165,38 @@ export function spreadItemTypes(checker: ts.TypeChecker, expr: ts.Expression, de
   const m = ts.isCallExpression(spread) && spread.arguments.length === 0 ? methodCall(spread) : undefined;
   if (m && m.name !== "keys" && m.name !== "values") return undefined;
   const source = m ? m.object : spread;
-  // `const byId = new Map<string, Delta>()`: the written type arguments (the constructor's declared result is generic)
+  // `const byId = new Map<string, Delta>()`: the written type arguments (the constructor's declared result is generic, and
+  // no public checker call instantiates it)
   const held = ts.isIdentifier(skipOuter(source)) ? unannotatedConstInitializer(symbolAt(checker, skipOuter(source))?.valueDeclaration) : undefined;
   const made = held && skipOuter(held);
   if (made && ts.isNewExpression(made) && made.typeArguments && ts.isIdentifier(made.expression)) {
     const name = made.expression.text;
     const library = symbolAt(checker, made.expression)?.declarations?.every((d) => !isUserSourceFile(d.getSourceFile()));
-    const index = name === "Map" ? (m?.name === "keys" ? 0 : m?.name === "values" ? 1 : undefined) : name === "Set" && m?.name !== "keys" ? 0 : undefined;
-    const written = index !== undefined && library && made.typeArguments.length === (name === "Map" ? 2 : 1) ? made.typeArguments[index] : undefined;
+    const argument = library && (name === "Map" || name === "Set") ? spreadArgument(name, m?.name) : undefined;
+    const written = argument && made.typeArguments.length === argument.arity ? made.typeArguments[argument.index] : undefined;
     return written && [checker.getTypeFromTypeNode(written)];
   }
-  const collections = declaredTypesOf(checker, source);
   const out: ts.Type[] = [];
-  for (const collection of collections ?? []) {
-    const name = collection.getSymbol()?.getName();
+  for (const collection of declaredTypesOf(checker, source) ?? []) {
     const args = collection.flags & ts.TypeFlags.Object ? checker.getTypeArguments(collection as ts.TypeReference) : [];
-    // `Map<K, V>`: `keys()` gives K, `values()` V; `Set<T>` and `T[]` (spread whole, or their `values()`): T
-    const item = name === "Map" || name === "ReadonlyMap" ? (m ? args[m.name === "keys" ? 0 : 1] : undefined) : (name === "Set" || name === "ReadonlySet" || checker.isArrayType(collection)) && m?.name !== "keys" ? args[0] : undefined;
-    if (!item || args.length !== (name === "Map" || name === "ReadonlyMap" ? 2 : 1)) return undefined;
+    const argument = spreadArgument(checker.isArrayType(collection) ? "Array" : collection.getSymbol()?.getName(), m?.name);
+    const item = argument && args.length === argument.arity ? args[argument.index] : undefined;
+    if (!item) return undefined;
     out.push(item);
   }
   return out.length ? out : undefined;
+}
+
+/**
+ * Which type argument of a collection holds what `[...c]`, `[...c.keys()]`
+ * or `[...c.values()]` spreads, and how many it has: a `Map<K, V>`'s keys
+ * give K and its values V; a `Set<T>`'s or an array's items, spread whole
+ * or by `values()`, give T.
+ */
+function spreadArgument(collection: string | undefined, method: string | undefined): { index: number; arity: number } | undefined {
+  if (collection === "Map" || collection === "ReadonlyMap") return method === "keys" ? { index: 0, arity: 2 } : method === "values" ? { index: 1, arity: 2 } : undefined;
+  if (collection === "Set" || collection === "ReadonlySet" || collection === "Array") return method === "keys" ? undefined : { index: 0, arity: 1 };
+  return undefined;
 }
 
 /**

@@ -110,10 +110,15 @@ const COMBINATORS = new Set(["all", "allSettled", "any", "race"]);
 
 /** `Promise.all(...)`, `Promise.allSettled(...)`, `Promise.any(...)`, `Promise.race(...)`. */
 export function isPromiseCombinator(call: ts.CallExpression): boolean {
+  const name = promiseMethod(call);
+  return name !== undefined && COMBINATORS.has(name);
+}
+
+/** The method `name` of `Promise.name(…)`, by the global's name. */
+export function promiseMethod(call: ts.CallExpression): string | undefined {
   const m = methodCall(call);
-  if (!m || !COMBINATORS.has(m.name)) return false;
-  const object = skipOuter(m.object);
-  return ts.isIdentifier(object) && object.text === "Promise";
+  const object = m && skipOuter(m.object);
+  return object && ts.isIdentifier(object) && object.text === "Promise" ? m.name : undefined;
 }
 
 /**
